@@ -1,0 +1,56 @@
+/** A conference participant exactly as the Compatibility API returns it. */
+export interface Participant {
+  account_sid: string;
+  call_sid: string;
+  call_sid_to_coach: string | null;
+  coaching: boolean;
+  conference_sid: string;
+  date_created: string;
+  date_updated: string;
+  status: 'in-progress' | 'completed' | string;
+  end_conference_on_exit: boolean;
+  muted: boolean;
+  hold: boolean;
+  start_conference_on_enter: boolean;
+  uri: string;
+  [field: string]: unknown;
+}
+
+/** One page of `GET .../Participants`. */
+export interface ParticipantPage {
+  uri: string;
+  first_page_uri: string;
+  next_page_uri: string | null;
+  previous_page_uri: string | null;
+  page: number;
+  page_size: number;
+  participants: Participant[];
+}
+
+/** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
+export interface ApiEndpoint {
+  origin: string;
+  apiRoot: string;
+}
+
+export interface SpaceSettings {
+  endpoint: ApiEndpoint;
+  projectId: string;
+  apiToken: string;
+  timeoutMs: number;
+  retries: number;
+  maxInFlight: number;
+  /** First backoff step; tests shorten it. */
+  retryBaseMs?: number;
+  /** Longest wait a Retry-After header can impose. */
+  maxRetryAfterMs?: number;
+}
+
+/** The query of a list request; undefined means "not sent". */
+export interface ListQuery {
+  Muted?: 'true' | 'false';
+  Hold?: 'true' | 'false';
+  Page?: number;
+  PageSize?: number;
+  PageToken?: string;
+}

@@ -1,0 +1,29 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { resolveSid, typedSetting } from './lib/inputs';
+import { handleRequests } from './lib/request-node';
+
+interface GetParticipantDef extends NodeDef {
+  space?: string;
+  conferenceSid?: string;
+  conferenceSidType?: string;
+  callSid?: string;
+  callSidType?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  function GetParticipantNode(this: Node, config: GetParticipantDef): void {
+    RED.nodes.createNode(this, config);
+    const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
+    const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
+
+    handleRequests(RED, this, config.space, async ({ client, msg, signal, send }) => {
+      const conferenceSid = await resolveSid(RED, this, conference, msg, 'Conference SID');
+      const callSid = await resolveSid(RED, this, call, msg, 'Call SID');
+      msg.payload = await client.getParticipant(conferenceSid, callSid, signal);
+      send(msg);
+      return 'ok';
+    });
+  }
+
+  RED.nodes.registerType('signalwire-get-participant', GetParticipantNode);
+};

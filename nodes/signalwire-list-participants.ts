@@ -1,0 +1,107 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import {
+  buildQuery,
+  filterSetting,
+  msgOrNode,
+  optionalInteger,
+  optionalPageToken,
+  resolveFilter,
+  resolveSid,
+  typedSetting,
+  type Msg,
+} from './lib/inputs';
+import { ALL_PAGES_PAGE_SIZE, pagingFacts, participantPages } from './lib/paging';
+import { handleRequests, type RequestContext } from './lib/request-node';
+import { participantCount } from './lib/status';
+import type { ListQuery, Participant } from './lib/types';
+
+interface ListParticipantsDef extends NodeDef {
+  space?: string;
+  conferenceSid?: string;
+  conferenceSidType?: string;
+  muted?: string;
+  hold?: string;
+  mode?: string;
+  pageSize?: string | number;
+  page?: string | number;
+  pageToken?: string;
+  maxPages?: string | number;
+}
+
+type Mode = 'all' | 'page' | 'pages';
+
+const DEFAULT_MAX_PAGES = 200;
+
+export = function (RED: NodeAPI): void {
+  function ListParticipantsNode(this: Node, config: ListParticipantsDef): void {
+    RED.nodes.createNode(this, config);
+    const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
+    const muted = filterSetting(config.muted);
+    const hold = filterSetting(config.hold);
+    const mode: Mode = config.mode === 'page' || config.mode === 'pages' ? config.mode : 'all';
+    const maxPages = Number.isInteger(Number(config.maxPages)) && Number(config.maxPages) >= 1 ? Number(config.maxPages) : DEFAULT_MAX_PAGES;
+
+    handleRequests(RED, this, config.space, async (ctx) => {
+      const { msg } = ctx;
+      const conferenceSid = await resolveSid(RED, this, conference, msg, 'Conference SID');
+      // The Muted/Hold fields of a status callback's payload describe one participant: only
+      // msg.muted / msg.hold are read as filters.
+      const filters = {
+        Muted: resolveFilter(muted, msg.muted, 'muted'),
+        Hold: resolveFilter(hold, msg.hold, 'hold'),
+      };
+      const pageSize = optionalInteger(msgOrNode(msg.pageSize, config.pageSize), 'page size', 1, 1000);
+      if (mode === 'page') {
+        const query = buildQuery({
+          ...filters,
+          PageSize: pageSize,
+          Page: optionalInteger(msgOrNode(msg.page, config.page), 'page', 0, Number.MAX_SAFE_INTEGER),
+          PageToken: optionalPageToken(msgOrNode(msg.pageToken, config.pageToken), 'page token'),
+        });
+        return onePage(ctx, conferenceSid, query);
+      }
+      const query = buildQuery({ ...filters, PageSize: mode === 'all' ? ALL_PAGES_PAGE_SIZE : (pageSize ?? ALL_PAGES_PAGE_SIZE) });
+      return mode === 'all' ? allPages(ctx, conferenceSid, query) : pagePerMessage(ctx, conferenceSid, query);
+    });
+
+    async function onePage({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+      const page = await client.getPage(client.participantsPath(conferenceSid), query, signal);
+      msg.payload = page.participants;
+      msg.paging = pagingFacts(page);
+      send(msg);
+      return `page ${page.page}: ${participantCount(page.participants.length)}`;
+    }
+
+    async function allPages({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+      const participants: Participant[] = [];
+      for await (const page of participantPages(client, conferenceSid, query, { maxPages, signal })) {
+        for (const p of page.participants) participants.push(p);
+      }
+      msg.payload = participants;
+      send(msg);
+      return participantCount(participants.length);
+    }
+
+    // Each page leaves as it arrives, with msg.parts for a join node, so memory stays flat.
+    async function pagePerMessage({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+      const id = RED.util.generateId();
+      const base: Msg = { ...msg, payload: undefined };
+      let index = 0;
+      let total = 0;
+      for await (const page of participantPages(client, conferenceSid, query, { maxPages, signal })) {
+        const out = RED.util.cloneMessage(base as never) as Msg;
+        out.payload = page.participants;
+        out.paging = pagingFacts(page);
+        // join concatenates array parts only when len > 1; every payload here is an array.
+        out.parts = { id, index, type: 'array', len: Math.max(2, page.page_size || 2) };
+        if (!page.next_page_uri) (out.parts as Record<string, unknown>).count = index + 1;
+        send(out);
+        index++;
+        total += page.participants.length;
+      }
+      return `${participantCount(total)} in ${index} ${index === 1 ? 'page' : 'pages'}`;
+    }
+  }
+
+  RED.nodes.registerType('signalwire-list-participants', ListParticipantsNode);
+};

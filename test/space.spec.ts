@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { DEFAULT_API_ROOT, isLoopbackHost, parseSpace, resolveSpaceSettings } from '../nodes/lib/space';
+
+const SW = { origin: 'https://example.signalwire.com', apiRoot: DEFAULT_API_ROOT };
+
+describe('space setting', () => {
+  it('reads a name, a host, and an https URL with or without a slash as the same space', () => {
+    for (const input of ['example', 'example.signalwire.com', 'https://example.signalwire.com', 'https://example.signalwire.com/', '  Example  ']) {
+      assert.deepEqual(parseSpace(input), SW, input);
+    }
+  });
+
+  it('takes the path of a full URL as the API root of a Twilio-compatible service', () => {
+    assert.deepEqual(parseSpace('https://api.twilio.com/2010-04-01'), { origin: 'https://api.twilio.com', apiRoot: '/2010-04-01' });
+    assert.deepEqual(parseSpace('https://api.twilio.com/2010-04-01/'), { origin: 'https://api.twilio.com', apiRoot: '/2010-04-01' });
+    assert.deepEqual(parseSpace('https://laml.example.org'), { origin: 'https://laml.example.org', apiRoot: DEFAULT_API_ROOT });
+  });
+
+  it('accepts plain http only on loopback hosts', () => {
+    assert.deepEqual(parseSpace('http://127.0.0.1:8080'), { origin: 'http://127.0.0.1:8080', apiRoot: DEFAULT_API_ROOT });
+    assert.deepEqual(parseSpace('http://127.9.8.7:1'), { origin: 'http://127.9.8.7:1', apiRoot: DEFAULT_API_ROOT });
+    assert.deepEqual(parseSpace('http://localhost:1880/'), { origin: 'http://localhost:1880', apiRoot: DEFAULT_API_ROOT });
+    assert.deepEqual(parseSpace('http://[::1]:9000'), { origin: 'http://[::1]:9000', apiRoot: DEFAULT_API_ROOT });
+    for (const input of ['http://example.signalwire.com', 'http://10.0.0.1', 'http://128.0.0.1', 'http://localhost.evil.com']) {
+      assert.throws(() => parseSpace(input), /plain http:\/\/ is allowed only for loopback/, input);
+    }
+  });
+
+  it('refuses anything that could change where requests go', () => {
+    const bad = [
+      '',
+      '   ',
+      'ftp://example.com',
+      'https://user:pass@example.signalwire.com',
+      'example.signalwire.com@evil.com',
+      'https://example.signalwire.com/?x=1',
+      'https://example.signalwire.com/#x',
+      'https://example.signalwire.com/a/../b',
+      'https://example.signalwire.com/a%2Fb',
+      'exa mple',
+      'https://example.signalwire.com\\evil.com',
+      'javascript:alert(1)',
+    ];
+    for (const input of bad) assert.throws(() => parseSpace(input), /SignalWire space/, JSON.stringify(input));
+  });
+
+  it('knows loopback hosts', () => {
+    assert.equal(isLoopbackHost('127.0.0.1'), true);
+    assert.equal(isLoopbackHost('[::1]'), true);
+    assert.equal(isLoopbackHost('LOCALHOST'), true);
+    assert.equal(isLoopbackHost('127.example.com'), false);
+    assert.equal(isLoopbackHost('0.0.0.0'), false);
+  });
+});
+
+describe('space settings with environment fallback', () => {
+  const env = { SIGNALWIRE_SPACE: 'envspace', SIGNALWIRE_PROJECT_ID: 'env-project', SIGNALWIRE_API_TOKEN: 'env-token' };
+
+  it('uses the node values when set', () => {
+    const s = resolveSpaceSettings({ space: 'example' }, { projectId: 'p-1', apiToken: 't' }, env);
+    assert.equal(s.endpoint.origin, 'https://example.signalwire.com');
+    assert.equal(s.projectId, 'p-1');
+    assert.equal(s.apiToken, 't');
+  });
+
+  it('fills each empty value from SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN', () => {
+    const s = resolveSpaceSettings({ space: '' }, { projectId: '', apiToken: undefined }, env);
+    assert.equal(s.endpoint.origin, 'https://envspace.signalwire.com');
+    assert.equal(s.projectId, 'env-project');
+    assert.equal(s.apiToken, 'env-token');
+  });
+
+  it('accepts SIGNALWIRE_SPACE_URL when SIGNALWIRE_SPACE is not set', () => {
+    const s = resolveSpaceSettings({}, {}, { ...env, SIGNALWIRE_SPACE: undefined, SIGNALWIRE_SPACE_URL: 'https://urlspace.signalwire.com' });
+    assert.equal(s.endpoint.origin, 'https://urlspace.signalwire.com');
+  });
+
+  it('applies the defaults a user rarely touches: 10 s timeout, 3 retries, 10 in flight', () => {
+    const s = resolveSpaceSettings({ space: 'x' }, { projectId: 'p', apiToken: 't' }, {});
+    assert.deepEqual([s.timeoutMs, s.retries, s.maxInFlight], [10_000, 3, 10]);
+    const t = resolveSpaceSettings({ space: 'x', timeout: '2.5', retries: 0, maxInFlight: '4' }, { projectId: 'p', apiToken: 't' }, {});
+    assert.deepEqual([t.timeoutMs, t.retries, t.maxInFlight], [2500, 0, 4]);
+  });
+
+  it('says which value is missing or wrong, never echoing the token', () => {
+    assert.throws(() => resolveSpaceSettings({ space: 'x' }, { apiToken: 'secret-token' }, {}), /Project ID is not set.*SIGNALWIRE_PROJECT_ID/);
+    assert.throws(() => resolveSpaceSettings({ space: 'x' }, { projectId: 'p' }, {}), /API token is not set.*SIGNALWIRE_API_TOKEN/);
+    assert.throws(() => resolveSpaceSettings({}, { projectId: 'p', apiToken: 't' }, {}), /space is not set.*SIGNALWIRE_SPACE/);
+    assert.throws(() => resolveSpaceSettings({ space: 'x' }, { projectId: '../p', apiToken: 'secret-token' }, {}), (err: Error) => {
+      assert.match(err.message, /Project ID may contain only/);
+      assert.doesNotMatch(err.message, /secret-token/);
+      return true;
+    });
+    assert.throws(() => resolveSpaceSettings({ space: 'x', retries: 'many' }, { projectId: 'p', apiToken: 't' }, {}), /retries must be a whole number from 0 to 10/);
+    assert.throws(() => resolveSpaceSettings({ space: 'x', maxInFlight: 0 }, { projectId: 'p', apiToken: 't' }, {}), /max requests in flight/);
+  });
+});
