@@ -44,6 +44,11 @@ export class SignalWireError extends Error {
     this.body = body;
   }
 
+  /** Node-RED puts toString() in msg.error.message: keep it the plain sentence. */
+  override toString(): string {
+    return this.message;
+  }
+
   get code(): number | undefined {
     return this.body?.code;
   }
