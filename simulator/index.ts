@@ -1,0 +1,12 @@
+// Public API of the simulator: a fake SignalWire space and a conference event driver.
+export { FakeSpace, parseRoute } from './fake-space';
+export type { Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
+export type { FakeParticipant } from './participants';
+export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participants';
+export { ConferenceSimulator } from './conference-sim';
+export type { ConferenceSimulatorOptions, SimEvent, SimEventResult, StatusCallbackEvent } from './conference-sim';
+export { computeSignature, validateSignature } from './signature';
+export type { SignedParams } from './signature';
+export { apiError, MORE_INFO } from './errors';
+export type { ApiErrorBody } from './errors';
+export { rfc2822 } from './rfc2822';
