@@ -10,6 +10,7 @@ import {
   helper,
   lastStatus,
   listNode,
+  next,
   load,
   outcome,
   spaceNode,
@@ -302,14 +303,11 @@ describe('signalwire-list-participants', function () {
       const nodes = flow({ ...LIST, mode: 'pages' }, h.space);
       nodes.find((n) => n.id === 'n1')!.wires = [['out', 'join']];
       nodes.push({ id: 'join', z: 'f1', x: 1, y: 1, type: 'join', mode: 'auto', build: 'array', wires: [['joined']] }, { id: 'joined', z: 'f1', x: 1, y: 1, type: 'helper', wires: [] });
-      await helper.load([spaceNode, listNode, joinNode], nodes as never, credentials(h.space) as never);
-      const n1 = helper.getNode('n1');
-      assert.ok(n1 && helper.getNode('join'));
-      const pages = collect('out', 1500);
-      const joined = new Promise<Msg>((r) => helper.getNode('joined').once('input', r));
+      const n1 = await load(nodes, credentials(h.space), [spaceNode, listNode, joinNode]);
+      assert.ok(helper.getNode('join'));
       n1.receive({ conferenceSid: h.conferenceSid, topic: 'big' });
-      const whole = await joined;
-      const sent = await pages;
+      const whole = await next('joined');
+      const sent = await collect('out', 0);
       assert.deepEqual(sent.map((m) => m.payload.length), [1000, 1000, 500]);
       assert.deepEqual(sent.map((m) => m.parts.index), [0, 1, 2]);
       assert.equal(sent[2].parts.count, 3);

@@ -54,49 +54,86 @@ export function flow(node: FlowNode, space: FakeSpace, spaceExtra: FlowNode = {}
   ];
 }
 
-export async function load(nodes: FlowNode[], creds: object): Promise<any> {
-  await helper.load(ALL_NODES, nodes as never, creds as never);
-  const n1 = helper.getNode('n1');
-  if (!n1) throw new Error('node n1 was not created: check its type');
-  return n1;
-}
+/**
+ * Messages reaching the helper nodes, queued. One persistent listener per helper node: Node-RED's
+ * Node keeps its input callbacks in a list that removing a `once` listener can break.
+ */
+const inbox = new Map<string, Msg[]>();
+let wake: (() => void) | null = null;
 
-/** Resolves with the next message on `out`, or rejects with what reached the Catch node. */
-export function outcome(timeoutMs = 8000): Promise<Msg> {
-  const out = helper.getNode('out');
-  const caught = helper.getNode('caught');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no message and no error within time')), timeoutMs);
-    out.once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      resolve(msg);
-    });
-    caught?.once('input', (msg: Msg) => {
-      clearTimeout(timer);
-      const err = new Error(`caught: ${msg.error?.message}`) as Error & { msg: Msg };
-      err.msg = msg;
-      reject(err);
-    });
+function listen(id: string): void {
+  const node = helper.getNode(id);
+  if (!node) return;
+  inbox.set(id, []);
+  node.on('input', (msg: Msg) => {
+    inbox.get(id)!.push(msg);
+    wake?.();
   });
 }
 
-/** Resolves with the msg a Catch node received (fails if an output came instead). */
+export async function load(nodes: FlowNode[], creds: object, modules: unknown[] = ALL_NODES): Promise<any> {
+  await helper.load(modules as never, nodes as never, creds as never);
+  const n1 = helper.getNode('n1');
+  if (!n1) throw new Error('node n1 was not created: check its type');
+  inbox.clear();
+  for (const n of nodes) if (n.type === 'helper') listen(n.id);
+  return n1;
+}
+
+async function waitFor<T>(pick: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = pick();
+    if (got !== undefined) return got;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`${what} within ${timeoutMs} ms`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = null;
+  }
+}
+
+/** The next message on `out`; rejects with what reached the Catch node instead. */
+export async function outcome(timeoutMs = 8000): Promise<Msg> {
+  const result = await waitFor(() => {
+    const caught = inbox.get('caught')?.shift();
+    if (caught) return { caught };
+    const out = inbox.get('out')?.shift();
+    return out ? { out } : undefined;
+  }, timeoutMs, 'no message and no error');
+  if ('caught' in result) {
+    const { caught } = result as { caught: Msg };
+    throw Object.assign(new Error(`caught: ${caught.error?.message}`), { msg: caught });
+  }
+  return (result as { out: Msg }).out;
+}
+
+/** The msg a Catch node received (fails if an output came instead). */
 export async function caughtError(timeoutMs = 8000): Promise<Msg> {
+  let out: Msg;
   try {
-    const msg = await outcome(timeoutMs);
-    throw Object.assign(new Error(`expected an error, got output ${JSON.stringify(msg.payload)?.slice(0, 200)}`), { unexpected: true });
+    out = await outcome(timeoutMs);
   } catch (err) {
     if ((err as { msg?: Msg }).msg) return (err as { msg: Msg }).msg;
     throw err;
   }
+  throw new Error(`expected an error, got output ${JSON.stringify(out.payload)?.slice(0, 200)}`);
 }
 
-/** Collects every message arriving on a helper node for `ms` milliseconds. */
-export function collect(id: string, ms: number): Promise<Msg[]> {
-  const node = helper.getNode(id);
-  const got: Msg[] = [];
-  node.on('input', (m: Msg) => got.push(m));
-  return new Promise((resolve) => setTimeout(() => resolve(got), ms));
+/** Every message that reached helper node `id` after `ms` more milliseconds. */
+export async function collect(id: string, ms: number): Promise<Msg[]> {
+  await delay(ms);
+  return inbox.get(id)?.splice(0) ?? [];
+}
+
+/** The next message reaching helper node `id`. */
+export function next(id: string, timeoutMs = 8000): Promise<Msg> {
+  return waitFor(() => inbox.get(id)?.shift(), timeoutMs, `no message on ${id}`);
 }
 
 /** The last status the node under test set. */

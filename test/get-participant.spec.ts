@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { caughtError, credentials, flow, helper, lastStatus, load, outcome, startSpace, type Harness } from './support/harness';
+
+const GET = { type: 'signalwire-get-participant' };
+
+describe('signalwire-get-participant', function () {
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await startSpace();
+  });
+
+  afterEach(async () => {
+    await helper.unload();
+    await h.space.close();
+  });
+
+  it('fetches the participant named by msg.conferenceSid and msg.callSid, unchanged', async () => {
+    const p = h.space.addParticipant(h.conferenceSid, { muted: true });
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    const got = outcome();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, topic: 't', extra: { a: 1 } });
+    const msg = await got;
+    assert.deepEqual(msg.payload, p);
+    assert.equal(msg.topic, 't');
+    assert.deepEqual(msg.extra, { a: 1 });
+    assert.match(h.space.requests[0].path, new RegExp(`^/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Participants/${p.call_sid}$`));
+    assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ok' });
+  });
+
+  it('reads ConferenceSid and CallSid from a status callback payload by default', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    const got = outcome();
+    n1.receive({ payload: { ConferenceSid: h.conferenceSid, CallSid: p.call_sid, StatusCallbackEvent: 'participant-mute' } });
+    assert.equal((await got).payload.call_sid, p.call_sid);
+  });
+
+  it('reads the call SID from a configured property', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    const n1 = await load(flow({ ...GET, callSid: 'who', callSidType: 'msg', conferenceSid: h.conferenceSid, conferenceSidType: 'str' }, h.space), credentials(h.space));
+    const got = outcome();
+    n1.receive({ who: p.call_sid });
+    assert.equal((await got).payload.call_sid, p.call_sid);
+  });
+
+  it('reports a participant who has left as a 404 a Catch node can tell apart', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    h.space.removeParticipant(h.conferenceSid, p.call_sid);
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    const err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+    const msg = await err;
+    assert.equal(msg.statusCode, 404);
+    assert.equal(msg.signalwireError.code, 20404);
+    assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+    assert.equal(h.space.requests.length, 1, '404 is not retried');
+    assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
+  });
+
+  it('refuses a missing or unsafe call SID without a request', async () => {
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    let err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid });
+    assert.match((await err).error.message, /^Call SID is missing: set msg.callSid \(or msg.payload.CallSid\)$/);
+    err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: 'abc/../../x' });
+    assert.match((await err).error.message, /Call SID "abc\/..\/..\/x" may contain only/);
+    err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: ['a'] });
+    assert.match((await err).error.message, /Call SID must be a string, got array/);
+    assert.equal(h.space.requests.length, 0);
+  });
+
+  it('works against the SDK path form when the space URL names that API root', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    const n1 = await load(flow({ ...GET }, h.space, { space: `${h.space.url}/2010-04-01` }), credentials(h.space));
+    const got = outcome();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+    assert.equal((await got).payload.call_sid, p.call_sid);
+    assert.match(h.space.requests[0].path, /^\/2010-04-01\/Accounts\//);
+  });
+
+  it('reports a missing config node to the Catch node', async () => {
+    const nodes = flow(GET, h.space).map((n) => (n.id === 'n1' ? { ...n, space: '' } : n));
+    const n1 = await load(nodes, credentials(h.space));
+    const err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: 'c' });
+    assert.match((await err).error.message, /SignalWire space is not configured/);
+  });
+});
