@@ -483,6 +483,24 @@ describe('signalwire-list-participants', function () {
       assert.deepEqual(await caught, []);
     });
 
+    it('clears a pending retry timer on close: no request after it, no timer left behind', async () => {
+      h.space.injectFaults({ kind: 'status', status: 429, body: 'json', retryAfter: '20' });
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const n1 = await load(flow(LIST, h.space), credentials(h.space));
+      const before = timers();
+      n1.receive({ conferenceSid: h.conferenceSid });
+      await delay(150);
+      assert.equal(h.space.requests.length, 1);
+      assert.ok(timers() > before, 'a backoff timer is pending');
+      await helper.unload();
+      await delay(50);
+      assert.ok(timers() <= before, `timers left: ${timers()} > ${before}`);
+      await delay(200);
+      assert.equal(h.space.requests.length, 1);
+      assert.deepEqual(await collect('out', 0), []);
+      assert.deepEqual(await collect('caught', 0), []);
+    });
+
     it('behaves as with the editor defaults when optional properties are missing from the flow', async () => {
       h.space.addParticipants(h.conferenceSid, 1200);
       const nodes = [

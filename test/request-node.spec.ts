@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import sinon from 'sinon';
+import { SignalWireError } from '../nodes/lib/errors';
+import { handleRequests, type RequestHandler } from '../nodes/lib/request-node';
+
+/** Just enough of a Node-RED node and RED API to drive handleRequests directly. */
+function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: {} }) {
+  const node = Object.assign(new EventEmitter(), { status: sinon.spy() });
+  const RED = { nodes: { getNode: sinon.stub().returns(spaceNode) } };
+  handleRequests(RED as never, node as never, 'space', handler);
+  const input = (msg: object) => {
+    const send = sinon.spy();
+    const done = sinon.spy();
+    node.emit('input', msg, send, done);
+    return { send, done };
+  };
+  const close = () => new Promise<void>((resolve) => node.emit('close', false, resolve));
+  return { node, input, close };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('request wiring shared by both nodes', () => {
+  it('ends a message exactly once with done() after sending it', async () => {
+    const { input, node } = fakeNode(async ({ msg, send }) => {
+      msg.payload = [1];
+      send(msg);
+      return '1 participant';
+    });
+    const { send, done } = input({ topic: 't' });
+    await settle();
+    assert.equal(send.callCount, 1);
+    assert.deepEqual(send.firstCall.args[0], { topic: 't', payload: [1] });
+    assert.equal(done.callCount, 1);
+    assert.deepEqual(done.firstCall.args, []);
+    assert.deepEqual(node.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: '1 participant' });
+  });
+
+  it('ends a failed message exactly once with done(err), the error facts on the msg, and no output', async () => {
+    const failure = new SignalWireError('http', 'SignalWire 404 (20404): Not found', 404, { code: 20404, message: 'Not found' });
+    const { input, node } = fakeNode(async () => {
+      throw failure;
+    });
+    const msg: Record<string, unknown> = { topic: 't' };
+    const { send, done } = input(msg);
+    await settle();
+    assert.equal(send.callCount, 0);
+    assert.equal(done.callCount, 1);
+    assert.equal(done.firstCall.args[0], failure);
+    assert.equal(msg.statusCode, 404);
+    assert.deepEqual(msg.signalwireError, { code: 20404, message: 'Not found' });
+    assert.deepEqual(node.status.lastCall.args[0], { fill: 'red', shape: 'ring', text: '404 not found' });
+  });
+
+  it('turns an unexpected exception into a SignalWireError for the Catch node', async () => {
+    const { input } = fakeNode(async () => {
+      throw new TypeError('boom');
+    });
+    const { done } = input({});
+    await settle();
+    assert.equal(done.callCount, 1);
+    assert.ok(done.firstCall.args[0] instanceof SignalWireError);
+    assert.equal(done.firstCall.args[0].message, 'SignalWire: boom');
+  });
+
+  it('on close aborts the signal, sends nothing afterwards and ends the message without an error', async () => {
+    let release!: () => void;
+    let abortedSeen: boolean | undefined;
+    const { input, close } = fakeNode(async ({ msg, send, signal }) => {
+      await new Promise<void>((r) => (release = r));
+      abortedSeen = signal.aborted;
+      send(msg); // dropped: the node has closed
+      return 'late';
+    });
+    const { send, done } = input({});
+    await close();
+    release();
+    await settle();
+    assert.equal(abortedSeen, true);
+    assert.equal(send.callCount, 0);
+    assert.equal(done.callCount, 1);
+    assert.deepEqual(done.firstCall.args, []);
+  });
+
+  it('reports a missing config node on every message', async () => {
+    const handler = sinon.spy(async () => 'x');
+    const { input } = fakeNode(handler, null);
+    const { done } = input({});
+    await settle();
+    assert.equal(handler.callCount, 0);
+    assert.match(done.firstCall.args[0].message, /space is not configured/);
+  });
+});
