@@ -16,12 +16,12 @@ export = function (RED: NodeAPI): void {
     const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
     const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
 
-    handleRequests(RED, this, config.space, async ({ client, msg, signal, send }) => {
+    handleRequests(RED, this, config.space, async ({ client, msg, signal, send, t }) => {
       const conferenceSid = await resolveSid(RED, this, conference, msg, 'Conference SID');
       const callSid = await resolveSid(RED, this, call, msg, 'Call SID');
       msg.payload = await client.getParticipant(conferenceSid, callSid, signal);
       send(msg);
-      return 'ok';
+      return t('ok');
     });
   }
 

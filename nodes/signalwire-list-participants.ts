@@ -12,7 +12,6 @@ import {
 } from './lib/inputs';
 import { ALL_PAGES_PAGE_SIZE, pagingFacts, participantPages } from './lib/paging';
 import { handleRequests, type RequestContext } from './lib/request-node';
-import { participantCount } from './lib/status';
 import type { ListQuery, Participant } from './lib/types';
 
 interface ListParticipantsDef extends NodeDef {
@@ -64,26 +63,26 @@ export = function (RED: NodeAPI): void {
       return mode === 'all' ? allPages(ctx, conferenceSid, query) : pagePerMessage(ctx, conferenceSid, query);
     });
 
-    async function onePage({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+    async function onePage({ client, msg, signal, send, t }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
       const page = await client.getPage(client.participantsPath(conferenceSid), query, signal);
       msg.payload = page.participants;
       msg.paging = pagingFacts(page);
       send(msg);
-      return `page ${page.page}: ${participantCount(page.participants.length)}`;
+      return `${t('page', { page: page.page })}: ${t('participants', { count: page.participants.length })}`;
     }
 
-    async function allPages({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+    async function allPages({ client, msg, signal, send, t }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
       const participants: Participant[] = [];
       for await (const page of participantPages(client, conferenceSid, query, { maxPages, signal })) {
         for (const p of page.participants) participants.push(p);
       }
       msg.payload = participants;
       send(msg);
-      return participantCount(participants.length);
+      return t('participants', { count: participants.length });
     }
 
     // Each page leaves as it arrives, with msg.parts for a join node, so memory stays flat.
-    async function pagePerMessage({ client, msg, signal, send }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
+    async function pagePerMessage({ client, msg, signal, send, t }: RequestContext, conferenceSid: string, query: ListQuery): Promise<string> {
       const id = RED.util.generateId();
       const base: Msg = { ...msg, payload: undefined };
       let index = 0;
@@ -99,7 +98,7 @@ export = function (RED: NodeAPI): void {
         index++;
         total += page.participants.length;
       }
-      return `${participantCount(total)} in ${index} ${index === 1 ? 'page' : 'pages'}`;
+      return `${t('participants', { count: total })}, ${t('pages', { count: index })}`;
     }
   }
 

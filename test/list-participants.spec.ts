@@ -209,7 +209,7 @@ describe('signalwire-list-participants', function () {
         assert.match(msg.error.message, expected);
         assert.equal(msg.statusCode, undefined);
         assert.equal(h.space.requests.length, 0);
-        assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: 'bad input' });
+        assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: 'invalid input' });
       });
     }
 
@@ -315,7 +315,7 @@ describe('signalwire-list-participants', function () {
       assert.equal(sent[0].topic, 'big');
       assert.equal(whole.topic, 'big');
       assert.deepEqual(whole.payload, h.space.participants(h.conferenceSid));
-      assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: '2500 participants in 3 pages' });
+      assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: '2500 participants, 3 pages' });
     });
   });
 

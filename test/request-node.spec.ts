@@ -6,8 +6,8 @@ import { handleRequests, type RequestHandler } from '../nodes/lib/request-node';
 
 /** Just enough of a Node-RED node and RED API to drive handleRequests directly. */
 function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: {} }) {
-  const node = Object.assign(new EventEmitter(), { status: sinon.spy() });
-  const RED = { nodes: { getNode: sinon.stub().returns(spaceNode) } };
+  const node = Object.assign(new EventEmitter(), { type: 'signalwire-list-participants', status: sinon.spy() });
+  const RED = { _: (key: string) => key, nodes: { getNode: sinon.stub().returns(spaceNode) } };
   handleRequests(RED as never, node as never, 'space', handler);
   const input = (msg: object) => {
     const send = sinon.spy();

@@ -19,14 +19,6 @@ export type FailureKind =
   | 'bad-response'
   | 'aborted';
 
-const STATUS_WORDS: Record<number, string> = {
-  400: 'bad request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not found',
-  429: 'rate limited',
-};
-
 /**
  * The one error type of this package. It holds no request config or headers, so it can be
  * logged, put on a msg or handed to a Catch node without carrying the API token.
@@ -55,15 +47,6 @@ export class SignalWireError extends Error {
 
   get moreInfo(): string | undefined {
     return this.body?.more_info;
-  }
-
-  /** A few words for the node status: "401 unauthorized", "timeout", "bad input". */
-  get shortReason(): string {
-    if (this.statusCode !== undefined) {
-      const words = STATUS_WORDS[this.statusCode] ?? (STATUS_CODES[this.statusCode] ?? 'error').toLowerCase();
-      return `${this.statusCode} ${words}`;
-    }
-    return this.kind.replace('-', ' ');
   }
 }
 

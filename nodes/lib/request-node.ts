@@ -3,7 +3,7 @@ import { isAbort } from './abort';
 import type { SignalWireClient } from './client';
 import { describeOnMsg, SignalWireError } from './errors';
 import type { Msg } from './inputs';
-import { StatusReporter } from './status';
+import { StatusReporter, statusTranslator, type Translate } from './status';
 
 /** What the config node `signalwire-space` offers the nodes that use it. */
 export interface SpaceNode extends Node {
@@ -18,6 +18,8 @@ export interface RequestContext {
   signal: AbortSignal;
   /** Sends a message unless the node has closed meanwhile. */
   send: (msg: Msg) => void;
+  /** The node's status texts, in the editor's language. */
+  t: Translate;
 }
 
 /** Handles one message; resolves to the status text shown on success. */
@@ -34,11 +36,12 @@ function asSignalWireError(err: unknown): SignalWireError {
  * `close` aborts everything in flight.
  */
 export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handler: RequestHandler): void {
-  const status = new StatusReporter(node);
+  const t = statusTranslator(RED, node.type);
+  const status = new StatusReporter(node, t);
   const closing = new AbortController();
   const space = typeof spaceId === 'string' && spaceId !== '' ? (RED.nodes.getNode(spaceId) as SpaceNode | null) : null;
 
-  if (!space) status.failed(new SignalWireError('config', 'no space'));
+  if (!space) node.status({ fill: 'red', shape: 'ring', text: t('no-config') });
   else if (space.configError) status.failed(space.configError);
 
   node.on('input', (msgIn: NodeMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
@@ -54,6 +57,7 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
     const ctx: RequestContext = {
       client,
       msg,
+      t,
       signal: closing.signal,
       send: (out) => {
         if (!closing.signal.aborted) send(out as unknown as NodeMessage);
