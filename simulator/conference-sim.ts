@@ -35,6 +35,8 @@ export interface ConferenceSimulatorOptions {
   callbackUrl?: string;
   signingKey?: string;
   friendlyName?: string;
+  /** The SID of the conference start() creates (random by default), so a flow can know it first. */
+  conferenceSid?: string;
   intervalMs?: number;
   maxParticipants?: number;
   random?: () => number;
@@ -55,6 +57,7 @@ export class ConferenceSimulator {
   readonly maxParticipants: number;
   /** '' until start(). */
   conferenceSid = '';
+  private readonly presetConferenceSid: string | undefined;
   callbacksSent = 0;
   callbackFailures = 0;
   lastCallbackError: unknown = undefined;
@@ -73,6 +76,7 @@ export class ConferenceSimulator {
     this.callbackUrl = opts.callbackUrl;
     this.signingKey = opts.signingKey ?? `PSK_${randomBytes(16).toString('hex')}`;
     this.friendlyName = opts.friendlyName ?? 'demo-conference';
+    this.presetConferenceSid = opts.conferenceSid;
     this.intervalMs = opts.intervalMs ?? 3000;
     this.maxParticipants = Math.max(1, opts.maxParticipants ?? 8);
     this.random = opts.random ?? Math.random;
@@ -88,7 +92,7 @@ export class ConferenceSimulator {
   async start(): Promise<void> {
     if (this.conferenceSid) throw new Error('ConferenceSimulator already started');
     this.stopped = false;
-    this.conferenceSid = this.space.addConference();
+    this.conferenceSid = this.space.addConference(this.presetConferenceSid);
     const events: SimEvent[] = [this.conferenceEvent('conference-start')];
     for (let i = 0; i < Math.min(3, this.maxParticipants); i++) events.push(this.join());
     this.timer = setInterval(() => {

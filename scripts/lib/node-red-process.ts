@@ -86,7 +86,8 @@ export async function startNodeRed(opts: NodeRedOptions): Promise<RunningNodeRed
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`Node-RED did not start within ${opts.startTimeoutMs ?? 60_000} ms`)), opts.startTimeoutMs ?? 60_000);
     const check = () => {
-      if (/Started flows|Flows stopped due to missing node types/.test(output)) done();
+      // Node-RED 4 waits for missing types instead of starting flows: that is an answer too.
+      if (/Started flows|Flows stopped due to missing node types|Waiting for missing types to be registered/.test(output)) done();
     };
     const onExit = () => fail(new Error('Node-RED exited during start'));
     function done() {

@@ -1,0 +1,212 @@
+// `npm start`: Node-RED (the devDependency) on 127.0.0.1 with this package and the example flows
+// deployed, each on its own tab, and the Dashboard 2.0 page of example 03.
+//
+// With SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL), SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN
+// set, the flows use that space (and SIGNALWIRE_CONFERENCE_SID, when set). Otherwise a simulated
+// space runs on loopback: a conference whose participants join, leave, mute and hold, with signed
+// conference status callbacks POSTed to the demo flow's `http in` node.
+//
+// The user directory .node-red-home/ is rebuilt on every start: keep nothing there.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ConferenceSimulator, FakeSpace, type SimEvent } from '../simulator';
+import { CALLBACK_PATH, DASHBOARD_PATH, ROOT, combineExamples, readExamples } from './lib/examples';
+import { startNodeRed, type RunningNodeRed } from './lib/node-red-process';
+
+const USER_DIR = path.join(ROOT, '.node-red-home');
+const HOST = '127.0.0.1';
+const DASHBOARD_MODULE = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
+
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
+function env(name: string): string {
+  return (process.env[name] ?? '').trim();
+}
+
+function parsePort(): number {
+  const text = env('PORT') || '1880';
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) fail(`PORT must be a port number (1-65535), got "${text}"`);
+  return port;
+}
+
+/** Resolves when nothing listens on HOST:port; the message names what to do otherwise. */
+function checkPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new Error(`port ${port} on ${HOST} is already in use (another Node-RED?). Stop it, or choose another port: PORT=${port + 1} npm start`));
+      } else if (err.code === 'EACCES') {
+        reject(new Error(`not allowed to listen on port ${port}: choose another one, e.g. PORT=1880 npm start`));
+      } else reject(err);
+    });
+    server.listen(port, HOST, () => server.close(() => resolve()));
+  });
+}
+
+/** A fresh user directory whose node_modules links to this repo (and to the dashboard). */
+function prepareUserDir(): void {
+  fs.rmSync(USER_DIR, { recursive: true, force: true });
+  const modules = path.join(USER_DIR, 'node_modules');
+  fs.mkdirSync(path.join(modules, '@flowfuse'), { recursive: true });
+  fs.symlinkSync(ROOT, path.join(modules, 'node-red-contrib-signalwire'), 'dir');
+  if (fs.existsSync(DASHBOARD_MODULE)) {
+    fs.symlinkSync(DASHBOARD_MODULE, path.join(modules, '@flowfuse', 'node-red-dashboard'), 'dir');
+  }
+  fs.writeFileSync(
+    path.join(USER_DIR, 'README.txt'),
+    'Node-RED user directory of `npm start`. It is deleted and rebuilt on every start: keep nothing here.\n',
+  );
+}
+
+function short(sid: string | null): string {
+  return sid ? sid.slice(0, 8) : '';
+}
+
+async function main(): Promise<void> {
+  const port = parsePort();
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'signalwire-list-participants.js'))) {
+    fail('dist/ is missing: run `npm run build` first (npm start does it)');
+  }
+  if (!fs.existsSync(DASHBOARD_MODULE)) fail('@flowfuse/node-red-dashboard is not installed: run `npm ci` first');
+  await checkPortFree(port).catch((err: Error) => fail(err.message));
+
+  const space = env('SIGNALWIRE_SPACE') || env('SIGNALWIRE_SPACE_URL');
+  const real = space !== '' && env('SIGNALWIRE_PROJECT_ID') !== '' && env('SIGNALWIRE_API_TOKEN') !== '';
+  const base = `http://${HOST}:${port}`;
+  const callbackUrl = base + CALLBACK_PATH;
+
+  let fake: FakeSpace | null = null;
+  let sim: ConferenceSimulator | null = null;
+  let nodeRed: RunningNodeRed | null = null;
+  let stopping = false;
+
+  async function shutdown(code: number): Promise<never> {
+    if (stopping) return new Promise<never>(() => undefined);
+    stopping = true;
+    console.log('\nStopping...');
+    sim?.stop();
+    await nodeRed?.stop().catch(() => undefined);
+    await fake?.close().catch(() => undefined);
+    console.log('Stopped.');
+    process.exit(code);
+  }
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  const childEnv: NodeJS.ProcessEnv = {};
+  let conferenceSid = env('SIGNALWIRE_CONFERENCE_SID');
+  if (!real) {
+    const partial = ['SIGNALWIRE_SPACE', 'SIGNALWIRE_SPACE_URL', 'SIGNALWIRE_PROJECT_ID', 'SIGNALWIRE_API_TOKEN'].filter((n) => env(n) !== '');
+    if (partial.length > 0) {
+      console.log(`Only ${partial.join(', ')} set: a real space needs SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN. Using the simulator.`);
+    }
+    fake = new FakeSpace();
+    await fake.start();
+    // Node-RED reads SIGNALWIRE_CONFERENCE_SID at start, before the simulator creates its
+    // conference (which POSTs callbacks at once): the SID is chosen here and handed to both.
+    conferenceSid = randomUUID();
+    const signingKey = `PSK_${randomBytes(16).toString('hex')}`;
+    Object.assign(childEnv, {
+      SIGNALWIRE_SPACE: fake.url,
+      SIGNALWIRE_SPACE_URL: '',
+      SIGNALWIRE_PROJECT_ID: fake.projectId,
+      SIGNALWIRE_API_TOKEN: fake.apiToken,
+      SIGNALWIRE_CONFERENCE_SID: conferenceSid,
+      SIGNALWIRE_SIGNING_KEY: signingKey,
+      SIGNALWIRE_CALLBACK_URL: callbackUrl,
+    });
+    sim = new ConferenceSimulator({
+      space: fake,
+      callbackUrl,
+      signingKey,
+      conferenceSid,
+      intervalMs: 3000,
+      maxParticipants: 8,
+      onEvent: (e: SimEvent) => {
+        if (!sim?.conferenceSid || !fake) return;
+        const n = fake.participantCount(sim.conferenceSid);
+        // The flows' REST requests so far show that the callbacks (and the sweep) are acted on.
+        const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Participants')).length;
+        const failed = sim.callbackFailures > 0 ? `, ${sim.callbackFailures} callbacks failed` : '';
+        console.log(
+          `[simulator] ${e.event.padEnd(18)} ${short(e.callSid).padEnd(8)}  ${n} in the conference; ` +
+            `${sim.callbacksSent} callbacks answered${failed}; ${lists} list requests served`,
+        );
+      },
+    });
+  }
+
+  prepareUserDir();
+  const flows = combineExamples(readExamples());
+  try {
+    nodeRed = await startNodeRed({ userDir: USER_DIR, port, flows, env: childEnv, echo: true, startTimeoutMs: 30_000 });
+  } catch (err) {
+    sim?.stop();
+    await fake?.close();
+    fail(`Node-RED did not start: ${(err as Error).message}`);
+  }
+  const missing = /Waiting for missing types to be registered:[^\n]*|Flows stopped due to missing node types/.exec(nodeRed.output());
+  if (missing) {
+    await nodeRed.stop();
+    await fake?.close();
+    fail(`the example flows use node types that are not installed (${missing[0]}): run \`npm ci\``);
+  }
+  nodeRed.child.once('exit', (code, signal) => {
+    // A Ctrl-C reaches Node-RED too: give this process's own signal handler a moment first.
+    setTimeout(() => {
+      if (stopping) return;
+      console.error(`Node-RED exited (${signal ?? `code ${code}`})`);
+      void shutdown(1);
+    }, 500);
+  });
+
+  if (sim) {
+    await sim.start();
+    if (sim.callbackFailures > 0) {
+      console.log(`[simulator] ${sim.callbackFailures} callbacks failed: ${String(sim.lastCallbackError)}`);
+    }
+  }
+
+  const lines = [
+    '',
+    'node-red-contrib-signalwire demo',
+    `  Editor:     ${base}/`,
+    `  Dashboard:  ${base}${DASHBOARD_PATH}`,
+  ];
+  if (sim && fake) {
+    lines.push(
+      `  Space:      SIMULATED at ${fake.url} (no SignalWire account used)`,
+      `  Conference: ${conferenceSid} (${fake.participantCount(conferenceSid)} participants; an event every ${sim.intervalMs / 1000} s)`,
+      `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl}`,
+      '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',
+      '  (and SIGNALWIRE_CONFERENCE_SID) in the environment, then npm start again.',
+    );
+  } else {
+    lines.push(`  Space:      REAL SignalWire space ${space} (from SIGNALWIRE_SPACE / SIGNALWIRE_PROJECT_ID / SIGNALWIRE_API_TOKEN)`);
+    if (conferenceSid) {
+      lines.push(`  Conference: ${conferenceSid} (SIGNALWIRE_CONFERENCE_SID), read by the inject nodes and the 30 s sweep`);
+    } else {
+      lines.push(
+        '  Conference: SIGNALWIRE_CONFERENCE_SID is not set: the inject nodes of the examples need it.',
+        '              export SIGNALWIRE_CONFERENCE_SID=<a conference SID of your space> and npm start again.',
+      );
+    }
+    lines.push(
+      `  Callbacks:  set statusCallback on your <Conference> to a public URL that reaches ${callbackUrl}`,
+      '              (a reverse proxy or a tunnel), statusCallbackEvent="start end join leave mute hold";',
+      '              SIGNALWIRE_SIGNING_KEY (and behind a proxy SIGNALWIRE_CALLBACK_URL) enable the signature check.',
+    );
+  }
+  lines.push('  Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.stack ?? err.message : String(err)));
