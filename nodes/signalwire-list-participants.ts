@@ -49,7 +49,8 @@ export = function (RED: NodeAPI): void {
         Muted: resolveFilter(muted, msg.muted, 'muted'),
         Hold: resolveFilter(hold, msg.hold, 'hold'),
       };
-      const pageSize = optionalInteger(msgOrNode(msg.pageSize, config.pageSize), 'page size', 1, 1000);
+      // The page fields only count in the modes that use them (all-pages is always 1000).
+      const pageSize = mode === 'all' ? ALL_PAGES_PAGE_SIZE : optionalInteger(msgOrNode(msg.pageSize, config.pageSize), 'page size', 1, 1000);
       if (mode === 'page') {
         const query = buildQuery({
           ...filters,
@@ -59,7 +60,7 @@ export = function (RED: NodeAPI): void {
         });
         return onePage(ctx, conferenceSid, query);
       }
-      const query = buildQuery({ ...filters, PageSize: mode === 'all' ? ALL_PAGES_PAGE_SIZE : (pageSize ?? ALL_PAGES_PAGE_SIZE) });
+      const query = buildQuery({ ...filters, PageSize: pageSize ?? ALL_PAGES_PAGE_SIZE });
       return mode === 'all' ? allPages(ctx, conferenceSid, query) : pagePerMessage(ctx, conferenceSid, query);
     });
 

@@ -82,6 +82,15 @@ describe('signalwire-list-participants', function () {
       assert.equal(msg.payload.length, 2);
     });
 
+    it('ignores page fields left over from another mode, and msg.pageSize', async () => {
+      h.space.addParticipants(h.conferenceSid, 3);
+      const n1 = await load(flow({ ...LIST, pageSize: '5000', page: 'x', pageToken: 'bad' }, h.space), credentials(h.space));
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, pageSize: 2, page: 3 });
+      assert.equal((await got).payload.length, 3);
+      assert.deepEqual(h.space.requests[0].query, { PageSize: '1000' });
+    });
+
     it('stops with an error past the max pages cap, sending nothing', async () => {
       h.space.addParticipants(h.conferenceSid, 3500);
       const n1 = await load(flow({ ...LIST, maxPages: 2 }, h.space), credentials(h.space));
