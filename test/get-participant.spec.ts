@@ -25,7 +25,7 @@ describe('signalwire-get-participant', function () {
     assert.equal(msg.topic, 't');
     assert.deepEqual(msg.extra, { a: 1 });
     assert.match(h.space.requests[0].path, new RegExp(`^/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Participants/${p.call_sid}$`));
-    assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ok' });
+    assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ok' });
   });
 
   it('reads ConferenceSid and CallSid from a status callback payload by default', async () => {
@@ -55,7 +55,7 @@ describe('signalwire-get-participant', function () {
     assert.equal(msg.signalwireError.code, 20404);
     assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
     assert.equal(h.space.requests.length, 1, '404 is not retried');
-    assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
+    assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
   });
 
   it('refuses a missing or unsafe call SID without a request', async () => {

@@ -58,7 +58,7 @@ describe('signalwire-list-participants', function () {
       assert.equal(h.space.requests[0].query.Page, undefined);
       assert.match(h.space.requests[1].query.PageToken, /^PA/);
       assert.match(h.space.requests[2].query.PageToken, /^PA/);
-      assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: '2345 participants' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: '2345 participants' });
     });
 
     it('sends an empty array for an empty conference', async () => {
@@ -218,7 +218,7 @@ describe('signalwire-list-participants', function () {
         assert.match(msg.error.message, expected);
         assert.equal(msg.statusCode, undefined);
         assert.equal(h.space.requests.length, 0);
-        assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: 'invalid input' });
+        assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'invalid input' });
       });
     }
 
@@ -286,7 +286,7 @@ describe('signalwire-list-participants', function () {
       assert.deepEqual(second.payload, all.slice(10, 20));
       assert.equal(second.paging.page, 1);
       assert.equal(h.space.requests[1].query.PageToken, first.paging.next.pageToken);
-      assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: 'page 1: 10 participants' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'page 1: 10 participants' });
     });
 
     it('uses the node page size when the msg has none, and the API default when neither has', async () => {
@@ -324,7 +324,7 @@ describe('signalwire-list-participants', function () {
       assert.equal(sent[0].topic, 'big');
       assert.equal(whole.topic, 'big');
       assert.deepEqual(whole.payload, h.space.participants(h.conferenceSid));
-      assert.deepEqual(lastStatus(n1), { fill: 'green', shape: 'dot', text: '2500 participants, 3 pages' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: '2500 participants, 3 pages' });
     });
   });
 
@@ -341,7 +341,7 @@ describe('signalwire-list-participants', function () {
       assert.equal(typeof msg.signalwireError.more_info, 'string');
       assert.equal(msg.topic, 'keep');
       assert.equal(h.space.requests.length, 1, '401 is not retried');
-      assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: '401 unauthorized' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '401 unauthorized' });
       assert.doesNotMatch(JSON.stringify(msg.error) + JSON.stringify(msg), /wrong-token-123/);
     });
 
@@ -353,7 +353,7 @@ describe('signalwire-list-participants', function () {
       const msg = await err;
       assert.equal(msg.statusCode, 403);
       assert.match(msg.error.message, /^SignalWire 403 \(\d+\): /);
-      assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: '403 forbidden' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '403 forbidden' });
     });
 
     it('gives a clear error for an empty body and for HTML instead of JSON', async () => {
@@ -450,7 +450,7 @@ describe('signalwire-list-participants', function () {
       assert.equal(msg.error.message, 'SignalWire request timed out after 0.3 s (after 2 attempts)');
       assert.equal(msg.statusCode, undefined);
       assert.equal(h.space.requests.length, 2);
-      assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: 'timeout' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'timeout' });
     });
 
     it('reports an unreachable space', async () => {
@@ -461,7 +461,7 @@ describe('signalwire-list-participants', function () {
       const err = caughtError();
       n1.receive({ conferenceSid: h.conferenceSid });
       assert.equal((await err).error.message, 'SignalWire unreachable: ECONNREFUSED');
-      assert.deepEqual(lastStatus(n1), { fill: 'red', shape: 'ring', text: 'unreachable' });
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'unreachable' });
     });
   });
 
@@ -470,11 +470,16 @@ describe('signalwire-list-participants', function () {
       h.space.addParticipants(h.conferenceSid, 1);
       h.space.latencyMs = 40;
       const n1 = await load(flow(LIST, h.space, { maxInFlight: 3 }), credentials(h.space));
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.name);
+      process.on('warning', onWarning);
       const all = collect('out', 1200);
       for (let i = 0; i < 20; i++) n1.receive({ conferenceSid: h.conferenceSid, i });
       const got = await all;
+      process.off('warning', onWarning);
       assert.deepEqual(got.map((m) => m.i).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
       assert.equal(h.space.maxInFlight, 3);
+      assert.deepEqual(warnings, [], 'a burst is not reported as a listener leak');
     });
 
     it('aborts in-flight requests on close and sends nothing afterwards', async () => {

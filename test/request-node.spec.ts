@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
 import { SignalWireError } from '../nodes/lib/errors';
 import { handleRequests, type RequestHandler } from '../nodes/lib/request-node';
+import { STATUS_INTERVAL_MS, StatusReporter } from '../nodes/lib/status';
 
 /** Just enough of a Node-RED node and RED API to drive handleRequests directly. */
 function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: {} }) {
@@ -20,6 +21,7 @@ function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: 
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
+const statusLanded = () => new Promise((r) => setTimeout(r, STATUS_INTERVAL_MS + 50));
 
 describe('request wiring shared by both nodes', () => {
   it('ends a message exactly once with done() after sending it', async () => {
@@ -34,6 +36,7 @@ describe('request wiring shared by both nodes', () => {
     assert.deepEqual(send.firstCall.args[0], { topic: 't', payload: [1] });
     assert.equal(done.callCount, 1);
     assert.deepEqual(done.firstCall.args, []);
+    await statusLanded();
     assert.deepEqual(node.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: '1 participant' });
   });
 
@@ -50,6 +53,7 @@ describe('request wiring shared by both nodes', () => {
     assert.equal(done.firstCall.args[0], failure);
     assert.equal(msg.statusCode, 404);
     assert.deepEqual(msg.signalwireError, { code: 20404, message: 'Not found' });
+    await statusLanded();
     assert.deepEqual(node.status.lastCall.args[0], { fill: 'red', shape: 'ring', text: '404 not found' });
   });
 
@@ -90,5 +94,25 @@ describe('request wiring shared by both nodes', () => {
     await settle();
     assert.equal(handler.callCount, 0);
     assert.match(done.firstCall.args[0].message, /space is not configured/);
+  });
+
+  it('coalesces a busy node\'s status updates and always shows the latest', async () => {
+    const node = { status: sinon.spy() };
+    const status = new StatusReporter(node as never, (key, vars) => (vars ? `${vars.count} ${key}` : key));
+    for (let i = 0; i < 1000; i++) {
+      status.requesting();
+      status.succeeded(`${i} done`);
+    }
+    assert.deepEqual(node.status.args, [[{ fill: 'blue', shape: 'dot', text: 'requesting' }]]);
+    await statusLanded();
+    assert.equal(node.status.callCount, 2);
+    assert.deepEqual(node.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: '999 done' });
+    status.succeeded('999 done');
+    await statusLanded();
+    assert.equal(node.status.callCount, 2, 'an identical status is not sent again');
+    status.requesting();
+    status.close();
+    await statusLanded();
+    assert.deepEqual(node.status.args.slice(2), [[{ fill: 'blue', shape: 'dot', text: 'requesting' }], [{}]], 'nothing lands after close');
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { isAbort } from './abort';
 import type { SignalWireClient } from './client';
@@ -39,6 +40,9 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
   const t = statusTranslator(RED, node.type);
   const status = new StatusReporter(node, t);
   const closing = new AbortController();
+  // Every waiting message and every request listens on this one signal: dozens at once is
+  // normal here, not the listener leak Node warns about.
+  setMaxListeners(0, closing.signal);
   const space = typeof spaceId === 'string' && spaceId !== '' ? (RED.nodes.getNode(spaceId) as SpaceNode | null) : null;
 
   if (!space) node.status({ fill: 'red', shape: 'ring', text: t('no-config') });
@@ -83,7 +87,7 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
 
   node.on('close', (_removed: boolean, done: () => void) => {
     closing.abort();
-    status.clear();
+    status.close();
     done();
   });
 }

@@ -1,4 +1,5 @@
 import helper from 'node-red-node-test-helper';
+import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
 import { FakeSpace } from '../../simulator';
 
 // NODE_RED_PATH lets CI run the same suite against another Node-RED major.
@@ -136,8 +137,9 @@ export function next(id: string, timeoutMs = 8000): Promise<Msg> {
   return waitFor(() => inbox.get(id)?.shift(), timeoutMs, `no message on ${id}`);
 }
 
-/** The last status the node under test set. */
-export function lastStatus(node: any): Record<string, unknown> | undefined {
+/** The status the node under test shows once its coalesced status updates have landed. */
+export async function lastStatus(node: any): Promise<Record<string, unknown> | undefined> {
+  await delay(STATUS_INTERVAL_MS + 50);
   const calls = node.status.getCalls?.() ?? [];
   return calls.length ? calls[calls.length - 1].args[0] : undefined;
 }
