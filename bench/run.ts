@@ -1,0 +1,496 @@
+// The benchmark (issue 4): this package against a bare axios client (the floor), the official
+// SDK in a function node and the core http request node. Starts the fake space on loopback (a
+// process of its own), runs every case in child processes, prints one table.
+//
+//   npm run bench          full run (about 10 minutes on 2 cores), targets pass/fail
+//   npm run bench:smoke    tiny sizes, one run each, no targets: sanity checks only (CI)
+//
+// Options: --smoke, --only=get,list,burst,cold, --json=FILE (default .bench/results.json),
+// --n20c1=N (requests per run at 20 ms, concurrency 1; default 500), --package=DIR (bench another
+// build of the package: a directory with package.json and dist/, e.g. one with a fix applied).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import { FakeProcess, REPO_ROOT, runWorker, type FakeInfo } from './lib/ipc';
+import { removeSnapshot, snapshotPackage } from './lib/snapshot';
+import { fmt, fmtMB, fmtMs, fmtRatio, MB, median, table } from './lib/stats';
+import type { BurstConfig, BurstRun } from './worker-burst';
+import { CONTENDERS, type Contender, type GetConfig, type GetMeasurement, type GetScenario } from './worker-get';
+import { LIST_CONTENDERS, type ListConfig, type ListContender, type ListResult } from './worker-list';
+
+// ------------------------------------------------------------------ plan
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const a = argv.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  if (a === undefined) return undefined;
+  const eq = a.indexOf('=');
+  return eq < 0 ? '' : a.slice(eq + 1);
+};
+const SMOKE = flag('smoke') !== undefined;
+const ONLY = new Set((flag('only') ?? 'get,list,burst,cold').split(',').filter(Boolean));
+const JSON_OUT = flag('json') || path.join(REPO_ROOT, '.bench', SMOKE ? 'results-smoke.json' : 'results.json');
+const N20C1 = Number(flag('n20c1') ?? 500);
+const PACKAGE_DIR = flag('package');
+const LATENCY = flag('latency'); // only the get scenarios at this server latency (ms)
+
+const MAX_IN_FLIGHT = 10; // the space node's default
+const LIST_LATENCY_MS = 0;
+
+const PLAN = SMOKE
+  ? {
+      get: {
+        reps: 1,
+        slices: 1,
+        warmup: 50,
+        scenarios: [
+          { latencyMs: 0, concurrency: 1, n: 200 },
+          { latencyMs: 0, concurrency: MAX_IN_FLIGHT, n: 200 },
+          { latencyMs: 20, concurrency: 1, n: 20 },
+          { latencyMs: 20, concurrency: MAX_IN_FLIGHT, n: 200 },
+        ] as GetScenario[],
+      },
+      list: { sizes: [250, 2000], reps: 1, live: false, warmups: 1 },
+      burst: { messages: 1000, warmup: 50, reps: 1, latencyMs: 5, participants: 20 },
+      cold: { reps: 1 },
+    }
+  : {
+      get: {
+        reps: 3,
+        slices: 5,
+        warmup: 1000,
+        scenarios: [
+          { latencyMs: 0, concurrency: 1, n: 5000 },
+          { latencyMs: 0, concurrency: MAX_IN_FLIGHT, n: 5000 },
+          { latencyMs: 20, concurrency: 1, n: N20C1 },
+          { latencyMs: 20, concurrency: MAX_IN_FLIGHT, n: 5000 },
+        ] as GetScenario[],
+      },
+      list: { sizes: [250, 10_000, 100_000], reps: 5, live: true, warmups: 20 },
+      burst: { messages: 10_000, warmup: 500, reps: 3, latencyMs: 5, participants: 20 },
+      cold: { reps: 5 },
+    };
+
+// ------------------------------------------------------------------ output helpers
+
+const out: string[] = [];
+function print(text = ''): void {
+  out.push(text);
+  console.log(text);
+}
+function progress(text: string): void {
+  process.stderr.write(`  ${text}\n`);
+}
+
+interface Target {
+  section: string;
+  what: string;
+  figure: string;
+  pass: boolean;
+}
+const targets: Target[] = [];
+function target(section: string, what: string, figure: string, pass: boolean): void {
+  targets.push({ section, what, figure, pass });
+}
+const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+
+/** Smoke checks: a case that ran and gave sane values. */
+const checks: { what: string; ok: boolean; detail?: string }[] = [];
+function check(what: string, ok: boolean, detail?: string): void {
+  checks.push({ what, ok, detail });
+  if (!ok) progress(`check failed: ${what}${detail ? ` (${detail})` : ''}`);
+}
+async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    check(`${name} ran`, false, (err as Error).message.split('\n').slice(0, 12).join('\n'));
+    print(`\n${name}: FAILED TO RUN\n${(err as Error).message.split('\n').slice(0, 30).join('\n')}`);
+    return undefined;
+  }
+}
+
+const LABEL: Record<Contender, string> = {
+  package: 'this package (get participant node)',
+  bare: 'bare axios, keep-alive (floor)',
+  sdk: 'function node + official SDK',
+  http: 'core http request node, basic auth',
+  nrfloor: '(Node-RED floor: bare axios in a function node)',
+};
+const LIST_LABEL: Record<ListContender, string> = {
+  'package-all': 'this package, mode all (1 msg)',
+  'package-pages': 'this package, one msg per page',
+  'sdk-default': 'SDK list() (default page size)',
+  'sdk-1000': 'SDK list({ pageSize: 1000 })',
+  'bare-loop': 'bare loop on next_page_uri',
+};
+
+function versionOf(pkg: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    try {
+      const file = path.join(REPO_ROOT, 'node_modules', pkg, 'package.json');
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+    } catch {
+      return '?';
+    }
+  }
+}
+
+function gitHead(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+// ------------------------------------------------------------------ section 1: get participant
+
+async function runGet(fake: FakeProcess, info: FakeInfo): Promise<GetMeasurement[]> {
+  const conf = await fake.call<{ sid: string; callSids: string[] }>({ op: 'conference', participants: 100, sample: 100 });
+  const cfg: GetConfig = {
+    fake: info,
+    conferenceSid: conf.sid,
+    callSids: conf.callSids,
+    scenarios: PLAN.get.scenarios.filter((s) => LATENCY === undefined || s.latencyMs === Number(LATENCY)),
+    reps: PLAN.get.reps,
+    slices: PLAN.get.slices,
+    warmup: PLAN.get.warmup,
+    maxInFlight: MAX_IN_FLIGHT,
+  };
+  progress(`1. get participant: ${cfg.scenarios.map((s) => `${s.n}@${s.latencyMs}ms/c${s.concurrency}`).join(', ')}, ${cfg.reps} run(s) each, contenders taking turns in ${cfg.slices} slice(s) per run`);
+  return runWorker<GetMeasurement[]>('worker-get.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 20 * 60_000 });
+}
+
+function reportGet(ms: GetMeasurement[]): void {
+  print('\n## 1. Get participant: msgs/s and latency (inject to output), medians of the runs\n');
+  const rows: string[][] = [];
+  const key = (s: GetScenario) => `${s.latencyMs}|${s.concurrency}|${s.n}`;
+  const scenarios = [...new Map(ms.map((m) => [key(m), { latencyMs: m.latencyMs, concurrency: m.concurrency, n: m.n }])).values()];
+  for (const s of scenarios) {
+    const here = ms.filter((m) => key(m) === key(s));
+    const reps = [...new Set(here.map((m) => m.rep))];
+    // Ratios within each run (same minute, same machine state), then their median.
+    const ratio = (a: Contender, b: Contender) =>
+      median(
+        reps.map((r) => {
+          const x = here.find((m) => m.rep === r && m.contender === a)?.result.rate ?? NaN;
+          const y = here.find((m) => m.rep === r && m.contender === b)?.result.rate ?? NaN;
+          return x / y;
+        }),
+      );
+    for (const c of CONTENDERS) {
+      const mine = here.filter((m) => m.contender === c).map((m) => m.result);
+      if (!mine.length) continue;
+      rows.push([
+        `${s.latencyMs} ms`,
+        String(s.concurrency),
+        fmt(s.n),
+        LABEL[c],
+        fmt(median(mine.map((r) => r.rate))),
+        fmtMs(median(mine.map((r) => r.p50))),
+        fmtMs(median(mine.map((r) => r.p99))),
+        fmt(median(mine.map((r) => r.cpuUs))),
+        c === 'package' ? '' : fmtRatio(ratio('package', c)),
+      ]);
+    }
+    check(`get ${s.latencyMs} ms c${s.concurrency}: every contender ran without errors`, here.length === CONTENDERS.length * reps.length && here.every((m) => m.result.errors === 0 && m.result.rate > 0));
+    if (!SMOKE) {
+      const label = `${s.latencyMs} ms, concurrency ${s.concurrency}`;
+      const vsBare = ratio('package', 'bare');
+      target('1', `throughput >= 0.95x bare axios (${label})`, fmtRatio(vsBare), vsBare >= 0.95);
+      // At 20 ms every client waits on the server (throughput = concurrency / 20 ms), so no
+      // client can be 1.5x another: the SDK and http request targets are judged at 0 ms.
+      if (s.latencyMs === 0) {
+        const vsSdk = ratio('package', 'sdk');
+        const vsHttp = ratio('package', 'http');
+        target('1', `throughput >= 1.5x SDK function node (${label})`, fmtRatio(vsSdk), vsSdk >= 1.5);
+        target('1', `throughput >= 1.3x http request node (${label})`, fmtRatio(vsHttp), vsHttp >= 1.3);
+      }
+    }
+  }
+  print(table(['latency', 'conc.', 'requests', 'contender', 'msgs/s', 'p50 ms', 'p99 ms', 'CPU µs/msg', 'package ÷ it'], rows));
+}
+
+// ------------------------------------------------------------------ section 2: listing
+
+interface ListCase {
+  n: number;
+  contender: ListContender;
+  runs: ListResult[];
+  live?: ListResult;
+}
+
+async function runList(fake: FakeProcess, info: FakeInfo): Promise<ListCase[]> {
+  await fake.call({ op: 'latency', ms: LIST_LATENCY_MS });
+  const warm = await fake.call<{ sid: string }>({ op: 'conference', participants: 250 });
+  const cases: ListCase[] = [];
+  for (const n of PLAN.list.sizes) {
+    const conf = await fake.call<{ sid: string }>({ op: 'conference', participants: n });
+    const mine = LIST_CONTENDERS.map((contender) => ({ n, contender, runs: [] as ListResult[] }) as ListCase);
+    cases.push(...mine);
+    progress(`2. list ${fmt(n)} participants: ${LIST_CONTENDERS.length} contenders x ${PLAN.list.reps} run(s)${PLAN.list.live ? ' + a live-heap run' : ''}`);
+    for (let rep = 0; rep < PLAN.list.reps; rep++) {
+      for (let i = 0; i < mine.length; i++) {
+        const c = mine[(i + rep) % mine.length];
+        const cfg: ListConfig = { fake: info, conferenceSid: conf.sid, participants: n, contender: c.contender, warmupConferenceSid: warm.sid, warmups: PLAN.list.warmups };
+        c.runs.push(await runWorker<ListResult>('worker-list.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 5 * 60_000 }));
+      }
+    }
+    if (PLAN.list.live) {
+      for (const c of mine) {
+        const cfg: ListConfig = { fake: info, conferenceSid: conf.sid, participants: n, contender: c.contender, warmupConferenceSid: warm.sid, warmups: PLAN.list.warmups, liveGc: true };
+        c.live = await runWorker<ListResult>('worker-list.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 5 * 60_000 });
+      }
+    }
+  }
+  return cases;
+}
+
+function reportList(cases: ListCase[]): void {
+  print(`\n## 2. List every participant: requests, wall time, peak memory (server latency ${LIST_LATENCY_MS} ms; medians; memory above the idle process)\n`);
+  const rows: string[][] = [];
+  const wall = (c: ListCase | undefined) => (c ? median(c.runs.map((r) => r.ms)) : NaN);
+  for (const c of cases) {
+    const bare = cases.find((x) => x.n === c.n && x.contender === 'bare-loop');
+    const heap = median(c.runs.map((r) => r.memory.peakHeap - r.memory.baseHeap));
+    const rss = median(c.runs.map((r) => r.memory.peakRss - r.memory.baseRss));
+    const live = c.live ? c.live.memory.peakHeap - c.live.memory.baseHeap : NaN;
+    const base = median(c.runs.map((r) => r.memory.baseHeap));
+    rows.push([
+      fmt(c.n),
+      LIST_LABEL[c.contender],
+      fmt(median(c.runs.map((r) => r.requests))),
+      fmt(median(c.runs.map((r) => r.messages))),
+      fmtMs(wall(c)),
+      c.contender === 'bare-loop' ? '' : fmtRatio(wall(c) / wall(bare)),
+      fmtMB(heap),
+      fmtMB(live),
+      fmtMB(rss),
+      fmtMB(base),
+    ]);
+    const pageSize = c.contender === 'sdk-default' ? 50 : 1000;
+    const wantRequests = Math.max(1, Math.ceil(c.n / pageSize));
+    const requests = c.runs.map((r) => r.requests);
+    check(`list ${c.n} ${c.contender}: ${wantRequests} requests, every participant once`, c.runs.length > 0 && requests.every((r) => r === wantRequests) && c.runs.every((r) => r.listed === c.n));
+    if (!SMOKE && (c.contender === 'package-all' || c.contender === 'package-pages')) {
+      target('2', `requests = ceil(n/1000) (${fmt(c.n)}, ${c.contender === 'package-all' ? 'mode all' : 'per page'})`, `${requests.join('/')} of ${wantRequests}`, requests.every((r) => r === wantRequests));
+    }
+    if (!SMOKE && c.contender === 'package-all') {
+      const r = wall(c) / wall(bare);
+      target('2', `wall time <= 1.2x bare loop (${fmt(c.n)}, mode all)`, fmtRatio(r), r <= 1.2);
+    }
+  }
+  print(
+    table(['participants', 'contender', 'requests', 'msgs out', 'wall ms', 'vs bare', 'peak heap MB', 'live heap MB', 'peak RSS MB', 'idle heap MB'], rows),
+  );
+  print(
+    '\npeak heap / RSS: above the idle process (after GC), sampled every 5 ms, garbage not yet collected included. ' +
+      'live heap: a separate run with a forced GC wherever the most is held (each message out of the node, each page of the bare loop, ' +
+      "the SDK's finished array), the peak of what survived. idle heap: the process before listing (Node-RED, or the SDK, loaded).",
+  );
+  if (!SMOKE) {
+    const pages = cases.filter((c) => c.contender === 'package-pages' && c.live).sort((a, b) => a.n - b.n);
+    const all = cases.filter((c) => c.contender === 'package-all' && c.live).sort((a, b) => a.n - b.n);
+    if (pages.length >= 2) {
+      const liveOf = (c: ListCase) => c.live!.memory.peakHeap - c.live!.memory.baseHeap;
+      const first = pages[pages.length - 2];
+      const last = pages[pages.length - 1];
+      const growth = liveOf(last) - liveOf(first);
+      const allGrowth = all.length >= 2 ? liveOf(all[all.length - 1]) - liveOf(all[all.length - 2]) : NaN;
+      target(
+        '2',
+        `one msg per page: live heap flat in n (${fmt(first.n)} -> ${fmt(last.n)}: grows < 5 MB)`,
+        `${fmtMB(liveOf(first))} -> ${fmtMB(liveOf(last))} MB (mode all: +${fmtMB(allGrowth)} MB)`,
+        growth < 5 * MB,
+      );
+    }
+  }
+}
+
+// ------------------------------------------------------------------ section 3: burst
+
+async function runBurst(fake: FakeProcess, info: FakeInfo): Promise<BurstRun[]> {
+  const conf = await fake.call<{ sid: string }>({ op: 'conference', participants: PLAN.burst.participants });
+  const cfg: BurstConfig = {
+    fake: info,
+    conferenceSid: conf.sid,
+    messages: PLAN.burst.messages,
+    warmup: PLAN.burst.warmup,
+    reps: PLAN.burst.reps,
+    latencyMs: PLAN.burst.latencyMs,
+    maxInFlight: MAX_IN_FLIGHT,
+  };
+  progress(`3. burst: ${fmt(cfg.messages)} messages at once into the list node, ${cfg.reps} run(s), server latency ${cfg.latencyMs} ms`);
+  return runWorker<BurstRun[]>('worker-burst.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 10 * 60_000 });
+}
+
+function reportBurst(runs: BurstRun[]): void {
+  const b = PLAN.burst;
+  print(`\n## 3. Burst: ${fmt(b.messages)} messages at once into the list node (conference of ${b.participants}, server latency ${b.latencyMs} ms, max in flight ${MAX_IN_FLIGHT})\n`);
+  const rows = runs.map((r, i) => [
+    String(i + 1),
+    fmt(r.rate),
+    fmt(r.requests),
+    String(r.serverMaxInFlight),
+    String(r.clientMaxInFlight),
+    fmtMB(r.heapBefore),
+    fmtMB(r.heapQueued),
+    fmtMB(r.heapPeak),
+    fmtMB(r.heapAfter),
+    `${r.heapAfter >= r.heapBefore ? '+' : ''}${fmtMB(r.heapAfter - r.heapBefore)}`,
+  ]);
+  rows.push([
+    'median',
+    fmt(median(runs.map((r) => r.rate))),
+    fmt(median(runs.map((r) => r.requests))),
+    String(Math.max(...runs.map((r) => r.serverMaxInFlight))),
+    String(Math.max(...runs.map((r) => r.clientMaxInFlight))),
+    fmtMB(median(runs.map((r) => r.heapBefore))),
+    fmtMB(median(runs.map((r) => r.heapQueued))),
+    fmtMB(median(runs.map((r) => r.heapPeak))),
+    fmtMB(median(runs.map((r) => r.heapAfter))),
+    fmtMB(median(runs.map((r) => r.heapAfter - r.heapBefore))),
+  ]);
+  print(
+    table(['run', 'msgs/s', 'requests', 'max in flight (server)', 'max in flight (node)', 'heap before MB', 'queued (after GC)', 'peak (sampled)', 'after (GC) MB', 'growth MB'], rows),
+  );
+  print('\nmedian row: medians, except max in flight (the most of any run).');
+  const warnings = [...new Set(runs.flatMap((r) => r.warnings ?? []))];
+  print(warnings.length ? `process warnings (warm-up and bursts; what a Node-RED log would show):\n${warnings.map((w) => `- ${w}`).join('\n')}` : 'process warnings (warm-up and bursts): none');
+  const growth = Math.max(...runs.map((r) => r.heapAfter - r.heapBefore));
+  const inflight = Math.max(...runs.map((r) => Math.max(r.serverMaxInFlight, r.clientMaxInFlight)));
+  check('burst: every message answered, one request each, in flight within the limit', runs.length > 0 && runs.every((r) => r.failed === 0 && r.requests === r.messages) && inflight <= MAX_IN_FLIGHT && Number.isFinite(growth));
+  if (!SMOKE) {
+    target('3', 'heap after GC within 10 MB of before (worst run)', `${growth >= 0 ? '+' : ''}${fmtMB(growth)} MB`, growth <= 10 * MB);
+    target('3', `in flight never above the limit (${MAX_IN_FLIGHT})`, String(inflight), inflight <= MAX_IN_FLIGHT);
+  }
+}
+
+// ------------------------------------------------------------------ section 4: cold start
+
+async function runCold(pkgDir: string): Promise<{ pkg: number[]; sdk: number[]; sdkClient: number[] }> {
+  progress(`4. cold start: ${PLAN.cold.reps} fresh process(es) each`);
+  const script = path.join(__dirname, 'cold-start.js');
+  const once = (what: string) =>
+    JSON.parse(execFileSync(process.execPath, [script, what], { env: { ...process.env, BENCH_PKG_DIR: pkgDir }, encoding: 'utf8' })) as { ms: number; clientMs?: number; types?: string[] };
+  const res = { pkg: [] as number[], sdk: [] as number[], sdkClient: [] as number[] };
+  for (let i = 0; i < PLAN.cold.reps; i++) {
+    const p = once('package');
+    if (p.types?.length !== 3) throw new Error(`the package registered ${p.types?.join(', ')}`);
+    res.pkg.push(p.ms);
+    const s = once('sdk');
+    res.sdk.push(s.ms);
+    res.sdkClient.push(s.clientMs ?? NaN);
+  }
+  return res;
+}
+
+function reportCold(r: { pkg: number[]; sdk: number[]; sdkClient: number[] }): void {
+  print(`\n## 4. Cold start (fresh process each, median of ${r.pkg.length})\n`);
+  const p = median(r.pkg);
+  const s = median(r.sdk);
+  print(
+    table(
+      ['what', 'ms', 'runs (ms)'],
+      [
+        ['this package: load and register its 3 nodes', fmtMs(p), r.pkg.map((x) => fmtMs(x)).join(', ')],
+        ["official SDK: require('@signalwire/compatibility-api')", fmtMs(s), r.sdk.map((x) => fmtMs(x)).join(', ')],
+        ['(SDK: then RestClient(...) in On Start, not compared)', fmtMs(median(r.sdkClient)), r.sdkClient.map((x) => fmtMs(x)).join(', ')],
+        ['package ÷ SDK', fmtRatio(p / s), ''],
+      ],
+    ),
+  );
+  check('cold start: both measured', p > 0 && s > 0);
+  if (!SMOKE) target('4', 'cold start <= 0.5x the SDK require', fmtRatio(p / s), p / s <= 0.5);
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const load0 = os.loadavg();
+  const pkgDir = PACKAGE_DIR ? path.resolve(PACKAGE_DIR) : await snapshotPackage();
+  process.env.BENCH_PKG_DIR = pkgDir;
+  const fake = await FakeProcess.start();
+  const results: Record<string, unknown> = {};
+  try {
+    const info = await fake.call<FakeInfo>({ op: 'info' });
+    const cpus = os.cpus();
+    print(`# node-red-contrib-signalwire benchmark${SMOKE ? ' (smoke: tiny sizes, one run, no targets)' : ''}\n`);
+    print(`date ${new Date().toISOString()}, commit ${gitHead()}, command: npm run ${SMOKE ? 'bench:smoke' : 'bench'}${argv.filter((a) => a !== '--smoke').map((a) => ` ${a}`).join('')}`);
+    if (PACKAGE_DIR) print(`package under test: ${path.relative(REPO_ROOT, pkgDir) || '.'} (not this tree's dist/)`);
+    print(`machine: ${cpus.length} cores (${cpus[0]?.model ?? '?'}), ${fmt(os.totalmem() / 1024 ** 3, 0)} GiB, ${os.type()} ${os.release()}`);
+    print(`Node ${process.version}, node-red ${versionOf('node-red')}, @signalwire/compatibility-api ${versionOf('@signalwire/compatibility-api')}, axios ${versionOf('axios')}`);
+    print(`fake space: its own process on ${info.url}; each case: its own process (Node-RED embedded with RED.init/RED.start)`);
+    print(`load average at start (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(' / ')}`);
+
+    if (ONLY.has('get')) {
+      const r = await section('get participant', () => runGet(fake, info));
+      if (r) {
+        results.get = r;
+        reportGet(r);
+      }
+    }
+    if (ONLY.has('list')) {
+      const r = await section('listing', () => runList(fake, info));
+      if (r) {
+        results.list = r;
+        reportList(r);
+      }
+    }
+    if (ONLY.has('burst')) {
+      const r = await section('burst', () => runBurst(fake, info));
+      if (r) {
+        results.burst = r;
+        reportBurst(r);
+      }
+    }
+    if (ONLY.has('cold')) {
+      const r = await section('cold start', () => runCold(pkgDir));
+      if (r) {
+        results.cold = r;
+        reportCold(r);
+      }
+    }
+  } finally {
+    await fake.stop();
+    if (!PACKAGE_DIR) removeSnapshot(pkgDir);
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const load1 = os.loadavg();
+  print(`\nload average at end (1/5/15 min): ${load1.map((x) => x.toFixed(2)).join(' / ')}; bench took ${fmt(seconds, 0)} s`);
+  if (!SMOKE && targets.length) {
+    print('\n## Targets\n');
+    print(table(['section', 'target', 'figure', 'result'], targets.map((t) => [t.section, t.what, t.figure, mark(t.pass)])));
+  }
+  fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
+  fs.writeFileSync(JSON_OUT, JSON.stringify({ smoke: SMOKE, plan: PLAN, seconds, load: { start: load0, end: load1 }, results, targets, checks }, null, 2));
+  fs.writeFileSync(JSON_OUT.replace(/\.json$/, '.md'), `${out.join('\n')}\n`);
+
+  const failedChecks = checks.filter((c) => !c.ok);
+  print('');
+  for (const c of failedChecks) print(`check failed: ${c.what}${c.detail ? `\n  ${c.detail.split('\n').join('\n  ')}` : ''}`);
+  if (SMOKE) {
+    // The closing line CI reads.
+    print(`${checks.length - failedChecks.length} passed, ${failedChecks.length} failed`);
+    return failedChecks.length ? 1 : 0;
+  }
+  const missed = targets.filter((t) => !t.pass).length;
+  print(`targets: ${targets.length - missed} passed, ${missed} failed${failedChecks.length ? ` (and ${failedChecks.length} case(s) failed to run)` : ''}`);
+  return failedChecks.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
