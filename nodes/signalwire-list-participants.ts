@@ -1,6 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import {
-  buildQuery,
   filterSetting,
   msgOrNode,
   optionalInteger,
@@ -52,15 +51,16 @@ export = function (RED: NodeAPI): void {
       // The page fields only count in the modes that use them (all-pages is always 1000).
       const pageSize = mode === 'all' ? ALL_PAGES_PAGE_SIZE : optionalInteger(msgOrNode(msg.pageSize, config.pageSize), 'page size', 1, 1000);
       if (mode === 'page') {
-        const query = buildQuery({
+        // Undefined values are left out of the query string by axios.
+        const query: ListQuery = {
           ...filters,
           PageSize: pageSize,
           Page: optionalInteger(msgOrNode(msg.page, config.page), 'page', 0, Number.MAX_SAFE_INTEGER),
           PageToken: optionalPageToken(msgOrNode(msg.pageToken, config.pageToken), 'page token'),
-        });
+        };
         return onePage(ctx, conferenceSid, query);
       }
-      const query = buildQuery({ ...filters, PageSize: pageSize ?? ALL_PAGES_PAGE_SIZE });
+      const query: ListQuery = { ...filters, PageSize: pageSize ?? ALL_PAGES_PAGE_SIZE };
       return mode === 'all' ? allPages(ctx, conferenceSid, query) : pagePerMessage(ctx, conferenceSid, query);
     });
 

@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { SignalWireClient } from './lib/client';
-import { SignalWireError } from './lib/errors';
+import { toSignalWireError } from './lib/errors';
 import type { SpaceNode } from './lib/request-node';
 import { resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/space';
 import { registerTestConnection } from './lib/test-connection';
@@ -14,7 +14,7 @@ export = function (RED: NodeAPI): void {
       this.client = new SignalWireClient(resolveSpaceSettings(config, this.credentials as SpaceCredentials | undefined));
     } catch (err) {
       // Reported by every node that uses this space, on each message, so Catch nodes see it.
-      this.configError = err instanceof SignalWireError ? err : new SignalWireError('config', String(err));
+      this.configError = toSignalWireError(err, 'config');
       this.error(this.configError.message);
     }
     this.on('close', (done: () => void) => {

@@ -69,7 +69,8 @@ describe('signalwire-space config node', function () {
     const seen = [JSON.stringify(ok), JSON.stringify(failed401), JSON.stringify(failedDrop), everythingLogged(), JSON.stringify(n1.status.args)];
     for (const text of seen) assert.equal(text.includes(token), false);
     // The token did travel, as Basic auth, on every request.
-    assert.ok(h.space.requests.every((r) => r.authorized || r === h.space.requests[1]));
+    assert.ok(h.space.requests.length >= 3);
+    assert.ok(h.space.requests.every((r) => r.authorized));
   });
 
   describe('POST /signalwire/test-connection', () => {

@@ -50,6 +50,20 @@ export class SignalWireError extends Error {
   }
 }
 
+/** Any thrown value as this package's error type (a SignalWireError passes through). */
+export function toSignalWireError(err: unknown, kind: FailureKind = 'connection'): SignalWireError {
+  if (err instanceof SignalWireError) return err;
+  return new SignalWireError(kind, `SignalWire: ${(err as Error)?.message ?? String(err)}`);
+}
+
+export function abortError(): SignalWireError {
+  return new SignalWireError('aborted', 'SignalWire request aborted: the node was closed');
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof SignalWireError && err.kind === 'aborted';
+}
+
 export function badInput(message: string): SignalWireError {
   return new SignalWireError('bad-input', message);
 }

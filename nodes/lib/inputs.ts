@@ -1,7 +1,6 @@
 import type { Node, NodeAPI } from 'node-red';
 import { badInput } from './errors';
 import { isSafeSegment } from './space';
-import type { ListQuery } from './types';
 
 export type Msg = Record<string, unknown>;
 
@@ -31,7 +30,7 @@ function evaluate(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Pr
   });
 }
 
-function describe(setting: TypedSetting): string {
+function sourceOf(setting: TypedSetting): string {
   if (setting.type === 'str') return 'the configured value';
   const where = `${setting.type}.${setting.value}`;
   return setting.payloadFallback ? `${where} (or msg.payload.${setting.payloadFallback})` : where;
@@ -49,9 +48,9 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
       value = (payload as Record<string, unknown>)[setting.payloadFallback];
     }
   }
-  if (value === undefined || value === null) throw badInput(`${label} is missing: set ${describe(setting)}`);
-  if (typeof value !== 'string') throw badInput(`${label} must be a string, got ${Array.isArray(value) ? 'array' : typeof value} from ${describe(setting)}`);
-  if (value.trim() === '') throw badInput(`${label} is empty in ${describe(setting)}`);
+  if (value === undefined || value === null) throw badInput(`${label} is missing: set ${sourceOf(setting)}`);
+  if (typeof value !== 'string') throw badInput(`${label} must be a string, got ${Array.isArray(value) ? 'array' : typeof value} from ${sourceOf(setting)}`);
+  if (value.trim() === '') throw badInput(`${label} is empty in ${sourceOf(setting)}`);
   if (!isSafeSegment(value)) {
     throw badInput(`${label} "${truncate(value)}" may contain only letters, digits, "-" and "_"`);
   }
@@ -99,12 +98,4 @@ export function optionalPageToken(value: unknown, name: string): string | undefi
 /** First non-blank of the msg's value and the node's. */
 export function msgOrNode(msgValue: unknown, nodeValue: unknown): unknown {
   return msgValue === undefined || msgValue === null || msgValue === '' ? nodeValue : msgValue;
-}
-
-export function buildQuery(parts: ListQuery): ListQuery {
-  const query: ListQuery = {};
-  for (const [k, v] of Object.entries(parts) as Array<[keyof ListQuery, never]>) {
-    if (v !== undefined) query[k] = v;
-  }
-  return query;
 }

@@ -1,4 +1,4 @@
-import { abortError } from './abort';
+import { abortError } from './errors';
 
 interface Waiter {
   start: () => void;

@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import { isAbort } from './abort';
 import type { SignalWireClient } from './client';
-import { describeOnMsg, SignalWireError } from './errors';
+import { describeOnMsg, isAbort, SignalWireError, toSignalWireError } from './errors';
 import type { Msg } from './inputs';
 import { StatusReporter, statusTranslator, type Translate } from './status';
 
@@ -25,11 +24,6 @@ export interface RequestContext {
 
 /** Handles one message; resolves to the status text shown on success. */
 export type RequestHandler = (ctx: RequestContext) => Promise<string>;
-
-function asSignalWireError(err: unknown): SignalWireError {
-  if (err instanceof SignalWireError) return err;
-  return new SignalWireError('connection', `SignalWire: ${(err as Error)?.message ?? String(err)}`);
-}
 
 /**
  * The input/close wiring both nodes share: every message ends exactly once (on the output or
@@ -77,7 +71,7 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
           done();
           return;
         }
-        const error = asSignalWireError(err);
+        const error = toSignalWireError(err);
         describeOnMsg(msg, error);
         status.failed(error);
         done(error);

@@ -1,6 +1,6 @@
 import type { NodeAPI } from 'node-red';
 import { SignalWireClient } from './client';
-import { SignalWireError } from './errors';
+import { SignalWireError, toSignalWireError } from './errors';
 import type { SpaceNode } from './request-node';
 import { parseSpace, resolveSpaceSettings } from './space';
 import type { ApiEndpoint, SpaceSettings } from './types';
@@ -63,7 +63,7 @@ export async function testConnection(settings: SpaceSettings): Promise<TestAnswe
 }
 
 export function failure(err: unknown): TestAnswer {
-  const e = err instanceof SignalWireError ? err : new SignalWireError('connection', String(err));
+  const e = toSignalWireError(err);
   let result: TestResult = 'error';
   if (e.statusCode === 401) result = 'unauthorized';
   else if (e.statusCode === 403) result = 'forbidden';
