@@ -114,12 +114,56 @@ export interface Packed {
   files: string[];
 }
 
-/** `npm pack` into dir; returns the tarball's path and its file list (as npm reports it). */
-export async function pack(dir: string): Promise<Packed> {
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir, '--loglevel=error'], { timeoutMs: 120_000 });
-  const json = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+/**
+ * `npm pack` of the package in cwd (the repo by default) into dir; returns the tarball's path
+ * and its file list (as npm reports it). The prepack script builds first.
+ */
+export async function pack(dir: string, cwd = ROOT): Promise<Packed> {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir, '--loglevel=error'], { cwd, timeoutMs: 180_000 });
+  // The prepack build prints to stdout before npm's JSON: the JSON starts at a line's "[".
+  const start = stdout.search(/^\[/m);
+  const json = JSON.parse(stdout.slice(start < 0 ? 0 : start)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const [info] = json;
   return { tarball: path.join(dir, path.basename(info.filename)), files: info.files.map((f) => f.path).sort() };
+}
+
+/** The files in a tarball as `tar -tzf` lists them, without npm's leading "package/". */
+export async function tarList(tarball: string): Promise<string[]> {
+  const { stdout } = await run('tar', ['-tzf', tarball], { timeoutMs: 60_000 });
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '' && !l.endsWith('/'))
+    .map((l) => l.replace(/^package\//, ''))
+    .sort();
+}
+
+/**
+ * A copy of the working tree as a fresh clone plus the uncommitted work would have it: the files
+ * git tracks and the untracked ones it does not ignore, so no dist/, no node_modules/ and no
+ * .ci/tmp/. node_modules is a symlink to the tree's, enough to build without an install.
+ * Returns the number of files copied.
+ */
+export async function cleanCopy(dest: string): Promise<number> {
+  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { timeoutMs: 60_000 });
+  let copied = 0;
+  for (const file of new Set(stdout.split('\0').filter(Boolean))) {
+    // A node_modules that is a symlink is not matched by .gitignore's "node_modules/".
+    if (file.split('/')[0] === 'node_modules') continue;
+    const src = path.join(ROOT, file);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(src);
+    } catch {
+      continue; // tracked, but deleted in the working tree
+    }
+    if (stat.isDirectory()) continue; // a submodule
+    const dst = path.join(dest, file);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.cpSync(src, dst, { verbatimSymlinks: true });
+    copied++;
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+  return copied;
 }
 
 function listFiles(dir: string, base = dir): string[] {

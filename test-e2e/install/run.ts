@@ -1,5 +1,7 @@
-// The install check (`npm run test:install`): builds and packs the package the way it is
-// published, installs the tarball into a fresh Node-RED user directory with npm, and checks
+// The install check (`npm run test:install`): packs the package the way a fresh clone publishes
+// it — `npm pack` in a clean copy of the tree without dist/ and without a prior build, so the
+// prepack script has to build it — checks the tarball has the build in it, installs the
+// tarball into a fresh Node-RED user directory with npm, and checks
 // through the admin API of a real Node-RED 4 (the repo's devDependency, on this machine's
 // Node) and Node-RED 5 (under Node 22 from .ci/tmp/nr5) that it loads: node types, version,
 // examples, editor HTML, German catalogue and help, icon, and a deployed flow that starts and
@@ -18,13 +20,14 @@ import {
   PACKAGE_JSON,
   ROOT,
   Report,
-  build,
   checkFileList,
   childEnv,
+  cleanCopy,
   pack,
   packedExamples,
   run,
   seconds,
+  tarList,
 } from './lib';
 
 const NR5_PREFIX = path.join(ROOT, '.ci', 'tmp', 'nr5');
@@ -333,14 +336,36 @@ async function main(): Promise<void> {
   try {
     let tarball = '';
     let files: string[] = [];
-    await report.guard('npm run build and npm pack', async () => {
-      const tb = Date.now();
-      await build();
-      console.log(`# built in ${seconds(tb)}`);
-      ({ tarball, files } = await pack(work));
-      console.log(`# ${path.basename(tarball)}: ${files.length} files, ${fs.statSync(tarball).size} bytes`);
+    await report.guard('npm pack in a clean copy of the tree (no dist/, no build before)', async () => {
+      // What `git clone` + `npm pack` (or `npm publish`) does, with the uncommitted work included.
+      const clean = path.join(work, 'clean');
+      const tc = Date.now();
+      const copied = await cleanCopy(clean);
+      console.log(`# clean copy of the tree in ${clean}: ${copied} files git tracks or does not ignore, node_modules symlinked (${seconds(tc)})`);
+      if (fs.existsSync(path.join(clean, 'dist'))) throw new Error('the clean copy already has a dist/: is dist/ tracked by git?');
+      const tp = Date.now();
+      ({ tarball } = await pack(work, clean));
+      console.log(`# npm pack (prepack build included) in ${seconds(tp)}`);
+      files = await tarList(tarball);
+      console.log(`# ${path.basename(tarball)}: ${files.length} files, ${fs.statSync(tarball).size} bytes (tar -tzf)`);
       for (const f of files) console.log(`#   ${f}`);
       report.check(true, `npm pack: ${path.basename(tarball)}`);
+      // Without a prepack build this tarball has no dist/ at all, and installs as nothing.
+      const listFiles = (dir: string): string[] =>
+        fs.readdirSync(path.join(clean, dir), { recursive: true, encoding: 'utf8' })
+          .filter((f) => fs.statSync(path.join(clean, dir, f)).isFile())
+          .map((f) => `dist/nodes/${dir}/${f.split(path.sep).join('/')}`);
+      const built = [
+        ...Object.values(PACKAGE_JSON['node-red'].nodes).flatMap((js) => [js.replace(/^\.\//, ''), js.replace(/^\.\//, '').replace(/\.js$/, '.html')]),
+        ...listFiles('locales'),
+        ...listFiles('icons'),
+      ];
+      const missing = built.filter((f) => !files.includes(f));
+      report.check(
+        missing.length === 0 && files.some((f) => f.startsWith('dist/nodes/lib/')),
+        `the tarball of the clean copy was built by prepack: ${built.length} files, dist/nodes/*.js, *.html, locales and icons, and dist/nodes/lib/ (tar -tzf)`,
+        `missing: ${missing.join(', ') || 'dist/nodes/lib/*'}`,
+      );
     });
     if (!tarball) return;
     checkFileList(report, files);
