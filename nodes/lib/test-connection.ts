@@ -73,9 +73,20 @@ export function failure(err: unknown): TestAnswer {
   return { ok: false, result, message: e.message };
 }
 
-/** POST /signalwire/test-connection, behind Node-RED's own admin permissions. */
+/**
+ * POST /signalwire/test-connection, behind Node-RED's own admin permissions. JSON bodies only:
+ * a page on another site can send a form (urlencoded, multipart, text/plain) without a CORS
+ * preflight, and on a runtime without adminAuth that would let it pick the space and
+ * credentials the runtime sends requests with. A cross-site application/json POST needs a
+ * CORS preflight first, which the admin API does not grant to other origins by default.
+ */
 export function registerTestConnection(RED: NodeAPI): void {
   RED.httpAdmin.post('/signalwire/test-connection', RED.auth.needsPermission('signalwire-space.write'), (req, res) => {
+    if (!req.is('application/json')) {
+      const answer: TestAnswer = { ok: false, result: 'invalid', message: 'Content-Type must be application/json' };
+      res.status(415).json(answer);
+      return;
+    }
     const body = (req.body ?? {}) as TestRequest;
     const node = typeof body.id === 'string' ? (RED.nodes.getNode(body.id) as SpaceNode | null) : null;
     let settings: SpaceSettings;
