@@ -49,6 +49,12 @@ describe('message inputs', () => {
     }
   });
 
+  it('names a NaN or Infinity page size as such (JSON would say null)', () => {
+    assert.throws(() => optionalInteger(NaN, 'page size', 1, 1000), /got NaN$/);
+    assert.throws(() => optionalInteger(Infinity, 'page size', 1, 1000), /got Infinity$/);
+    assert.throws(() => optionalInteger(-Infinity, 'page size', 1, 1000), /got -Infinity$/);
+  });
+
   it('accepts only PA/PB page tokens made of plain characters', () => {
     assert.equal(optionalPageToken('PA123', 'page token'), 'PA123');
     assert.equal(optionalPageToken('PB-x_y', 'page token'), 'PB-x_y');
@@ -58,16 +64,39 @@ describe('message inputs', () => {
 
 describe('page URIs', () => {
   const origin = 'https://example.signalwire.com';
+  const listing = '/api/laml/2010-04-01/Accounts/P1/Conferences/C1/Participants';
 
-  it('follows a path or an absolute URL on the same origin', () => {
-    assert.equal(nextPagePath('/api/laml/2010-04-01/X?Page=1&PageToken=PA1', origin), '/api/laml/2010-04-01/X?Page=1&PageToken=PA1');
-    assert.equal(nextPagePath(`${origin}/api/x?PageToken=PA1`, origin), '/api/x?PageToken=PA1');
+  it('follows a path or an absolute URL that continues the listing: its own path, with a query', () => {
+    assert.equal(nextPagePath(`${listing}?Page=1&PageToken=PA1`, origin, listing), `${listing}?Page=1&PageToken=PA1`);
+    assert.equal(nextPagePath(`${origin}${listing}?PageToken=PA1`, origin, listing), `${listing}?PageToken=PA1`);
   });
 
   it('refuses another origin, a protocol-relative URL or a different scheme', () => {
-    for (const uri of ['https://evil.example.com/api/x', '//evil.example.com/api/x', 'http://example.signalwire.com/api/x', 'https://example.signalwire.com:444/x', 'PageToken=PA1']) {
-      assert.throws(() => nextPagePath(uri, origin), /not on the space's origin/, uri);
+    for (const uri of ['https://evil.example.com' + listing + '?a=1', '//evil.example.com' + listing + '?a=1', 'http://example.signalwire.com' + listing + '?a=1', 'https://example.signalwire.com:444' + listing + '?a=1', 'PageToken=PA1']) {
+      assert.throws(() => nextPagePath(uri, origin, listing), /does not continue this listing/, uri);
     }
+  });
+
+  it('refuses another account, another resource, dot segments in any spelling, and no query', () => {
+    const bad = [
+      '/api/laml/2010-04-01/Accounts/OTHER/Conferences/C1/Participants?PageToken=PA1',
+      '/api/laml/2010-04-01/Accounts/P1/Conferences/C2/Participants?PageToken=PA1',
+      '/api/laml/2010-04-01/Accounts/P1/Calls?PageToken=PA1',
+      `${listing}/../../../Calls?PageToken=PA1`,
+      `${listing}/%2e%2e/%2E%2E/Calls?PageToken=PA1`,
+      `/api/laml/2010-04-01/Accounts/P1/Conferences/C1/x/../Participants?PageToken=PA1`,
+      `${listing}/?PageToken=PA1`,
+      listing,
+      `${listing}?`,
+      `${listing}?PageToken=PA1#frag`,
+      `${listing}?PageToken=PA1\r\nX: y`,
+    ];
+    for (const uri of bad) assert.throws(() => nextPagePath(uri, origin, listing), /does not continue this listing/, uri);
+  });
+
+  it('refuses an overlong next_page_uri without quoting it', () => {
+    const long = `${listing}?PageToken=PA${'x'.repeat(5000)}`;
+    assert.throws(() => nextPagePath(long, origin, listing), (err: Error) => /longer than 2048 characters/.test(err.message) && err.message.length < 200);
   });
 
   it('extracts Page, PageSize and PageToken so a flow can ask for that page', () => {

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { Limiter } from '../nodes/lib/limiter';
 
+/** Runs a task within the limiter, as the client's attempts do. */
+async function run<T>(limiter: Limiter, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const release = await limiter.acquire(signal);
+  try {
+    return await task();
+  } finally {
+    release();
+  }
+}
+
 function deferred() {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -14,7 +24,7 @@ describe('in-flight limiter', () => {
     const started: number[] = [];
     let peak = 0;
     const runs = gates.map((g, i) =>
-      limiter.run(async () => {
+      run(limiter, async () => {
         started.push(i);
         peak = Math.max(peak, limiter.running);
         await g.promise;
@@ -36,10 +46,10 @@ describe('in-flight limiter', () => {
   it('drops a waiting task whose signal aborts, and only that one', async () => {
     const limiter = new Limiter(1);
     const gate = deferred();
-    const first = limiter.run(() => gate.promise);
+    const first = run(limiter, () => gate.promise);
     const ac = new AbortController();
-    const aborted = limiter.run(async () => 'never', ac.signal);
-    const kept = limiter.run(async () => 'kept');
+    const aborted = run(limiter, async () => 'never', ac.signal);
+    const kept = run(limiter, async () => 'kept');
     ac.abort();
     await assert.rejects(aborted, /aborted/);
     assert.equal(limiter.queued, 1);
@@ -50,8 +60,51 @@ describe('in-flight limiter', () => {
 
   it('frees the slot when a task fails', async () => {
     const limiter = new Limiter(1);
-    await assert.rejects(limiter.run(async () => { throw new Error('boom'); }), /boom/);
-    assert.equal(await limiter.run(async () => 7), 7);
+    await assert.rejects(run(limiter, async () => { throw new Error('boom'); }), /boom/);
+    assert.equal(await run(limiter, async () => 7), 7);
     assert.equal(limiter.running, 0);
+  });
+
+  it('refuses a request past the queue bound with "queue full", and keeps the ones already waiting', async () => {
+    const limiter = new Limiter(1, 2);
+    const first = await limiter.acquire();
+    const waiting = [limiter.acquire(), limiter.acquire()];
+    await assert.rejects(limiter.acquire(), (err: Error & { kind?: string }) => err.kind === 'queue-full' && /queue full: 2 requests/.test(err.message));
+    assert.equal(limiter.queued, 2);
+    first();
+    (await waiting[0])();
+    (await waiting[1])();
+    assert.equal(limiter.running, 0);
+  });
+
+  it('starts nothing while paused, even with free slots, then everything in order', async () => {
+    const limiter = new Limiter(5);
+    limiter.pause(150);
+    const started: number[] = [];
+    const at = Date.now();
+    const runs = [0, 1, 2].map((i) => limiter.acquire().then((release) => { started.push(i); release(); }));
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(started, [], 'nothing starts during the pause');
+    await Promise.all(runs);
+    assert.deepEqual(started, [0, 1, 2]);
+    assert.ok(Date.now() - at >= 140, `started after ${Date.now() - at} ms`);
+  });
+
+  it('lets a longer pause extend a shorter one, never cut it', async () => {
+    const limiter = new Limiter(1);
+    limiter.pause(200);
+    limiter.pause(50);
+    const at = Date.now();
+    (await limiter.acquire())();
+    assert.ok(Date.now() - at >= 190, `started after ${Date.now() - at} ms`);
+  });
+
+  it('counts a slot once however often its release is called', async () => {
+    const limiter = new Limiter(2);
+    const a = await limiter.acquire();
+    await limiter.acquire();
+    a();
+    a();
+    assert.equal(limiter.running, 1);
   });
 });

@@ -1,14 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
-import { abortError, fromHttpResponse, SignalWireError } from './errors';
-import { Limiter } from './limiter';
-import { isRetryable, retryDelay } from './retry';
-import type { ListQuery, Participant, ParticipantPage, SpaceSettings } from './types';
+import { abortError, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
+import { Limiter, type Release } from './limiter';
+import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
+import type { Participant, SpaceSettings } from './types';
 
 const USER_AGENT = `node-red-contrib-signalwire/${readVersion()}`;
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * Largest answer read. A full page of 1000 participants is about 0.5 MB (Twilio's, with more
+ * fields, about 0.8 MB): 2 MiB leaves room and keeps a hostile answer from filling memory.
+ */
+export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
 function readVersion(): string {
   try {
@@ -20,19 +24,100 @@ function readVersion(): string {
 }
 
 /**
- * One REST client per config node: a keep-alive axios instance with Basic auth, a timeout
- * per attempt, retries with backoff, an in-flight limit and errors mapped to SignalWireError.
+ * One attempt's bookkeeping, kept on the axios config across retries. A class, not a plain
+ * object: axios copies plain objects when it merges the config of a retry.
+ */
+class Attempt {
+  timedOut = false;
+  private timer: NodeJS.Timeout | undefined;
+  private release: Release | undefined;
+  private unlink: (() => void) | undefined;
+
+  /** The caller's signal (node closed, or the request's overall deadline). */
+  constructor(readonly callerSignal: AbortSignal | undefined) {}
+
+  /** Holds a slot, and bounds the whole exchange (headers and body) by a deadline. */
+  begin(config: InternalAxiosRequestConfig, release: Release, timeoutMs: number): void {
+    this.timedOut = false;
+    this.release = release;
+    const controller = new AbortController();
+    const caller = this.callerSignal;
+    if (caller) {
+      const onAbort = () => controller.abort();
+      caller.addEventListener('abort', onAbort, { once: true });
+      this.unlink = () => caller.removeEventListener('abort', onAbort);
+    }
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    config.signal = controller.signal;
+  }
+
+  /** Frees the slot and the timer; a retry waits for its backoff with the caller's signal. */
+  end(config: InternalAxiosRequestConfig): void {
+    clearTimeout(this.timer);
+    this.unlink?.();
+    this.unlink = undefined;
+    this.release?.();
+    this.release = undefined;
+    config.signal = this.callerSignal;
+  }
+}
+
+type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
+
+/**
+ * A deadline for a whole request (queue, attempts, backoffs), linked to the caller's signal:
+ * whatever the server does, the request ends by then.
+ */
+class RequestDeadline {
+  readonly signal: AbortSignal;
+  expired = false;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort = () => this.controller.abort();
+
+  constructor(private readonly caller: AbortSignal | undefined, ms: number) {
+    this.signal = this.controller.signal;
+    if (caller?.aborted) this.controller.abort();
+    caller?.addEventListener('abort', this.onAbort, { once: true });
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, ms);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/**
+ * One REST client per config node: a keep-alive axios instance with Basic auth, a deadline
+ * per attempt and per request, retries with backoff, an in-flight limit with a bounded queue,
+ * a space-wide pause on 429, and errors mapped to SignalWireError with every secret removed.
  * Every node using the space shares it, so the limit holds for the whole space.
  */
 export class SignalWireClient {
   readonly settings: SpaceSettings;
   readonly limiter: Limiter;
+  /** Every form of the credentials that must never appear in a text this package emits. */
+  readonly secrets: readonly string[];
+  /** Longest a request may take, from its call to its answer, retries and waits included. */
+  readonly requestDeadlineMs: number;
   private readonly http: AxiosInstance;
   private readonly agent: http.Agent;
+  private readonly maxRetryAfterMs: number;
 
   constructor(settings: SpaceSettings) {
     this.settings = settings;
-    this.limiter = new Limiter(settings.maxInFlight);
+    this.limiter = new Limiter(settings.maxInFlight, settings.maxQueued);
+    this.secrets = secretForms(settings.projectId, settings.apiToken);
+    this.maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    const retryBaseMs = settings.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.requestDeadlineMs = requestDeadline(settings.timeoutMs, settings.retries, retryBaseMs, this.maxRetryAfterMs);
     const isHttps = settings.endpoint.origin.startsWith('https:');
     this.agent = isHttps
       ? new https.Agent({ keepAlive: true, maxSockets: settings.maxInFlight })
@@ -40,7 +125,8 @@ export class SignalWireClient {
     this.http = axios.create({
       baseURL: settings.endpoint.origin,
       auth: { username: settings.projectId, password: settings.apiToken },
-      timeout: settings.timeoutMs,
+      // No idle timeout: each attempt has a deadline for the whole exchange (see Attempt).
+      timeout: 0,
       httpAgent: isHttps ? undefined : this.agent,
       httpsAgent: isHttps ? this.agent : undefined,
       // The API never redirects; following one could carry the credentials to another origin.
@@ -51,32 +137,40 @@ export class SignalWireClient {
       transformResponse: [(data: unknown) => data],
       headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
     });
+    // Registered before axios-retry: the response handler frees the slot before a retry waits.
+    this.http.interceptors.request.use((config) => this.beginAttempt(config));
+    this.http.interceptors.response.use(
+      (res) => {
+        this.endAttempt(res.config);
+        return res;
+      },
+      (err: unknown) => {
+        this.endAttempt(err instanceof AxiosError ? err.config : undefined, err);
+        throw err;
+      },
+    );
     axiosRetry(this.http, {
       retries: settings.retries,
       shouldResetTimeout: true,
       retryCondition: isRetryable,
       retryDelay: (attempt, error) =>
         retryDelay(attempt, error, {
-          baseMs: settings.retryBaseMs ?? 500,
-          maxBackoffMs: 20_000,
-          maxRetryAfterMs: settings.maxRetryAfterMs ?? 30_000,
+          baseMs: retryBaseMs,
+          maxBackoffMs: MAX_BACKOFF_MS,
+          maxRetryAfterMs: this.maxRetryAfterMs,
         }),
     });
   }
 
-  /** `/api/laml/2010-04-01/Accounts/{ProjectId}/Conferences/{ConferenceSid}/Participants` */
-  participantsPath(conferenceSid: string): string {
+  /** `{apiRoot}/Accounts/{ProjectId}` and the given path segments, each encoded. */
+  accountPath(...segments: string[]): string {
     const { apiRoot } = this.settings.endpoint;
-    return `${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}/Conferences/${encodeURIComponent(conferenceSid)}/Participants`;
+    return [`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}`, ...segments.map(encodeURIComponent)].join('/');
   }
 
-  /** One page: the first request of a listing (path + query) or a followed next_page_uri. */
-  async getPage(path: string, query?: ListQuery, signal?: AbortSignal): Promise<ParticipantPage> {
-    const body = await this.getJson(path, query, signal);
-    if (!isParticipantPage(body)) {
-      throw new SignalWireError('bad-response', 'SignalWire 200: the list response has no "participants" array');
-    }
-    return body;
+  /** `/api/laml/2010-04-01/Accounts/{ProjectId}/Conferences/{ConferenceSid}/Participants` */
+  participantsPath(conferenceSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Participants');
   }
 
   async getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
@@ -89,60 +183,108 @@ export class SignalWireClient {
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */
   async checkCredentials(signal?: AbortSignal): Promise<void> {
-    const { apiRoot } = this.settings.endpoint;
-    await this.getJson(`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}/Conferences`, { PageSize: 1 }, signal);
+    await this.getJson(this.accountPath('Conferences'), { PageSize: 1 }, signal);
   }
 
-  /** GET a path on the space's own origin and parse its JSON, within the in-flight limit. */
+  /** GET a path on the space's own origin and parse its JSON, within the limits above. */
   async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
-    return this.limiter.run(async () => {
-      let text: string;
-      try {
-        const res = await this.http.get<string>(path, { params, signal });
-        text = res.data;
-      } catch (err) {
-        throw mapAxiosError(err, signal, this.settings.timeoutMs);
-      }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
-        throw new SignalWireError('bad-response', `SignalWire 200: the response is ${what}`, 200);
-      }
-    }, signal);
+    const deadline = new RequestDeadline(signal, this.requestDeadlineMs);
+    let text: string;
+    try {
+      const res = await this.http.get<string>(path, { params, signal: deadline.signal });
+      text = res.data;
+    } catch (err) {
+      throw this.mapError(err, signal, deadline);
+    } finally {
+      deadline.dispose();
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+      throw new SignalWireError('bad-response', `SignalWire 200: the response is ${what}`, 200);
+    }
   }
 
-  /** Frees the keep-alive sockets when the config node closes. */
+  /** Removes every credential form from an error about this space. */
+  redact(err: SignalWireError): SignalWireError {
+    return redactError(err, this.secrets);
+  }
+
+  /** Frees the keep-alive sockets and the pause timer when the config node closes. */
   close(): void {
+    this.limiter.close();
     this.agent.destroy();
+  }
+
+  private async beginAttempt(config: AttemptConfig): Promise<InternalAxiosRequestConfig> {
+    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined));
+    const release = await this.limiter.acquire(attempt.callerSignal);
+    attempt.begin(config, release, this.settings.timeoutMs);
+    return config;
+  }
+
+  private endAttempt(config: AttemptConfig | undefined, err?: unknown): void {
+    const attempt = config?.signalwireAttempt;
+    if (!config || !attempt) return;
+    attempt.end(config);
+    if (!(err instanceof AxiosError)) return;
+    // The axios error of an aborted attempt says "canceled": say what happened, and let the
+    // retry condition see a timeout.
+    if (attempt.timedOut && !attempt.callerSignal?.aborted) err.code = AxiosError.ETIMEDOUT;
+    // The server asked this client, not one message, to slow down.
+    if (err.response?.status === 429) {
+      const wait = parseRetryAfter(err.response.headers?.['retry-after']);
+      if (wait !== undefined) this.limiter.pause(Math.min(wait, this.maxRetryAfterMs));
+    }
+  }
+
+  private mapError(err: unknown, signal: AbortSignal | undefined, deadline: RequestDeadline): SignalWireError {
+    if (deadline.expired && !signal?.aborted) {
+      return new SignalWireError('timeout', `SignalWire request gave up after ${this.requestDeadlineMs / 1000} s (timeout, retries and waits included)`);
+    }
+    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
   }
 }
 
-function isParticipantPage(body: unknown): body is ParticipantPage {
-  return body !== null && typeof body === 'object' && Array.isArray((body as ParticipantPage).participants);
+/**
+ * The longest one request can take, whatever the server does: every attempt's timeout, before
+ * each retry the longer of its capped backoff and the Retry-After cap, and one timeout more
+ * for a turn in the queue. 140 s with the defaults (10 s, 3 retries, 30 s).
+ */
+export function requestDeadline(timeoutMs: number, retries: number, retryBaseMs: number, maxRetryAfterMs: number): number {
+  let waits = 0;
+  for (let i = 1; i <= retries; i++) waits += Math.max(backoffCap(i, retryBaseMs, MAX_BACKOFF_MS), maxRetryAfterMs);
+  return (retries + 2) * timeoutMs + waits;
 }
 
 /** Only the facts of an axios error survive: its config holds the Authorization header. */
-export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number): SignalWireError {
-  if (signal?.aborted || axios.isCancel(err)) return abortError();
+export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, secrets: readonly string[] = []): SignalWireError {
+  if (signal?.aborted) return abortError();
+  if (err instanceof SignalWireError) return err;
+  if (axios.isCancel(err) && !(err instanceof AxiosError && err.code === AxiosError.ETIMEDOUT)) return abortError();
   if (!(err instanceof AxiosError)) {
-    return new SignalWireError('connection', `SignalWire request failed: ${(err as Error)?.message ?? String(err)}`);
+    return new SignalWireError('connection', `SignalWire request failed: ${quote(String((err as Error)?.message ?? err))}`);
   }
   const attempts = (err.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']?.retryCount ?? 0;
   const after = attempts > 0 ? ` (after ${attempts + 1} attempts)` : '';
   if (err.response) {
-    const e = fromHttpResponse(err.response.status, err.response.data);
+    const e = fromHttpResponse(err.response.status, err.response.data, secrets);
     if (after) e.message += after;
     return e;
   }
-  if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
+  if (err.code === AxiosError.ETIMEDOUT || err.code === AxiosError.ECONNABORTED) {
     return new SignalWireError('timeout', `SignalWire request timed out after ${timeoutMs / 1000} s${after}`);
   }
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
     return new SignalWireError('unreachable', `SignalWire unreachable: ${err.code}${after}`);
   }
-  if (err.code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') {
-    return new SignalWireError('bad-response', `SignalWire response larger than ${MAX_RESPONSE_BYTES / 1048576} MiB refused`);
+  if (isTooLarge(err)) {
+    return new SignalWireError('bad-response', `SignalWire response too large: over ${MAX_RESPONSE_BYTES / 1048576} MiB, refused`);
   }
-  return new SignalWireError('connection', `SignalWire connection failed: ${err.message}${err.code ? ` (${err.code})` : ''}${after}`);
+  return new SignalWireError('connection', `SignalWire connection failed: ${quote(err.message)}${err.code ? ` (${err.code})` : ''}${after}`);
+}
+
+function isTooLarge(err: AxiosError): boolean {
+  return err.code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED' || (err.code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(err.message));
 }

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI } from 'node-red';
-import { badInput } from './errors';
+import { badInput, describeValue, quote } from './errors';
 import { isSafeSegment } from './space';
 
 export type Msg = Record<string, unknown>;
@@ -24,7 +24,7 @@ export function typedSetting(value: unknown, type: unknown, defaultProperty: str
 function evaluate(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
   return new Promise((resolve, reject) => {
     RED.util.evaluateNodeProperty(setting.value, setting.type, node, msg as never, (err, value) => {
-      if (err) reject(badInput(`cannot read ${setting.type}.${setting.value}: ${err.message}`));
+      if (err) reject(badInput(`cannot read ${setting.type}.${quote(setting.value)}: ${quote(err.message)}`));
       else resolve(value);
     });
   });
@@ -52,13 +52,9 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
   if (typeof value !== 'string') throw badInput(`${label} must be a string, got ${Array.isArray(value) ? 'array' : typeof value} from ${sourceOf(setting)}`);
   if (value.trim() === '') throw badInput(`${label} is empty in ${sourceOf(setting)}`);
   if (!isSafeSegment(value)) {
-    throw badInput(`${label} "${truncate(value)}" may contain only letters, digits, "-" and "_"`);
+    throw badInput(`${label} ${describeValue(value)} may contain only letters, digits, "-" and "_"`);
   }
   return value;
-}
-
-function truncate(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 export type FilterSetting = 'msg' | 'any' | 'true' | 'false';
@@ -74,7 +70,7 @@ export function resolveFilter(setting: FilterSetting, msgValue: unknown, name: s
   if (msgValue === undefined || msgValue === null) return undefined;
   if (msgValue === true || msgValue === 'true') return 'true';
   if (msgValue === false || msgValue === 'false') return 'false';
-  throw badInput(`msg.${name} must be true or false (boolean or string), got ${JSON.stringify(msgValue)}`);
+  throw badInput(`msg.${name} must be true or false (boolean or string), got ${describeValue(msgValue)}`);
 }
 
 /** An optional integer from the msg or the node; blank means "not set". */
@@ -82,7 +78,7 @@ export function optionalInteger(value: unknown, name: string, min: number, max: 
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw badInput(`${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}, got ${JSON.stringify(value)}`);
+    throw badInput(`${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}, got ${describeValue(value)}`);
   }
   return n;
 }
@@ -90,7 +86,7 @@ export function optionalInteger(value: unknown, name: string, min: number, max: 
 export function optionalPageToken(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || !/^P[AB][A-Za-z0-9_.~-]*$/.test(value) || value.length > 512) {
-    throw badInput(`${name} must be a page token starting with PA or PB, got ${JSON.stringify(value)}`);
+    throw badInput(`${name} must be a page token starting with PA or PB, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -1,21 +1,32 @@
-import { abortError } from './errors';
+import { abortError, SignalWireError } from './errors';
+
+/** Gives a slot back; calling it again does nothing. */
+export type Release = () => void;
 
 interface Waiter {
-  start: () => void;
+  start: (release: Release) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
 
 /**
- * At most `max` tasks run at once; the others wait in arrival order and none is dropped.
- * Written here rather than taken from p-limit because a waiting task must leave the queue
- * when its own node closes (its AbortSignal fires) without disturbing other nodes' tasks.
+ * The in-flight limit of one space. A request holds a slot only while it is on the wire (a
+ * message waiting out a backoff holds none); at most `max` are out at once and the others wait
+ * in arrival order, at most `maxQueued` of them. When the space asks to slow down (429 with
+ * Retry-After) it is paused: no request starts until the pause is over, whichever node sent it.
+ * Written here rather than taken from p-limit because a waiting request must leave the queue
+ * when its own node closes (its AbortSignal fires) without disturbing other nodes' requests.
  */
 export class Limiter {
   private active = 0;
   private readonly waiting: Waiter[] = [];
+  private pausedUntil = 0;
+  private pauseTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly max: number) {}
+  constructor(
+    readonly max: number,
+    readonly maxQueued = Number.POSITIVE_INFINITY,
+  ) {}
 
   get running(): number {
     return this.active;
@@ -25,22 +36,21 @@ export class Limiter {
     return this.waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
+  get paused(): boolean {
+    return this.pausedUntil > Date.now();
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits for a free slot (and for the end of a pause); resolves to the function that frees it. */
+  acquire(signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortError());
-    if (this.active < this.max) {
+    if (this.active < this.max && !this.paused && this.waiting.length === 0) {
       this.active++;
-      return Promise.resolve();
+      return Promise.resolve(this.releaser());
     }
-    return new Promise<void>((resolve, reject) => {
+    if (this.waiting.length >= this.maxQueued) {
+      return Promise.reject(new SignalWireError('queue-full', `SignalWire queue full: ${this.maxQueued} requests already wait for this space`));
+    }
+    return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { start: resolve, signal };
       if (signal) {
         waiter.onAbort = () => {
@@ -54,14 +64,42 @@ export class Limiter {
     });
   }
 
-  private release(): void {
-    const next = this.waiting.shift();
-    if (!next) {
+  /** No request starts for `ms` (a later, longer pause extends it; a shorter one does not cut it). */
+  pause(ms: number): void {
+    const until = Date.now() + ms;
+    if (ms <= 0 || until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = undefined;
+      this.drain();
+    }, ms);
+    this.pauseTimer.unref();
+  }
+
+  /** Ends a pause early and forgets its timer (the space node closes). */
+  close(): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.pausedUntil = 0;
+  }
+
+  private releaser(): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       this.active--;
-      return;
+      this.drain();
+    };
+  }
+
+  private drain(): void {
+    while (this.active < this.max && this.waiting.length > 0 && !this.paused) {
+      const next = this.waiting.shift()!;
+      if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
+      this.active++;
+      next.start(this.releaser());
     }
-    // The slot passes straight to the next waiter, so `active` stays the same.
-    if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
-    next.start();
   }
 }

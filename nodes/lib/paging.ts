@@ -1,65 +1,117 @@
-import { SignalWireError } from './errors';
+import { describeValue, quote, SignalWireError } from './errors';
 import type { SignalWireClient } from './client';
-import type { ListQuery, ParticipantPage } from './types';
+import type { ListQuery, Page } from './types';
 
 export const ALL_PAGES_PAGE_SIZE = 1000;
+/** The API's page size when a request names none. */
+export const API_DEFAULT_PAGE_SIZE = 50;
+export const DEFAULT_MAX_PAGES = 200;
+/** Items one listing may hold: far above a real conference, far below what fills memory. */
+export const DEFAULT_MAX_ITEMS = 10_000;
+export const MAX_MAX_ITEMS = 1_000_000;
+/** Longer next_page_uri values are refused rather than quoted or followed. */
+const MAX_PAGE_URI_CHARS = 2048;
 
-/**
- * The path (with query) a next_page_uri points to, refusing anything off the space's own
- * origin: credentials are only ever sent where the user configured them.
- */
-export function nextPagePath(nextPageUri: string, origin: string): string {
-  if (nextPageUri.startsWith('/') && !nextPageUri.startsWith('//')) return nextPageUri;
-  let url: URL | undefined;
-  try {
-    url = new URL(nextPageUri);
-  } catch {
-    url = undefined;
-  }
-  if (!url || url.origin !== origin) {
-    throw new SignalWireError('bad-response', `SignalWire next_page_uri "${nextPageUri}" is not on the space's origin ${origin}: not followed`);
-  }
-  return url.pathname + url.search;
+function badPage(message: string): SignalWireError {
+  return new SignalWireError('bad-response', message);
 }
 
-export interface PagingOptions {
+/**
+ * The path (with query) a next_page_uri points to. It is followed only when it names the
+ * listing's own resource: exactly the path the listing started on, on the space's origin, with
+ * a query. Anything else (another host, another account or resource, `..` or `%2e%2e`) is
+ * refused before any request, so the credentials only go where the listing went.
+ */
+export function nextPagePath(nextPageUri: string, origin: string, listingPath: string): string {
+  if (nextPageUri.length > MAX_PAGE_URI_CHARS) {
+    throw badPage(`SignalWire next_page_uri is longer than ${MAX_PAGE_URI_CHARS} characters: not followed`);
+  }
+  let rest = nextPageUri;
+  if (rest.toLowerCase().startsWith(`${origin.toLowerCase()}/`)) rest = rest.slice(origin.length);
+  const q = rest.indexOf('?');
+  const path = q >= 0 ? rest.slice(0, q) : rest;
+  const query = q >= 0 ? rest.slice(q + 1) : '';
+  // eslint-disable-next-line no-control-regex
+  if (path !== listingPath || query === '' || /[#\\\u0000-\u0020\u007f]/.test(query)) {
+    throw badPage(`SignalWire next_page_uri "${quote(nextPageUri)}" does not continue this listing (${listingPath}): not followed`);
+  }
+  return rest;
+}
+
+export interface ListingLimits {
   /** More pages than this is an error: a misbehaving server cannot make us read forever. */
   maxPages: number;
+  /** More items in all than this is an error: a listing cannot fill memory. */
+  maxItems: number;
   signal?: AbortSignal;
 }
 
+/** What a list endpoint is: its path, and the key of its items in a page. */
+export interface Listing {
+  path: string;
+  itemsKey: string;
+}
+
 /**
- * Every page of a participant listing, following next_page_uri until it is null. The server's
- * cursor (PageToken) keeps pages consistent while people join and leave, so page numbers are
- * never built here.
+ * One page, checked: its items are an array of no more than the page size asked for. A page
+ * that breaks this is refused whole.
  */
-export async function* participantPages(
-  client: SignalWireClient,
-  conferenceSid: string,
-  query: ListQuery,
-  options: PagingOptions,
-): AsyncGenerator<ParticipantPage> {
+export async function fetchPage<T>(client: SignalWireClient, listing: Listing, pathWithQuery: string, query: ListQuery | undefined, pageSize: number, signal?: AbortSignal): Promise<Page<T>> {
+  const body = await client.getJson(pathWithQuery, query, signal);
+  const items = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[listing.itemsKey] : undefined;
+  if (!Array.isArray(items)) {
+    throw badPage(`SignalWire 200: the list response has no "${listing.itemsKey}" array`);
+  }
+  if (items.length > pageSize) {
+    throw badPage(`SignalWire sent ${items.length} ${listing.itemsKey} in a page of ${pageSize}: refused`);
+  }
+  const page = body as Page<T>;
+  return { ...page, items: items as T[] };
+}
+
+/**
+ * Every page of a listing, following next_page_uri until it is null. The server's cursor
+ * (PageToken) keeps pages consistent while people join and leave, so page numbers are never
+ * built here. Stops with an error past the limits, on a repeated next_page_uri, or on one that
+ * leaves the listing.
+ */
+export async function* listPages<T>(client: SignalWireClient, listing: Listing, query: ListQuery, limits: ListingLimits): AsyncGenerator<Page<T>> {
+  const pageSize = query.PageSize ?? API_DEFAULT_PAGE_SIZE;
   const origin = client.settings.endpoint.origin;
   const followed = new Set<string>();
-  let page = await client.getPage(client.participantsPath(conferenceSid), query, options.signal);
-  let count = 1;
+  let page = await fetchPage<T>(client, listing, listing.path, query, pageSize, limits.signal);
+  let pages = 1;
+  let items = 0;
   for (;;) {
+    items += page.items.length;
+    if (items > limits.maxItems) {
+      throw badPage(`SignalWire listing has more than ${limits.maxItems} ${listing.itemsKey} (the node's max items): stopped`);
+    }
     yield page;
     const next = page.next_page_uri;
     if (next === null || next === undefined || next === '') return;
     if (typeof next !== 'string') {
-      throw new SignalWireError('bad-response', 'SignalWire next_page_uri is not a string');
+      throw badPage(`SignalWire next_page_uri is ${describeValue(next)}, not a string`);
     }
     if (followed.has(next)) {
-      throw new SignalWireError('bad-response', `SignalWire sent the same next_page_uri twice ("${next}"): stopped to avoid a loop`);
+      throw badPage(`SignalWire sent the same next_page_uri twice ("${quote(next)}"): stopped to avoid a loop`);
     }
-    if (count >= options.maxPages) {
-      throw new SignalWireError('bad-response', `SignalWire listing has more than ${options.maxPages} pages (the node's max pages): stopped`);
+    if (pages >= limits.maxPages) {
+      throw badPage(`SignalWire listing has more than ${limits.maxPages} pages (the node's max pages): stopped`);
     }
     followed.add(next);
-    page = await client.getPage(nextPagePath(next, origin), undefined, options.signal);
-    count++;
+    page = await fetchPage<T>(client, listing, nextPagePath(next, origin, listing.path), undefined, pageSize, limits.signal);
+    pages++;
   }
+}
+
+/** Every item of a listing in one array; nothing partial is returned if a limit is hit. */
+export async function listAll<T>(client: SignalWireClient, listing: Listing, query: ListQuery, limits: ListingLimits): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of listPages<T>(client, listing, query, limits)) {
+    for (const item of page.items) all.push(item);
+  }
+  return all;
 }
 
 /** Page, PageSize and PageToken of a page URI, so a flow can ask for that page itself. */
@@ -79,12 +131,12 @@ export function pageRef(uri: string | null | undefined): PageRef | null {
   const token = params.get('PageToken');
   if (page !== null && page !== '' && Number.isInteger(Number(page))) ref.page = Number(page);
   if (size !== null && size !== '' && Number.isInteger(Number(size))) ref.pageSize = Number(size);
-  if (token !== null && token !== '') ref.pageToken = token;
+  if (token !== null && token !== '' && token.length <= 512) ref.pageToken = token;
   return ref;
 }
 
 /** The paging facts of a page as they go out on `msg.paging`. */
-export function pagingFacts(page: ParticipantPage) {
+export function pagingFacts(page: Page<unknown>) {
   return {
     page: page.page,
     pageSize: page.page_size,

@@ -71,7 +71,8 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
           done();
           return;
         }
-        const error = toSignalWireError(err);
+        // Server text may echo a credential: every error leaves through this one redaction.
+        const error = client.redact(toSignalWireError(err));
         describeOnMsg(msg, error);
         status.failed(error);
         done(error);

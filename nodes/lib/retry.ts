@@ -1,5 +1,11 @@
 import type { AxiosError } from 'axios';
 
+/** The longest exponential backoff step between two attempts. */
+export const MAX_BACKOFF_MS = 20_000;
+export const DEFAULT_RETRY_BASE_MS = 500;
+/** The longest wait a Retry-After header can impose, unless the space node says otherwise. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+
 /** Statuses the API documents as safe to retry; every other 4xx/5xx fails at once. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** No answer came, but asking again cannot succeed either. */
@@ -23,6 +29,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The longest backoff before retry number `attempt` (1-based): the jitter picks at most this. */
+export function backoffCap(attempt: number, baseMs: number, maxBackoffMs: number): number {
+  return Math.min(baseMs * 2 ** (attempt - 1), maxBackoffMs);
+}
+
 export interface BackoffOptions {
   baseMs: number;
   maxBackoffMs: number;
@@ -38,7 +49,7 @@ export interface BackoffOptions {
 export function retryDelay(attempt: number, error: AxiosError | undefined, opts: BackoffOptions): number {
   const retryAfter = parseRetryAfter(error?.response?.headers?.['retry-after']);
   if (retryAfter !== undefined) return Math.min(retryAfter, opts.maxRetryAfterMs);
-  const step = Math.min(opts.baseMs * 2 ** (attempt - 1), opts.maxBackoffMs);
+  const step = backoffCap(attempt, opts.baseMs, opts.maxBackoffMs);
   const random = opts.random ?? Math.random;
   return step / 2 + random() * (step / 2);
 }

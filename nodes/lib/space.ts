@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
-import { SignalWireError } from './errors';
+import { DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS } from './retry';
+import { describeValue, quote, SignalWireError } from './errors';
 import type { ApiEndpoint, SpaceSettings } from './types';
 
 export const DEFAULT_API_ROOT = '/api/laml/2010-04-01';
-export const DEFAULTS = { timeoutS: 10, retries: 3, maxInFlight: 10 } as const;
+export const DEFAULTS = { timeoutS: 10, retries: 3, maxInFlight: 10, maxQueue: 1000 } as const;
 
 function configError(message: string): SignalWireError {
   return new SignalWireError('config', message);
@@ -27,12 +28,15 @@ export function isLoopbackHost(hostname: string): boolean {
  * Twilio-compatible services, with its URL path as the API root; http only on loopback.
  */
 export function parseSpace(input: string): ApiEndpoint {
+  // A pasted https://user:token@host must not reach an error message, whatever else is wrong.
   const text = input.trim();
+  if (withoutUserinfo(text) !== text) throw configError('SignalWire space URL must not contain a user name or password');
+  const shown = quote(text);
   if (text === '') {
     throw configError('SignalWire space is not set: fill in the config node or set SIGNALWIRE_SPACE');
   }
   if (/[\s\\%]/.test(text) || /\/\.\.?(\/|$)/.test(text)) {
-    throw configError(`SignalWire space "${text}" contains spaces, backslashes, "%" or dot segments`);
+    throw configError(`SignalWire space "${shown}" contains spaces, backslashes, "%" or dot segments`);
   }
   if (SPACE_NAME.test(text)) {
     return { origin: `https://${text.toLowerCase()}.signalwire.com`, apiRoot: DEFAULT_API_ROOT };
@@ -42,24 +46,29 @@ export function parseSpace(input: string): ApiEndpoint {
   try {
     url = new URL(hasScheme ? text : `https://${text}`);
   } catch {
-    throw configError(`SignalWire space "${text}" is not a space name, host name or URL`);
+    throw configError(`SignalWire space "${shown}" is not a space name, host name or URL`);
   }
-  if (url.username || url.password) throw configError('SignalWire space URL must not contain a user name or password');
   if (url.search || url.hash || text.includes('?') || text.includes('#')) {
     throw configError('SignalWire space URL must not contain a query or fragment');
   }
+  if (url.username || url.password) throw configError('SignalWire space URL must not contain a user name or password');
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
-      throw configError(`SignalWire space "${text}": plain http:// is allowed only for loopback hosts (127.0.0.1, localhost, [::1]); use https://`);
+      throw configError(`SignalWire space "${shown}": plain http:// is allowed only for loopback hosts (127.0.0.1, localhost, [::1]); use https://`);
     }
   } else if (url.protocol !== 'https:') {
-    throw configError(`SignalWire space "${text}": only https:// URLs are supported`);
+    throw configError(`SignalWire space "${shown}": only https:// URLs are supported`);
   }
   const path = url.pathname.replace(/\/+$/, '');
   if (path !== '' && (!SAFE_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..'))) {
-    throw configError(`SignalWire space URL path "${url.pathname}" is not a plain API root path`);
+    throw configError(`SignalWire space URL path "${quote(url.pathname)}" is not a plain API root path`);
   }
   return { origin: url.origin, apiRoot: path === '' ? DEFAULT_API_ROOT : path };
+}
+
+/** The text with anything between "//" and an "@" before the path cut out. */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i, '$1');
 }
 
 // SignalWire IDs are UUIDs, other services use prefixed SIDs: accept both, but nothing that
@@ -75,6 +84,11 @@ export interface SpaceConfig {
   timeout?: number | string;
   retries?: number | string;
   maxInFlight?: number | string;
+  maxQueue?: number | string;
+  /** Not in the editor: the first backoff step in ms (tests shorten it). */
+  retryBaseMs?: number | string;
+  /** Not in the editor: the longest wait a Retry-After header can impose, in ms. */
+  maxRetryAfterMs?: number | string;
 }
 
 export interface SpaceCredentials {
@@ -86,7 +100,7 @@ function numberSetting(value: unknown, fallback: number, name: string, min: numb
   if (value === undefined || value === null || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw configError(`SignalWire ${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${String(value)}"`);
+    throw configError(`SignalWire ${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return n;
 }
@@ -122,5 +136,8 @@ export function resolveSpaceSettings(config: SpaceConfig, credentials: SpaceCred
     timeoutMs: Math.round(numberSetting(config.timeout, DEFAULTS.timeoutS, 'timeout (seconds)', 0.1, 600, false) * 1000),
     retries: numberSetting(config.retries, DEFAULTS.retries, 'retries', 0, 10, true),
     maxInFlight: numberSetting(config.maxInFlight, DEFAULTS.maxInFlight, 'max requests in flight', 1, 100, true),
+    maxQueued: numberSetting(config.maxQueue, DEFAULTS.maxQueue, 'max queued requests', 0, 100_000, true),
+    retryBaseMs: numberSetting(config.retryBaseMs, DEFAULT_RETRY_BASE_MS, 'retry base (ms)', 1, 60_000, true),
+    maxRetryAfterMs: numberSetting(config.maxRetryAfterMs, DEFAULT_MAX_RETRY_AFTER_MS, 'max Retry-After (ms)', 0, 300_000, true),
   };
 }

@@ -49,7 +49,7 @@ export function statusTranslator(RED: NodeAPI, type: string): Translate {
 }
 
 const STATUS_KEYS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 429: 'rate-limited' };
-const KIND_KEYS: Record<string, string> = { 'bad-input': 'invalid', config: 'config', timeout: 'timeout', unreachable: 'unreachable', connection: 'connection', 'bad-response': 'bad-response', aborted: 'aborted' };
+const KIND_KEYS: Record<string, string> = { 'bad-input': 'invalid', config: 'config', timeout: 'timeout', unreachable: 'unreachable', connection: 'connection', 'bad-response': 'bad-response', 'queue-full': 'queue-full', aborted: 'aborted' };
 
 /** At most this often does a busy node update its status; the latest one always shows. */
 export const STATUS_INTERVAL_MS = 200;

@@ -16,16 +16,18 @@ export interface Participant {
   [field: string]: unknown;
 }
 
-/** One page of `GET .../Participants`. */
-export interface ParticipantPage {
+/** The paging keys every list answer of the API carries. */
+export interface PageMeta {
   uri: string;
   first_page_uri: string;
   next_page_uri: string | null;
   previous_page_uri: string | null;
   page: number;
   page_size: number;
-  participants: Participant[];
 }
+
+/** One checked page of a listing; `items` is the answer's list under its own key. */
+export type Page<T> = PageMeta & { items: T[] };
 
 /** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
 export interface ApiEndpoint {
@@ -40,6 +42,8 @@ export interface SpaceSettings {
   timeoutMs: number;
   retries: number;
   maxInFlight: number;
+  /** Requests that may wait for a slot; one more is refused with "queue full". */
+  maxQueued: number;
   /** First backoff step; tests shorten it. */
   retryBaseMs?: number;
   /** Longest wait a Retry-After header can impose. */
