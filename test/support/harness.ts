@@ -1,3 +1,4 @@
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import helper from 'node-red-node-test-helper';
 import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
 import { FakeSpace } from '../../simulator';
@@ -73,12 +74,84 @@ function listen(id: string): void {
 }
 
 export async function load(nodes: FlowNode[], creds: object, modules: unknown[] = ALL_NODES): Promise<any> {
+  watchCompletions();
+  inbox.clear();
+  completed.length = 0;
   await helper.load(modules as never, nodes as never, creds as never);
   const n1 = helper.getNode('n1');
   if (!n1) throw new Error('node n1 was not created: check its type');
-  inbox.clear();
   for (const n of nodes) if (n.type === 'helper') listen(n.id);
   return n1;
+}
+
+/**
+ * Redeploys `nodes` as the editor's "modified nodes" deploy does: only nodes whose definition
+ * changed are stopped and started again; every other node (the config node, the helpers)
+ * keeps running. Returns the new n1.
+ */
+export async function redeployNodes(nodes: FlowNode[], creds: object): Promise<any> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await (helper as any).setFlows(nodes, 'nodes', creds);
+  return helper.getNode('n1');
+}
+
+/**
+ * Every message a node ended with done(): Node-RED's onComplete hook sees each call of done(),
+ * with or without an error, even after the node has closed.
+ */
+export interface Completion {
+  nodeId: string;
+  msg: Msg;
+  error: unknown;
+}
+const completed: Completion[] = [];
+let completionHook = false;
+
+function watchCompletions(): void {
+  if (completionHook) return;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const hooks = (helper as any)._RED.hooks;
+  hooks.add('onComplete.signalwire-tests', (event: { msg: Msg; error: unknown; node: { id: string } }) => {
+    completed.push({ nodeId: event.node.id, msg: event.msg, error: event.error });
+  });
+  completionHook = true;
+}
+
+/** The done() calls of node `id` since the last load(). */
+export function completions(id = 'n1'): Completion[] {
+  return completed.filter((c) => c.nodeId === id);
+}
+
+/**
+ * Fails when a helper node received a message no test consumed (call it from afterEach, before
+ * unload): with outcome()/caughtError() taking exactly one, a node that sends twice, or sends
+ * and also reports an error, fails. Waits `ms` first so a late second message has landed.
+ */
+export async function assertNoStray(ms = 30): Promise<void> {
+  await delay(ms);
+  const stray: string[] = [];
+  for (const [id, msgs] of inbox) {
+    for (const m of msgs.splice(0)) {
+      stray.push(`${id}: ${m.error ? `error ${m.error.message}` : `payload ${JSON.stringify(m.payload)?.slice(0, 120)}`}`);
+    }
+  }
+  if (stray.length) throw new Error(`${stray.length} unexpected message(s) left unconsumed:\n  ${stray.join('\n  ')}`);
+}
+
+/** The log entries node `id` wrote at error level since the last load() (unload stops the log spy). */
+export function loggedErrors(id: string): Array<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const log = helper.log() as any;
+  return (log.args as unknown[][]).map((a) => a[0] as Record<string, unknown>).filter((e) => e?.level === log.ERROR && e.id === id);
+}
+
+/** Polls `check` until it is true; fails with `what` (computed at that moment) after `timeoutMs`. */
+export async function waitUntil(check: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${typeof what === 'function' ? what() : what} within ${timeoutMs} ms`);
+    await delay(5);
+  }
 }
 
 async function waitFor<T>(pick: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -137,11 +210,59 @@ export function next(id: string, timeoutMs = 8000): Promise<Msg> {
   return waitFor(() => inbox.get(id)?.shift(), timeoutMs, `no message on ${id}`);
 }
 
+/**
+ * Every status `node` has shown so far, oldest first. The helper spies on Node.prototype.status,
+ * shared by all nodes: only this node's calls are kept.
+ */
+export function statuses(node: any): Array<Record<string, unknown>> {
+  const calls: Array<{ thisValue: unknown; args: unknown[] }> = node.status.getCalls?.() ?? [];
+  return calls.filter((c) => c.thisValue === node).map((c) => c.args[0] as Record<string, unknown>);
+}
+
 /** The status the node under test shows once its coalesced status updates have landed. */
 export async function lastStatus(node: any): Promise<Record<string, unknown> | undefined> {
   await delay(STATUS_INTERVAL_MS + 50);
-  const calls = node.status.getCalls?.() ?? [];
-  return calls.length ? calls[calls.length - 1].args[0] : undefined;
+  const all = statuses(node);
+  return all.length ? all[all.length - 1] : undefined;
 }
 
 export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Watches the timers started on behalf of one message, and only those: `run(() =>
+ * n1.receive(msg))` marks the message's asynchronous context, and every `Timeout` created in
+ * it (directly, in a promise continuation, or in an HTTP response callback of its request) is
+ * tracked until it fires or is cleared. Nothing else in the process is counted.
+ */
+export function timerWatch() {
+  const context = new AsyncLocalStorage<true>();
+  const live = new Map<number, { delayMs: number; createdAt: number }>();
+  let created = 0;
+  const hook = createHook({
+    init(asyncId, type, _trigger, resource) {
+      if (type !== 'Timeout' || context.getStore() !== true) return;
+      created++;
+      live.set(asyncId, { delayMs: Number((resource as { _idleTimeout?: number })._idleTimeout), createdAt: Date.now() });
+    },
+    destroy(asyncId) {
+      live.delete(asyncId);
+    },
+  });
+  hook.enable();
+  return {
+    run<T>(fn: () => T): T {
+      return context.run(true, fn);
+    },
+    /** Timers of the message that have neither fired nor been cleared. */
+    pending(): Array<{ delayMs: number; createdAt: number }> {
+      return [...live.values()];
+    },
+    get created(): number {
+      return created;
+    },
+    stop(): void {
+      hook.disable();
+      context.disable();
+    },
+  };
+}
