@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import { SignalWireError } from '../nodes/lib/errors';
-import { handleRequests, type RequestHandler } from '../nodes/lib/request-node';
-import { STATUS_INTERVAL_MS, StatusReporter } from '../nodes/lib/status';
+import type { RequestHandler } from '../nodes/lib/request-node';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// What ships: the built dist/, as the node specs load it (and one copy of SignalWireError, so
+// instanceof holds between the test and the code under test).
+const { abortError, SignalWireError } = require('../dist/nodes/lib/errors.js') as typeof import('../nodes/lib/errors');
+const { handleRequests } = require('../dist/nodes/lib/request-node.js') as typeof import('../nodes/lib/request-node');
+const { STATUS_INTERVAL_MS, StatusReporter } = require('../dist/nodes/lib/status.js') as typeof import('../nodes/lib/status');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Enough of a SignalWireClient for the wiring: it only redacts errors. */
+const fakeClient = { redact: (err: unknown) => err };
 
 /** Just enough of a Node-RED node and RED API to drive handleRequests directly. */
-function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: {} }) {
+function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: fakeClient }) {
   const node = Object.assign(new EventEmitter(), { type: 'signalwire-list-participants', status: sinon.spy() });
   const RED = { _: (key: string) => key, nodes: { getNode: sinon.stub().returns(spaceNode) } };
   handleRequests(RED as never, node as never, 'space', handler);
@@ -83,6 +92,40 @@ describe('request wiring shared by both nodes', () => {
     await settle();
     assert.equal(abortedSeen, true);
     assert.equal(send.callCount, 0);
+    assert.equal(done.callCount, 1);
+    assert.deepEqual(done.firstCall.args, []);
+  });
+
+  it('on close ends a message whose request then fails as aborted with done(), no error and no output', async () => {
+    let signalSeen: AbortSignal | undefined;
+    const { input, close, node } = fakeNode(({ signal }) => {
+      signalSeen = signal;
+      // As the client does: the request rejects with an abort error once the signal fires.
+      return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(abortError()), { once: true }));
+    });
+    const msg: Record<string, unknown> = { topic: 't' };
+    const { send, done } = input(msg);
+    await settle();
+    assert.equal(done.callCount, 0, 'still in flight before close');
+    await close();
+    await settle();
+    assert.equal(signalSeen?.aborted, true);
+    assert.equal(send.callCount, 0);
+    assert.equal(done.callCount, 1, 'done() called exactly once');
+    assert.deepEqual(done.firstCall.args, [], 'done() without an error');
+    assert.equal(msg.statusCode, undefined);
+    assert.equal(msg.error, undefined);
+    await statusLanded();
+    assert.notEqual(node.status.lastCall?.args[0]?.fill, 'red', 'no error status after close');
+  });
+
+  it('on close ends a message whose handler fails with any error afterwards with done() and no error', async () => {
+    let fail!: (err: Error) => void;
+    const { input, close } = fakeNode(() => new Promise<string>((_resolve, reject) => (fail = reject)));
+    const { done } = input({});
+    await close();
+    fail(new SignalWireError('connection', 'SignalWire connection failed: socket hang up (ECONNRESET)'));
+    await settle();
     assert.equal(done.callCount, 1);
     assert.deepEqual(done.firstCall.args, []);
   });
