@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  assertNoStray,
   caughtError,
   collect,
+  completions,
   credentials,
   delay,
   flow,
@@ -13,8 +15,11 @@ import {
   next,
   load,
   outcome,
+  redeployNodes,
   spaceNode,
   startSpace,
+  timerWatch,
+  waitUntil,
   type Harness,
   type Msg,
 } from './support/harness';
@@ -41,8 +46,12 @@ describe('signalwire-list-participants', function () {
   });
 
   afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
+    try {
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
   });
 
   describe('all pages (default mode)', () => {
@@ -119,7 +128,8 @@ describe('signalwire-list-participants', function () {
         const n1 = await load(flow(LIST, h.space), credentials(h.space));
         const err = caughtError();
         n1.receive({ conferenceSid: h.conferenceSid });
-        assert.match((await err).error.message, /not on the space's origin/);
+        // The wording is not the point: the error names the refused next_page_uri.
+        assert.match((await err).error.message, /next_page_uri.*not followed/);
         assert.deepEqual(other.hits, []);
       } finally {
         await other.close();
@@ -379,6 +389,27 @@ describe('signalwire-list-participants', function () {
       assert.equal(msg.error.message, 'SignalWire 200: the response is a body that is not JSON');
     });
 
+    // In the all-pages mode iterating a missing array fails by accident; the one-page and
+    // per-page modes would send it on: the body must be checked in every mode.
+    for (const mode of ['page', 'pages', 'all'] as const) {
+      for (const body of ['{}', '{"participants": {}}', '{"participants": null}']) {
+        it(`refuses a 200 list answer ${body} in the ${mode} mode: an error, nothing sent`, async () => {
+          h.space.addParticipants(h.conferenceSid, 2);
+          h.space.injectFaults({ kind: 'status', status: 200, body });
+          const n1 = await load(flow({ ...LIST, mode }, h.space), credentials(h.space));
+          const err = caughtError();
+          n1.receive({ conferenceSid: h.conferenceSid });
+          const msg = await err;
+          assert.deepEqual(await collect('out', 0), [], 'nothing sent');
+          assert.equal(h.space.requests.length, 1, 'a malformed answer is not retried');
+          assert.match(msg.error.message, /participants/, 'the error names what is missing');
+          const status = await lastStatus(n1);
+          assert.equal(status?.fill, 'red');
+          assert.equal(status?.shape, 'ring');
+        });
+      }
+    }
+
     it('does not retry other 4xx', async () => {
       h.space.injectFaults({ kind: 'status', status: 400, body: 'json' }, { kind: 'status', status: 400, body: 'json' });
       const n1 = await load(flow(LIST, h.space), credentials(h.space));
@@ -388,6 +419,43 @@ describe('signalwire-list-participants', function () {
       assert.equal(msg.statusCode, 400);
       assert.match(msg.error.message, /^SignalWire 400 \(20001\): /);
       assert.equal(h.space.requests.length, 1);
+    });
+  });
+
+  describe('status', () => {
+    it('shows a blue dot "requesting" while the space holds the request', async () => {
+      h.space.injectFaults({ kind: 'hang' });
+      const n1 = await load(flow(LIST, h.space), credentials(h.space));
+      n1.receive({ conferenceSid: h.conferenceSid });
+      await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
+      assert.deepEqual(await lastStatus(n1), { fill: 'blue', shape: 'dot', text: 'requesting' });
+      assert.equal(h.space.inFlight, 1, 'still held while the status was read');
+    });
+
+    it('counts "1 participant", "2 participants" (and "1 page")', async () => {
+      h.space.addParticipants(h.conferenceSid, 1);
+      const n1 = await load(flow(LIST, h.space), credentials(h.space));
+      let got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid });
+      assert.equal((await got).payload.length, 1);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: '1 participant' });
+      h.space.addParticipants(h.conferenceSid, 1);
+      got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid });
+      assert.equal((await got).payload.length, 2);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: '2 participants' });
+      await helper.unload();
+
+      const n2 = await load(flow({ ...LIST, mode: 'pages' }, h.space), credentials(h.space));
+      got = outcome();
+      n2.receive({ conferenceSid: h.conferenceSid, pageSize: 1 });
+      await got;
+      assert.equal((await next('out')).payload.length, 1);
+      assert.deepEqual(await lastStatus(n2), { fill: 'green', shape: 'dot', text: '2 participants, 2 pages' });
+      got = outcome();
+      n2.receive({ conferenceSid: h.conferenceSid });
+      await got;
+      assert.deepEqual(await lastStatus(n2), { fill: 'green', shape: 'dot', text: '2 participants, 1 page' });
     });
   });
 
@@ -417,7 +485,7 @@ describe('signalwire-list-participants', function () {
     it('retries 429 without Retry-After, 502, 503, 504 and a dropped connection', async () => {
       h.space.addParticipants(h.conferenceSid, 1);
       h.space.injectFaults({ kind: 'status', status: 429, body: 'json' }, { kind: 'status', status: 502, body: 'html' }, { kind: 'drop' });
-      const n1 = await load(flow(LIST, h.space), credentials(h.space));
+      const n1 = await load(flow(LIST, h.space, { retryBaseMs: 10 }), credentials(h.space));
       let got = outcome();
       n1.receive({ conferenceSid: h.conferenceSid });
       assert.equal((await got).payload.length, 1);
@@ -430,9 +498,33 @@ describe('signalwire-list-participants', function () {
       assert.equal(h.space.requests.length, 7);
     });
 
+    it('takes its backoff from the config node\'s retryBaseMs (10 ms here, not the default 500 ms)', async () => {
+      h.space.addParticipants(h.conferenceSid, 1);
+      h.space.injectFaults(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 503, body: 'json' as const })));
+      const n1 = await load(flow(LIST, h.space, { retryBaseMs: 10 }), credentials(h.space));
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid });
+      assert.equal((await got).payload.length, 1);
+      assert.equal(h.space.requests.length, 4);
+      // Three backoffs from a 10 ms base take at most 10 + 20 + 40 ms; from 500 ms at least 1750 ms.
+      const spent = h.space.requests[3].at - h.space.requests[0].at;
+      assert.ok(spent < 500, `three retries took ${spent} ms`);
+    });
+
+    it('caps a long Retry-After at the config node\'s maxRetryAfterMs', async () => {
+      h.space.addParticipants(h.conferenceSid, 1);
+      h.space.injectFaults({ kind: 'status', status: 429, body: 'json', retryAfter: '20' });
+      const n1 = await load(flow(LIST, h.space, { maxRetryAfterMs: 200 }), credentials(h.space));
+      const got = outcome(3000);
+      n1.receive({ conferenceSid: h.conferenceSid });
+      assert.equal((await got).payload.length, 1);
+      const [a, b] = h.space.requests;
+      assert.ok(b.at - a.at >= 190 && b.at - a.at < 1500, `retried after ${b.at - a.at} ms`);
+    });
+
     it('gives up after the configured retries with the last error', async () => {
       h.space.injectFaults(...Array.from({ length: 5 }, () => ({ kind: 'status' as const, status: 503, body: 'json' as const })));
-      const n1 = await load(flow(LIST, h.space, { retries: 1 }), credentials(h.space));
+      const n1 = await load(flow(LIST, h.space, { retries: 1, retryBaseMs: 10 }), credentials(h.space));
       const err = caughtError();
       n1.receive({ conferenceSid: h.conferenceSid });
       const msg = await err;
@@ -443,7 +535,7 @@ describe('signalwire-list-participants', function () {
 
     it('times out a request that never answers, retries it, and says "timeout"', async () => {
       h.space.injectFaults({ kind: 'hang' }, { kind: 'hang' });
-      const n1 = await load(flow(LIST, h.space, { timeout: 0.3, retries: 1 }), credentials(h.space));
+      const n1 = await load(flow(LIST, h.space, { timeout: 0.3, retries: 1, retryBaseMs: 10 }), credentials(h.space));
       const err = caughtError();
       n1.receive({ conferenceSid: h.conferenceSid });
       const msg = await err;
@@ -482,37 +574,99 @@ describe('signalwire-list-participants', function () {
       assert.deepEqual(warnings, [], 'a burst is not reported as a listener leak');
     });
 
-    it('aborts in-flight requests on close and sends nothing afterwards', async () => {
+    it('aborts a request the space is holding when the flow stops, sends nothing, and ends the message with done()', async () => {
       h.space.injectFaults({ kind: 'hang' });
       const n1 = await load(flow(LIST, h.space), credentials(h.space));
-      const out = collect('out', 300);
-      const caught = collect('caught', 300);
       n1.receive({ conferenceSid: h.conferenceSid });
-      await delay(100);
-      assert.equal(h.space.inFlight, 1);
-      await helper.unload();
-      await delay(100);
-      assert.equal(h.space.inFlight, 0, 'the hanging request was aborted');
-      assert.deepEqual(await out, []);
-      assert.deepEqual(await caught, []);
-    });
-
-    it('clears a pending retry timer on close: no request after it, no timer left behind', async () => {
-      h.space.injectFaults({ kind: 'status', status: 429, body: 'json', retryAfter: '20' });
-      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-      const n1 = await load(flow(LIST, h.space), credentials(h.space));
-      const before = timers();
-      n1.receive({ conferenceSid: h.conferenceSid });
-      await delay(150);
-      assert.equal(h.space.requests.length, 1);
-      assert.ok(timers() > before, 'a backoff timer is pending');
-      await helper.unload();
+      // The request is really in flight: the space has it and is holding it.
+      await waitUntil(() => h.space.requests.length === 1 && h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await delay(50);
-      assert.ok(timers() <= before, `timers left: ${timers()} > ${before}`);
-      await delay(200);
-      assert.equal(h.space.requests.length, 1);
+      assert.equal(h.space.inFlight, 1, 'the space is still holding the request');
+      await helper.unload();
+      await waitUntil(() => h.space.inFlight === 0, 300, 'the held request was not aborted');
+      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
+      await delay(100);
+      assert.deepEqual(
+        completions().map((c) => c.error),
+        [undefined],
+        'ended exactly once, without an error',
+      );
+      assert.equal(h.space.requests.length, 1, 'not retried after close');
       assert.deepEqual(await collect('out', 0), []);
       assert.deepEqual(await collect('caught', 0), []);
+    });
+
+    it('aborts its own held request when only this node is redeployed (the space node and its sockets stay)', async () => {
+      h.space.injectFaults({ kind: 'hang' });
+      const nodes = flow(LIST, h.space);
+      const n1 = await load(nodes, credentials(h.space));
+      const spaceBefore = helper.getNode('space');
+      n1.receive({ conferenceSid: h.conferenceSid, topic: 'held' });
+      await waitUntil(() => h.space.requests.length === 1 && h.space.inFlight === 1, 2000, 'the space did not receive the request');
+      await delay(50);
+      assert.equal(h.space.inFlight, 1, 'the space is still holding the request');
+      const n1After = await redeployNodes(nodes.map((n) => (n.id === 'n1' ? { ...n, name: 'changed' } : n)), credentials(h.space));
+      assert.notEqual(n1After, n1, 'n1 was restarted');
+      assert.equal(helper.getNode('space'), spaceBefore, 'the config node kept running');
+      // Only the node's own abort can end the request now: the space's client and sockets live on.
+      await waitUntil(() => h.space.inFlight === 0, 300, 'the held request was not aborted');
+      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
+      await delay(150);
+      const ended = completions();
+      assert.equal(ended.length, 1, 'ended exactly once');
+      assert.equal(ended[0].error, undefined, 'ended without an error');
+      assert.equal(ended[0].msg.topic, 'held');
+      assert.equal(h.space.requests.length, 1, 'not retried after close');
+      assert.deepEqual(await collect('out', 0), []);
+      assert.deepEqual(await collect('caught', 0), []);
+    });
+
+    it('aborts the follow-up page request on close (all pages: page 1 answered, page 2 held), sending nothing', async () => {
+      h.space.addParticipants(h.conferenceSid, 1500);
+      h.space.injectFaults({ kind: 'delay', ms: 0 }, { kind: 'hang' }); // page 1 answers, page 2 hangs
+      const nodes = flow(LIST, h.space);
+      const n1 = await load(nodes, credentials(h.space));
+      n1.receive({ conferenceSid: h.conferenceSid });
+      await waitUntil(() => h.space.requests.length === 2 && h.space.inFlight === 1, 2000, 'the space did not receive the page 2 request');
+      assert.match(h.space.requests[1].query.PageToken ?? '', /^PA/, 'the held request is the follow-up page');
+      await delay(50);
+      assert.equal(h.space.inFlight, 1, 'the space is still holding page 2');
+      // Only n1 restarts: the config node keeps its client and sockets, so nothing but the node's
+      // own abort can end the held request.
+      await redeployNodes(nodes.map((n) => (n.id === 'n1' ? { ...n, name: 'changed' } : n)), credentials(h.space));
+      await waitUntil(() => h.space.inFlight === 0, 300, 'the page 2 request was not aborted');
+      await delay(150);
+      assert.equal(h.space.requests.length, 2, 'no page requested after close');
+      assert.deepEqual(await collect('out', 0), []);
+      assert.deepEqual(await collect('caught', 0), []);
+      assert.deepEqual(completions().map((c) => c.error), [undefined]);
+    });
+
+    it('clears a pending retry timer on close: the retry never reaches the space and no timer of the message is left', async () => {
+      // Retry-After 20 s, capped by the config node at 432 ms: a distinctive, short backoff.
+      h.space.injectFaults({ kind: 'status', status: 429, body: 'json', retryAfter: '20' });
+      const n1 = await load(flow(LIST, h.space, { maxRetryAfterMs: 432 }), credentials(h.space));
+      const timers = timerWatch();
+      try {
+        timers.run(() => n1.receive({ conferenceSid: h.conferenceSid }));
+        await waitUntil(() => h.space.requests.length === 1 && h.space.inFlight === 0, 2000, 'the 429 was not answered');
+        const answeredAt = Date.now();
+        await delay(30);
+        const backoff = timers.pending().filter((t) => t.delayMs === 432);
+        assert.ok(backoff.length > 0, `a 432 ms backoff timer of the message is pending (pending: ${JSON.stringify(timers.pending())})`);
+        const closing = Date.now();
+        await helper.unload();
+        assert.ok(Date.now() - closing < 200, `closing took ${Date.now() - closing} ms`);
+        await waitUntil(() => timers.pending().length === 0, 100, () => `timers of the message left after close: ${JSON.stringify(timers.pending())}`);
+        // Past the moment the retry would have been sent (432 ms after the 429; longer if the cap were ignored).
+        await delay(Math.max(0, answeredAt + 432 + 200 - Date.now()));
+        assert.equal(h.space.requests.length, 1, 'no retry after close');
+        assert.deepEqual(completions().map((c) => c.error), [undefined]);
+        assert.deepEqual(await collect('out', 0), []);
+        assert.deepEqual(await collect('caught', 0), []);
+      } finally {
+        timers.stop();
+      }
     });
 
     it('behaves as with the editor defaults when optional properties are missing from the flow', async () => {
