@@ -1,5 +1,21 @@
 import assert from 'node:assert/strict';
-import { caughtError, credentials, flow, helper, lastStatus, load, outcome, startSpace, type Harness } from './support/harness';
+import {
+  assertNoStray,
+  caughtError,
+  collect,
+  completions,
+  credentials,
+  flow,
+  helper,
+  lastStatus,
+  load,
+  loggedErrors,
+  outcome,
+  startSpace,
+  statuses,
+  waitUntil,
+  type Harness,
+} from './support/harness';
 
 const GET = { type: 'signalwire-get-participant' };
 
@@ -11,8 +27,13 @@ describe('signalwire-get-participant', function () {
   });
 
   afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
+    try {
+      // Every test consumes exactly what it expects: a second output fails here.
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
   });
 
   it('fetches the participant named by msg.conferenceSid and msg.callSid, unchanged', async () => {
@@ -26,6 +47,50 @@ describe('signalwire-get-participant', function () {
     assert.deepEqual(msg.extra, { a: 1 });
     assert.match(h.space.requests[0].path, new RegExp(`^/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Participants/${p.call_sid}$`));
     assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ok' });
+  });
+
+  it('sends exactly one message per input and ends it once', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    const got = outcome();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+    assert.equal((await got).payload.call_sid, p.call_sid);
+    assert.deepEqual(await collect('out', 100), [], 'no second output');
+    assert.deepEqual(completions().map((c) => c.error), [undefined]);
+  });
+
+  it('shows a blue dot "requesting" while the space holds the request', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    h.space.injectFaults({ kind: 'hang' });
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+    await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
+    assert.deepEqual(await lastStatus(n1), { fill: 'blue', shape: 'dot', text: 'requesting' });
+    assert.equal(h.space.inFlight, 1, 'still held while the status was read');
+  });
+
+  it('aborts a held request when the flow stops, sends nothing and ends the message with done()', async () => {
+    const p = h.space.addParticipant(h.conferenceSid);
+    h.space.injectFaults({ kind: 'hang' });
+    const n1 = await load(flow(GET, h.space), credentials(h.space));
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+    await waitUntil(() => h.space.requests.length === 1 && h.space.inFlight === 1, 2000, 'the space did not receive the request');
+    await helper.unload();
+    await waitUntil(() => h.space.inFlight === 0, 300, 'the held request was not aborted');
+    await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
+    assert.deepEqual(completions().map((c) => c.error), [undefined]);
+    assert.deepEqual(await collect('out', 100), []);
+    assert.deepEqual(await collect('caught', 0), []);
+  });
+
+  it('shows a config error as a red ring at deploy, before any message', async () => {
+    const n1 = await load(flow(GET, h.space, { space: 'http://example.com' }), credentials(h.space));
+    const atDeploy = statuses(n1);
+    assert.ok(atDeploy.length > 0, 'a status right after deploy');
+    assert.equal(atDeploy[atDeploy.length - 1].fill, 'red');
+    assert.equal(atDeploy[atDeploy.length - 1].shape, 'ring');
+    assert.ok(loggedErrors('space').length >= 1, 'the config node logs an error');
+    assert.equal(h.space.requests.length, 0);
   });
 
   it('reads ConferenceSid and CallSid from a status callback payload by default', async () => {
