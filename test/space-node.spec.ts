@@ -1,5 +1,18 @@
 import assert from 'node:assert/strict';
-import { caughtError, credentials, flow, helper, load, outcome, startSpace, type Harness } from './support/harness';
+import {
+  assertNoStray,
+  caughtError,
+  credentials,
+  flow,
+  helper,
+  load,
+  loggedErrors,
+  outcome,
+  startSpace,
+  statuses,
+  waitUntil,
+  type Harness,
+} from './support/harness';
 
 const LIST = { type: 'signalwire-list-participants' };
 
@@ -15,8 +28,12 @@ describe('signalwire-space config node', function () {
   });
 
   afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
+    try {
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
   });
 
   it('declares the Project ID as text and the API token as a password credential, so neither is exported with flows', async () => {
@@ -52,9 +69,38 @@ describe('signalwire-space config node', function () {
     assert.equal(h.space.requests.length, 0);
   });
 
+  it('shows a config error on the list node as a red ring at deploy, before any message, and logs it', async () => {
+    const n1 = await load(flow(LIST, h.space, { space: 'http://example.com' }), credentials(h.space));
+    const atDeploy = statuses(n1);
+    assert.ok(atDeploy.length > 0, 'a status right after deploy');
+    assert.equal(atDeploy[atDeploy.length - 1].fill, 'red');
+    assert.equal(atDeploy[atDeploy.length - 1].shape, 'ring');
+    assert.ok(loggedErrors('space').length >= 1, 'the config node logs an error');
+    assert.equal(h.space.requests.length, 0);
+  });
+
+  it('closes its keep-alive sockets when the flow stops', async () => {
+    const n1 = await load(flow(LIST, h.space), credentials(h.space));
+    const got = outcome();
+    n1.receive({ conferenceSid: h.conferenceSid });
+    await got;
+    // The answered request left an idle keep-alive connection (the fake keeps it 5 s).
+    assert.ok(h.space.openConnections >= 1, 'a keep-alive connection is open');
+    await helper.unload();
+    await waitUntil(() => h.space.openConnections === 0, 500, () => `${h.space.openConnections} connection(s) still open after the flow stopped`);
+  });
+
   it('never puts the API token in a log line, a status, a msg or an error', async () => {
     const token = h.space.apiToken;
-    const n1 = await load(flow(LIST, h.space), credentials(h.space));
+    // As it travels in the Authorization header, and as the user:password pair inside it.
+    const pair = `${h.space.projectId}:${token}`;
+    const secrets: Record<string, string> = {
+      token,
+      'projectId:token': pair,
+      'base64(projectId:token)': Buffer.from(pair).toString('base64'),
+      'base64(token)': Buffer.from(token).toString('base64'),
+    };
+    const n1 = await load(flow(LIST, h.space, { retryBaseMs: 10 }), credentials(h.space));
     let got = outcome();
     n1.receive({ conferenceSid: h.conferenceSid });
     const ok = await got;
@@ -67,7 +113,10 @@ describe('signalwire-space config node', function () {
     const failedDrop = await err;
     assert.match(failedDrop.error.message, /connection failed/);
     const seen = [JSON.stringify(ok), JSON.stringify(failed401), JSON.stringify(failedDrop), everythingLogged(), JSON.stringify(n1.status.args)];
-    for (const text of seen) assert.equal(text.includes(token), false);
+    const where = ['the output msg', 'the 401 msg', 'the dropped-connection msg', 'the log', 'the statuses'];
+    seen.forEach((text, i) => {
+      for (const [form, secret] of Object.entries(secrets)) assert.equal(text.includes(secret), false, `${form} appears in ${where[i]}`);
+    });
     // The token did travel, as Basic auth, on every request.
     assert.ok(h.space.requests.length >= 3);
     assert.ok(h.space.requests.every((r) => r.authorized));
