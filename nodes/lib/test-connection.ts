@@ -7,10 +7,29 @@ import type { ApiEndpoint, SpaceSettings } from './types';
 
 export type TestResult = 'ok' | 'unauthorized' | 'forbidden' | 'not-found' | 'unreachable' | 'invalid' | 'error';
 
+/** A value of the space dialog that came from a SIGNALWIRE_* variable because its field was empty. */
+export type EnvField = 'space' | 'projectId' | 'apiToken';
+
 export interface TestAnswer {
   ok: boolean;
   result: TestResult;
   message: string;
+  /** The origin the test went to (never holds a credential: parseSpace refuses user:password@). */
+  space?: string;
+  /** Which values came from the environment; the names only, never the values. */
+  fromEnv?: EnvField[];
+}
+
+/** What to test, and which of its values came from SIGNALWIRE_* variables. */
+export interface TestTarget {
+  settings: SpaceSettings;
+  fromEnv: EnvField[];
+}
+
+/** The credentials the deployed config node holds itself (empty ones were taken from the environment). */
+export interface StoredCredentials {
+  projectId?: unknown;
+  apiToken?: unknown;
 }
 
 export interface TestRequest {
@@ -29,34 +48,51 @@ function sameEndpoint(a: ApiEndpoint, b: ApiEndpoint): boolean {
 }
 
 /**
- * The settings to test. A token typed in the dialog goes to the space typed in the dialog. A
- * token the runtime already holds (stored credential or environment) is only ever sent to the
- * space it belongs to, so this endpoint cannot be used to carry it to another host.
+ * The settings to test, and which of them came from SIGNALWIRE_* variables. A token typed in
+ * the dialog goes to the space typed in the dialog. A token the runtime already holds (stored
+ * credential or environment) is only ever sent to the space it belongs to, so this endpoint
+ * cannot be used to carry it to another host.
+ *
+ * A value counts as from the environment when its field was empty and the variable filled it:
+ * for the deployed space, `stored` tells which credentials the config node holds itself.
  */
-export function settingsToTest(body: TestRequest, deployed: SpaceSettings | undefined, env: NodeJS.ProcessEnv): SpaceSettings {
+export function settingsToTest(body: TestRequest, deployed: SpaceSettings | undefined, env: NodeJS.ProcessEnv, stored?: StoredCredentials): TestTarget {
   const typedToken = text(body.apiToken);
   const spaceText = text(body.space);
+  const typedProjectId = text(body.projectId);
+  const fromEnv = (space: boolean, projectId: boolean, apiToken: boolean): EnvField[] => {
+    const fields: EnvField[] = [];
+    if (space) fields.push('space');
+    if (projectId) fields.push('projectId');
+    if (apiToken) fields.push('apiToken');
+    return fields;
+  };
   if (typedToken !== '') {
-    return resolveSpaceSettings({ space: spaceText }, { projectId: text(body.projectId), apiToken: typedToken }, env);
+    const settings = resolveSpaceSettings({ space: spaceText }, { projectId: typedProjectId, apiToken: typedToken }, env);
+    return { settings, fromEnv: fromEnv(spaceText === '', typedProjectId === '', false) };
   }
   const envSpace = text(env.SIGNALWIRE_SPACE) || text(env.SIGNALWIRE_SPACE_URL);
   const wanted = parseSpace(spaceText || envSpace);
   if (deployed && sameEndpoint(wanted, deployed.endpoint)) {
-    return { ...deployed, projectId: text(body.projectId) || deployed.projectId };
+    const settings = { ...deployed, projectId: typedProjectId || deployed.projectId };
+    return { settings, fromEnv: fromEnv(spaceText === '', typedProjectId === '' && text(stored?.projectId) === '', text(stored?.apiToken) === '') };
   }
   if (envSpace !== '' && sameEndpoint(wanted, parseSpace(envSpace))) {
-    return resolveSpaceSettings({ space: spaceText }, { projectId: text(body.projectId) }, env);
+    const settings = resolveSpaceSettings({ space: spaceText }, { projectId: typedProjectId }, env);
+    return { settings, fromEnv: fromEnv(spaceText === '', typedProjectId === '', true) };
   }
   throw new SignalWireError('config', 'Type the API token, or deploy this space first: a stored token is only sent to the space it was saved with');
 }
 
-export async function testConnection(settings: SpaceSettings): Promise<TestAnswer> {
+/** Tests the credentials against the space; the answer names the origin and the values taken from the environment. */
+export async function testConnection(settings: SpaceSettings, fromEnv: EnvField[] = []): Promise<TestAnswer> {
   const client = new SignalWireClient({ ...settings, retries: 0, maxInFlight: 1, timeoutMs: Math.min(settings.timeoutMs, 10_000) });
+  const reached = { space: settings.endpoint.origin, fromEnv: [...fromEnv] };
   try {
     await client.checkCredentials();
-    return { ok: true, result: 'ok', message: `Connected to ${settings.endpoint.origin}` };
+    return { ok: true, result: 'ok', message: `Connected to ${settings.endpoint.origin}`, ...reached };
   } catch (err) {
-    return failure(err);
+    return { ...failure(err), ...reached };
   } finally {
     client.close();
   }
@@ -89,13 +125,13 @@ export function registerTestConnection(RED: NodeAPI): void {
     }
     const body = (req.body ?? {}) as TestRequest;
     const node = typeof body.id === 'string' ? (RED.nodes.getNode(body.id) as SpaceNode | null) : null;
-    let settings: SpaceSettings;
+    let target: TestTarget;
     try {
-      settings = settingsToTest(body, node?.client?.settings, process.env);
+      target = settingsToTest(body, node?.client?.settings, process.env, node?.credentials as StoredCredentials | undefined);
     } catch (err) {
       res.json(failure(err));
       return;
     }
-    testConnection(settings).then((answer) => res.json(answer), (err) => res.json(failure(err)));
+    testConnection(target.settings, target.fromEnv).then((answer) => res.json(answer), (err) => res.json(failure(err)));
   });
 }
