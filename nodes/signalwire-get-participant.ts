@@ -17,11 +17,11 @@ export = function (RED: NodeAPI): void {
     const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
 
     handleRequests(RED, this, config.space, async ({ client, msg, signal, send, t }) => {
-      const conferenceSid = await resolveSid(RED, this, conference, msg, 'Conference SID');
-      const callSid = await resolveSid(RED, this, call, msg, 'Call SID');
+      const conferenceSid = await resolveSid(RED, this, conference, msg, 'conferenceSid');
+      const callSid = await resolveSid(RED, this, call, msg, 'callSid');
       msg.payload = await client.getParticipant(conferenceSid, callSid, signal);
       send(msg);
-      return t('ok');
+      return t('status.ok');
     });
   }
 

@@ -133,7 +133,7 @@ describe('signalwire-get-participant', function () {
     assert.match((await err).error.message, /Call SID "abc\/..\/..\/x" may contain only/);
     err = caughtError();
     n1.receive({ conferenceSid: h.conferenceSid, callSid: ['a'] });
-    assert.match((await err).error.message, /Call SID must be a string, got array/);
+    assert.match((await err).error.message, /Call SID must be a string, got an array/);
     assert.equal(h.space.requests.length, 0);
   });
 

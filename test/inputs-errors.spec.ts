@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describeOnMsg, fromHttpResponse, SignalWireError } from '../nodes/lib/errors';
-import { optionalInteger, optionalPageToken, resolveFilter } from '../nodes/lib/inputs';
+import { numberInput, optionalPageToken, resolveFilter } from '../nodes/lib/inputs';
 import { nextPagePath, pageRef } from '../nodes/lib/paging';
 
 describe('API errors', () => {
@@ -41,24 +41,26 @@ describe('message inputs', () => {
   });
 
   it('checks page sizes and pages as whole numbers in range', () => {
-    assert.equal(optionalInteger('25', 'page size', 1, 1000), 25);
-    assert.equal(optionalInteger(1000, 'page size', 1, 1000), 1000);
-    assert.equal(optionalInteger('', 'page size', 1, 1000), undefined);
+    assert.equal(numberInput('pageSize', '25'), 25);
+    assert.equal(numberInput('pageSize', 1000), 1000);
+    assert.equal(numberInput('pageSize', ''), undefined);
+    assert.equal(numberInput('page', '0'), 0);
     for (const bad of [0, 1001, 2.5, '1e3', 'ten', -1, true, [5]]) {
-      assert.throws(() => optionalInteger(bad, 'page size', 1, 1000), /page size must be a whole number from 1 to 1000/, String(bad));
+      assert.throws(() => numberInput('pageSize', bad), /^Page size must be a whole number from 1 to 1000, got /, String(bad));
     }
+    assert.throws(() => numberInput('page', -1), /Page must be a whole number from 0 up, got -1$/);
   });
 
   it('names a NaN or Infinity page size as such (JSON would say null)', () => {
-    assert.throws(() => optionalInteger(NaN, 'page size', 1, 1000), /got NaN$/);
-    assert.throws(() => optionalInteger(Infinity, 'page size', 1, 1000), /got Infinity$/);
-    assert.throws(() => optionalInteger(-Infinity, 'page size', 1, 1000), /got -Infinity$/);
+    assert.throws(() => numberInput('pageSize', NaN), /got NaN$/);
+    assert.throws(() => numberInput('pageSize', Infinity), /got Infinity$/);
+    assert.throws(() => numberInput('pageSize', -Infinity), /got -Infinity$/);
   });
 
   it('accepts only PA/PB page tokens made of plain characters', () => {
-    assert.equal(optionalPageToken('PA123', 'page token'), 'PA123');
-    assert.equal(optionalPageToken('PB-x_y', 'page token'), 'PB-x_y');
-    for (const bad of ['XX1', 'PA1&Page=9', 'PA/..', 42]) assert.throws(() => optionalPageToken(bad, 'page token'), /page token must be/);
+    assert.equal(optionalPageToken('PA123'), 'PA123');
+    assert.equal(optionalPageToken('PB-x_y'), 'PB-x_y');
+    for (const bad of ['XX1', 'PA1&Page=9', 'PA/..', 42]) assert.throws(() => optionalPageToken(bad), /Page token must start with PA or PB/);
   });
 });
 

@@ -210,8 +210,8 @@ describe('signalwire-list-participants', function () {
     const cases: Array<[string, Msg, RegExp]> = [
       ['no SID at all', { payload: 'tick' }, /Conference SID is missing: set msg.conferenceSid \(or msg.payload.ConferenceSid\)/],
       ['an empty SID', { conferenceSid: '' }, /Conference SID is empty/],
-      ['a number', { conferenceSid: 42 }, /Conference SID must be a string, got number/],
-      ['an object', { conferenceSid: { sid: 'x' } }, /Conference SID must be a string, got object/],
+      ['a number', { conferenceSid: 42 }, /Conference SID must be a string, got 42/],
+      ['an object', { conferenceSid: { sid: 'x' } }, /Conference SID must be a string, got an object/],
       ['a path traversal', { conferenceSid: '../../Calls' }, /may contain only letters, digits/],
       ['a slash', { conferenceSid: 'a/b' }, /may contain only letters, digits/],
       ['a query', { conferenceSid: 'a?PageSize=1' }, /may contain only letters, digits/],
@@ -237,7 +237,7 @@ describe('signalwire-list-participants', function () {
         const n1 = await load(flow({ ...LIST, mode: 'page' }, h.space), credentials(h.space));
         const err = caughtError();
         n1.receive({ conferenceSid: h.conferenceSid, pageSize: size });
-        assert.match((await err).error.message, /page size must be a whole number from 1 to 1000/);
+        assert.match((await err).error.message, /Page size must be a whole number from 1 to 1000/);
         assert.equal(h.space.requests.length, 0);
       });
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
 import type { RequestHandler } from '../nodes/lib/request-node';
+import { translatorFor } from './support/catalogues';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // What ships: the built dist/, as the node specs load it (and one copy of SignalWireError, so
@@ -17,7 +18,7 @@ const fakeClient = { redact: (err: unknown) => err };
 /** Just enough of a Node-RED node and RED API to drive handleRequests directly. */
 function fakeNode(handler: RequestHandler, spaceNode: object | null = { client: fakeClient }) {
   const node = Object.assign(new EventEmitter(), { type: 'signalwire-list-participants', status: sinon.spy() });
-  const RED = { _: (key: string) => key, nodes: { getNode: sinon.stub().returns(spaceNode) } };
+  const RED = { _: translatorFor('signalwire-list-participants'), nodes: { getNode: sinon.stub().returns(spaceNode) } };
   handleRequests(RED as never, node as never, 'space', handler);
   const input = (msg: object) => {
     const send = sinon.spy();
@@ -50,7 +51,7 @@ describe('request wiring shared by both nodes', () => {
   });
 
   it('ends a failed message exactly once with done(err), the error facts on the msg, and no output', async () => {
-    const failure = new SignalWireError('http', 'SignalWire 404 (20404): Not found', 404, { code: 20404, message: 'Not found' });
+    const failure = new SignalWireError('http', 'api', { status: 404, code: 20404, message: 'Not found' }, { statusCode: 404, body: { code: 20404, message: 'Not found' } });
     const { input, node } = fakeNode(async () => {
       throw failure;
     });
@@ -59,7 +60,7 @@ describe('request wiring shared by both nodes', () => {
     await settle();
     assert.equal(send.callCount, 0);
     assert.equal(done.callCount, 1);
-    assert.equal(done.firstCall.args[0], failure);
+    assert.equal(done.firstCall.args[0], 'SignalWire 404 (20404): Not found', 'plain text, as the debug sidebar shows it');
     assert.equal(msg.statusCode, 404);
     assert.deepEqual(msg.signalwireError, { code: 20404, message: 'Not found' });
     await statusLanded();
@@ -73,8 +74,7 @@ describe('request wiring shared by both nodes', () => {
     const { done } = input({});
     await settle();
     assert.equal(done.callCount, 1);
-    assert.ok(done.firstCall.args[0] instanceof SignalWireError);
-    assert.equal(done.firstCall.args[0].message, 'SignalWire: boom');
+    assert.equal(done.firstCall.args[0], 'SignalWire: boom');
   });
 
   it('on close aborts the signal, sends nothing afterwards and ends the message without an error', async () => {
@@ -136,7 +136,7 @@ describe('request wiring shared by both nodes', () => {
     const { done } = input({});
     await settle();
     assert.equal(handler.callCount, 0);
-    assert.match(done.firstCall.args[0].message, /space is not configured/);
+    assert.match(done.firstCall.args[0], /space is not configured/);
   });
 
   it('coalesces a busy node\'s status updates and always shows the latest', async () => {
@@ -146,7 +146,7 @@ describe('request wiring shared by both nodes', () => {
       status.requesting();
       status.succeeded(`${i} done`);
     }
-    assert.deepEqual(node.status.args, [[{ fill: 'blue', shape: 'dot', text: 'requesting' }]]);
+    assert.deepEqual(node.status.args, [[{ fill: 'blue', shape: 'dot', text: 'status.requesting' }]]);
     await statusLanded();
     assert.equal(node.status.callCount, 2);
     assert.deepEqual(node.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: '999 done' });
@@ -156,6 +156,6 @@ describe('request wiring shared by both nodes', () => {
     status.requesting();
     status.close();
     await statusLanded();
-    assert.deepEqual(node.status.args.slice(2), [[{ fill: 'blue', shape: 'dot', text: 'requesting' }], [{}]], 'nothing lands after close');
+    assert.deepEqual(node.status.args.slice(2), [[{ fill: 'blue', shape: 'dot', text: 'status.requesting' }], [{}]], 'nothing lands after close');
   });
 });

@@ -91,7 +91,7 @@ describe('space settings with environment fallback', () => {
       assert.doesNotMatch(err.message, /secret-token/);
       return true;
     });
-    assert.throws(() => resolveSpaceSettings({ space: 'x', retries: 'many' }, { projectId: 'p', apiToken: 't' }, {}), /retries must be a whole number from 0 to 10/);
-    assert.throws(() => resolveSpaceSettings({ space: 'x', maxInFlight: 0 }, { projectId: 'p', apiToken: 't' }, {}), /max requests in flight/);
+    assert.throws(() => resolveSpaceSettings({ space: 'x', retries: 'many' }, { projectId: 'p', apiToken: 't' }, {}), /Retries must be a whole number from 0 to 10/);
+    assert.throws(() => resolveSpaceSettings({ space: 'x', maxInFlight: 0 }, { projectId: 'p', apiToken: 't' }, {}), /Max. in flight must be a whole number from 1 to 100, got 0/);
   });
 });

@@ -2,26 +2,19 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
-import { abortError, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
+import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
+import { PACKAGE } from './package-info';
+import { text } from './texts';
 import type { Participant, SpaceSettings } from './types';
 
-const USER_AGENT = `node-red-contrib-signalwire/${readVersion()}`;
+const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
 /**
  * Largest answer read. A full page of 1000 participants is about 0.5 MB (Twilio's, with more
  * fields, about 0.8 MB): 2 MiB leaves room and keeps a hostile answer from filling memory.
  */
 export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-
-function readVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../../package.json') as { version: string }).version;
-  } catch {
-    return 'dev';
-  }
-}
 
 /**
  * One attempt's bookkeeping, kept on the axios config across retries. A class, not a plain
@@ -111,7 +104,8 @@ export class SignalWireClient {
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
 
-  constructor(settings: SpaceSettings) {
+  /** `debug` receives a line per retry (attempt, reason, delay); it never holds a credential. */
+  constructor(settings: SpaceSettings, debug?: (line: string) => void) {
     this.settings = settings;
     this.limiter = new Limiter(settings.maxInFlight, settings.maxQueued);
     this.secrets = secretForms(settings.projectId, settings.apiToken);
@@ -153,12 +147,11 @@ export class SignalWireClient {
       retries: settings.retries,
       shouldResetTimeout: true,
       retryCondition: isRetryable,
-      retryDelay: (attempt, error) =>
-        retryDelay(attempt, error, {
-          baseMs: retryBaseMs,
-          maxBackoffMs: MAX_BACKOFF_MS,
-          maxRetryAfterMs: this.maxRetryAfterMs,
-        }),
+      retryDelay: (attempt, error) => {
+        const delay = retryDelay(attempt, error, { baseMs: retryBaseMs, maxBackoffMs: MAX_BACKOFF_MS, maxRetryAfterMs: this.maxRetryAfterMs });
+        debug?.(text('log.retry', { attempt, max: settings.retries, delay: Math.round(delay), reason: retryReason(error) }));
+        return delay;
+      },
     });
   }
 
@@ -176,7 +169,7 @@ export class SignalWireClient {
   async getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
     const body = await this.getJson(`${this.participantsPath(conferenceSid)}/${encodeURIComponent(callSid)}`, undefined, signal);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new SignalWireError('bad-response', 'SignalWire 200: the participant response is not a JSON object');
+      throw badResponse('not-object', {}, { statusCode: 200 });
     }
     return body as Participant;
   }
@@ -189,20 +182,19 @@ export class SignalWireClient {
   /** GET a path on the space's own origin and parse its JSON, within the limits above. */
   async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
     const deadline = new RequestDeadline(signal, this.requestDeadlineMs);
-    let text: string;
+    let body: string;
     try {
       const res = await this.http.get<string>(path, { params, signal: deadline.signal });
-      text = res.data;
+      body = res.data;
     } catch (err) {
       throw this.mapError(err, signal, deadline);
     } finally {
       deadline.dispose();
     }
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(body) as unknown;
     } catch {
-      const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
-      throw new SignalWireError('bad-response', `SignalWire 200: the response is ${what}`, 200);
+      throw badResponse(body.trim() === '' ? 'empty-body' : 'not-json', {}, { statusCode: 200 });
     }
   }
 
@@ -241,7 +233,7 @@ export class SignalWireClient {
 
   private mapError(err: unknown, signal: AbortSignal | undefined, deadline: RequestDeadline): SignalWireError {
     if (deadline.expired && !signal?.aborted) {
-      return new SignalWireError('timeout', `SignalWire request gave up after ${this.requestDeadlineMs / 1000} s (timeout, retries and waits included)`);
+      return new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
     }
     return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
   }
@@ -264,25 +256,25 @@ export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, tim
   if (err instanceof SignalWireError) return err;
   if (axios.isCancel(err) && !(err instanceof AxiosError && err.code === AxiosError.ETIMEDOUT)) return abortError();
   if (!(err instanceof AxiosError)) {
-    return new SignalWireError('connection', `SignalWire request failed: ${quote(String((err as Error)?.message ?? err))}`);
+    return new SignalWireError('connection', 'request-failed', { message: quote(String((err as Error)?.message ?? err)) });
   }
-  const attempts = (err.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']?.retryCount ?? 0;
-  const after = attempts > 0 ? ` (after ${attempts + 1} attempts)` : '';
-  if (err.response) {
-    const e = fromHttpResponse(err.response.status, err.response.data, secrets);
-    if (after) e.message += after;
-    return e;
-  }
+  const attempts = ((err.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']?.retryCount ?? 0) + 1;
+  if (err.response) return fromHttpResponse(err.response.status, err.response.data, secrets, attempts);
   if (err.code === AxiosError.ETIMEDOUT || err.code === AxiosError.ECONNABORTED) {
-    return new SignalWireError('timeout', `SignalWire request timed out after ${timeoutMs / 1000} s${after}`);
+    return new SignalWireError('timeout', 'timeout', { seconds: timeoutMs / 1000 }, { attempts });
   }
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
-    return new SignalWireError('unreachable', `SignalWire unreachable: ${err.code}${after}`);
+    return new SignalWireError('unreachable', 'unreachable', { code: err.code }, { attempts });
   }
-  if (isTooLarge(err)) {
-    return new SignalWireError('bad-response', `SignalWire response too large: over ${MAX_RESPONSE_BYTES / 1048576} MiB, refused`);
-  }
-  return new SignalWireError('connection', `SignalWire connection failed: ${quote(err.message)}${err.code ? ` (${err.code})` : ''}${after}`);
+  if (isTooLarge(err)) return badResponse('too-large', { mib: MAX_RESPONSE_BYTES / 1048576 });
+  const detail = quote(err.message) + (err.code ? ` (${err.code})` : '');
+  return new SignalWireError('connection', 'connection', { detail }, { attempts });
+}
+
+/** Why an attempt is retried, from facts that hold no credential: a status or an error code. */
+function retryReason(err: AxiosError): string {
+  if (err.response) return `HTTP ${err.response.status}`;
+  return err.code === AxiosError.ETIMEDOUT ? text('status.timeout') : (err.code ?? text('status.connection'));
 }
 
 function isTooLarge(err: AxiosError): boolean {

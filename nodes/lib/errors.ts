@@ -1,4 +1,6 @@
 import { STATUS_CODES } from 'node:http';
+import type { Problem } from './rules';
+import { text, type Vars } from './texts';
 
 /** The JSON error body of the API: `{ code, message, more_info, status }`. */
 export interface ApiErrorBody {
@@ -20,21 +22,38 @@ export type FailureKind =
   | 'queue-full'
   | 'aborted';
 
+/** How an error came about: the extra facts an HTTP answer gives. */
+export interface ErrorFacts {
+  statusCode?: number;
+  body?: ApiErrorBody;
+  /** Attempts made, when more than one. */
+  attempts?: number;
+}
+
 /**
- * The one error type of this package. It holds no request config or headers, so it can be
- * logged, put on a msg or handed to a Catch node without carrying the API token.
+ * The one error type of this package. It carries the key of its text in the runtime catalogue
+ * (`errors.<key>`) and the values for it, so the message reads in the runtime's language. It
+ * holds no request config or headers, so it can be logged, put on a msg or handed to a Catch
+ * node without carrying the API token.
  */
 export class SignalWireError extends Error {
   readonly kind: FailureKind;
+  readonly key: string;
+  readonly vars: Vars;
   readonly statusCode?: number;
   readonly body?: ApiErrorBody;
+  readonly attempts?: number;
 
-  constructor(kind: FailureKind, message: string, statusCode?: number, body?: ApiErrorBody) {
-    super(message);
+  constructor(kind: FailureKind, key: string, vars: Vars = {}, facts: ErrorFacts = {}) {
+    const attempts = facts.attempts !== undefined && facts.attempts > 1 ? facts.attempts : undefined;
+    super(attempts ? `${text(`errors.${key}`, vars)} ${text('errors.after-attempts', { count: attempts })}` : text(`errors.${key}`, vars));
     this.name = 'SignalWireError';
     this.kind = kind;
-    this.statusCode = statusCode;
-    this.body = body;
+    this.key = key;
+    this.vars = vars;
+    this.statusCode = facts.statusCode;
+    this.body = facts.body;
+    this.attempts = attempts;
   }
 
   /** Node-RED puts toString() in msg.error.message: keep it the plain sentence. */
@@ -54,19 +73,39 @@ export class SignalWireError extends Error {
 /** Any thrown value as this package's error type (a SignalWireError passes through). */
 export function toSignalWireError(err: unknown, kind: FailureKind = 'connection'): SignalWireError {
   if (err instanceof SignalWireError) return err;
-  return new SignalWireError(kind, `SignalWire: ${quote(String((err as Error)?.message ?? err))}`);
+  return new SignalWireError(kind, 'unexpected', { message: quote(String((err as Error)?.message ?? err)) });
 }
 
 export function abortError(): SignalWireError {
-  return new SignalWireError('aborted', 'SignalWire request aborted: the node was closed');
+  return new SignalWireError('aborted', 'aborted');
 }
 
 export function isAbort(err: unknown): boolean {
   return err instanceof SignalWireError && err.kind === 'aborted';
 }
 
-export function badInput(message: string): SignalWireError {
-  return new SignalWireError('bad-input', message);
+export function badInput(key: string, vars?: Vars): SignalWireError {
+  return new SignalWireError('bad-input', key, vars);
+}
+
+export function configError(key: string, vars?: Vars): SignalWireError {
+  return new SignalWireError('config', key, vars);
+}
+
+/**
+ * The error for a broken rule (see rules.ts): its field named in the runtime's language, user
+ * text cut and escaped, and the offending value described when there is one.
+ */
+export function problemError(kind: FailureKind, problem: Problem, ...value: [unknown?]): SignalWireError {
+  const vars: Vars = {};
+  for (const [k, v] of Object.entries(problem.vars)) vars[k] = typeof v === 'string' ? quote(v) : v;
+  if (typeof problem.vars.field === 'string') vars.field = text(`fields.${problem.vars.field}`);
+  if (value.length > 0) vars.value = describeValue(value[0]);
+  return new SignalWireError(kind, problem.key, vars);
+}
+
+export function badResponse(key: string, vars?: Vars, facts?: ErrorFacts): SignalWireError {
+  return new SignalWireError('bad-response', key, vars, facts);
 }
 
 /** Longest piece of server- or message-controlled text that an error quotes. */
@@ -94,9 +133,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `"${quote(value)}"`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  return `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
+  if (value === undefined) return text('values.nothing');
+  if (Array.isArray(value)) return text('values.array');
+  return typeof value === 'object' ? text('values.object') : text('values.other', { type: typeof value });
 }
 
 /** Secrets shorter than this are not searched for: they would blank ordinary words. */
@@ -122,42 +161,46 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** The same error with every secret form removed from its message and its API body. */
+/** The same error with every secret form removed from its values and its API body. */
 export function redactError(err: SignalWireError, secrets: readonly string[]): SignalWireError {
   if (secrets.length === 0) return err;
-  const message = redact(err.message, secrets);
+  let changed = false;
+  const clean = (v: string): string => {
+    const r = redact(v, secrets);
+    if (r !== v) changed = true;
+    return r;
+  };
+  const vars: Vars = {};
+  for (const [k, v] of Object.entries(err.vars)) vars[k] = typeof v === 'string' ? clean(v) : v;
   let body = err.body;
   if (body) {
     body = { ...body };
-    if (body.message !== undefined) body.message = redact(body.message, secrets);
-    if (body.more_info !== undefined) body.more_info = redact(body.more_info, secrets);
+    if (body.message !== undefined) body.message = clean(body.message);
+    if (body.more_info !== undefined) body.more_info = clean(body.more_info);
   }
-  if (message === err.message && body?.message === err.body?.message && body?.more_info === err.body?.more_info) return err;
-  return new SignalWireError(err.kind, message, err.statusCode, body);
+  if (!changed) return err;
+  return new SignalWireError(err.kind, err.key, vars, { statusCode: err.statusCode, body, attempts: err.attempts });
 }
 
 /**
  * Builds the error for an HTTP answer that was not a success. Secrets are removed from the
  * raw body before it is cut, so no part of one survives a cut through it.
  */
-export function fromHttpResponse(status: number, rawBody: unknown, secrets: readonly string[] = []): SignalWireError {
+export function fromHttpResponse(status: number, rawBody: unknown, secrets: readonly string[] = [], attempts?: number): SignalWireError {
   const full = parseErrorBody(typeof rawBody === 'string' ? redact(rawBody, secrets) : rawBody);
   const body = full && { ...full };
   if (body?.message !== undefined) body.message = quote(body.message, MAX_ERROR_FIELD_CHARS);
   if (body?.more_info !== undefined) body.more_info = quote(body.more_info, MAX_ERROR_FIELD_CHARS);
+  const facts: ErrorFacts = { statusCode: status, body, attempts };
   const statusText = STATUS_CODES[status] ?? 'HTTP error';
-  let message: string;
   if (full?.message !== undefined) {
-    message = full.code !== undefined
-      ? `SignalWire ${status} (${full.code}): ${quote(full.message)}`
-      : `SignalWire ${status}: ${quote(full.message)}`;
-  } else if (status >= 300 && status < 400) {
-    message = `SignalWire ${status}: ${statusText}, redirect not followed (the API does not redirect)`;
-  } else {
-    const what = isEmpty(rawBody) ? 'empty response body' : 'response body is not a JSON error';
-    message = `SignalWire ${status}: ${statusText} (${what})`;
+    const message = quote(full.message);
+    return full.code !== undefined
+      ? new SignalWireError('http', 'api', { status, code: full.code, message }, facts)
+      : new SignalWireError('http', 'api-no-code', { status, message }, facts);
   }
-  return new SignalWireError('http', message, status, body);
+  if (status >= 300 && status < 400) return new SignalWireError('http', 'redirect', { status, statusText }, facts);
+  return new SignalWireError('http', isEmpty(rawBody) ? 'http-empty' : 'http-not-json', { status, statusText }, facts);
 }
 
 function isEmpty(raw: unknown): boolean {

@@ -1,6 +1,7 @@
 import type { Node, NodeAPI } from 'node-red';
-import { badInput, describeValue, quote } from './errors';
-import { isSafeSegment } from './space';
+import { badInput, describeValue, problemError, quote } from './errors';
+import { checkNumber, isBlank, isPageToken, isSafeSegment, type NumberField } from './rules';
+import { text } from './texts';
 
 export type Msg = Record<string, unknown>;
 
@@ -24,23 +25,23 @@ export function typedSetting(value: unknown, type: unknown, defaultProperty: str
 function evaluate(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
   return new Promise((resolve, reject) => {
     RED.util.evaluateNodeProperty(setting.value, setting.type, node, msg as never, (err, value) => {
-      if (err) reject(badInput(`cannot read ${setting.type}.${quote(setting.value)}: ${quote(err.message)}`));
+      if (err) reject(badInput('cannot-read', { source: `${setting.type}.${quote(setting.value)}`, message: quote(err.message) }));
       else resolve(value);
     });
   });
 }
 
 function sourceOf(setting: TypedSetting): string {
-  if (setting.type === 'str') return 'the configured value';
-  const where = `${setting.type}.${setting.value}`;
-  return setting.payloadFallback ? `${where} (or msg.payload.${setting.payloadFallback})` : where;
+  if (setting.type === 'str') return text('values.configured');
+  const where = `${setting.type}.${quote(setting.value)}`;
+  return setting.payloadFallback ? text('values.or-payload', { where, fallback: setting.payloadFallback }) : where;
 }
 
 /**
  * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
  * that an `http in` flow needs no configuration. It must be one safe path segment.
  */
-export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, label: string): Promise<string> {
+export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): Promise<string> {
   let value = await evaluate(RED, node, setting, msg);
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
@@ -48,12 +49,11 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
       value = (payload as Record<string, unknown>)[setting.payloadFallback];
     }
   }
-  if (value === undefined || value === null) throw badInput(`${label} is missing: set ${sourceOf(setting)}`);
-  if (typeof value !== 'string') throw badInput(`${label} must be a string, got ${Array.isArray(value) ? 'array' : typeof value} from ${sourceOf(setting)}`);
-  if (value.trim() === '') throw badInput(`${label} is empty in ${sourceOf(setting)}`);
-  if (!isSafeSegment(value)) {
-    throw badInput(`${label} ${describeValue(value)} may contain only letters, digits, "-" and "_"`);
-  }
+  const label = text(`fields.${field}`);
+  if (value === undefined || value === null) throw badInput('sid-missing', { field: label, source: sourceOf(setting) });
+  if (typeof value !== 'string') throw badInput('sid-not-string', { field: label, value: describeValue(value), source: sourceOf(setting) });
+  if (value.trim() === '') throw badInput('sid-empty', { field: label, source: sourceOf(setting) });
+  if (!isSafeSegment(value)) throw badInput('sid-chars', { field: label, value: describeValue(value) });
   return value;
 }
 
@@ -70,28 +70,23 @@ export function resolveFilter(setting: FilterSetting, msgValue: unknown, name: s
   if (msgValue === undefined || msgValue === null) return undefined;
   if (msgValue === true || msgValue === 'true') return 'true';
   if (msgValue === false || msgValue === 'false') return 'false';
-  throw badInput(`msg.${name} must be true or false (boolean or string), got ${describeValue(msgValue)}`);
+  throw badInput('not-boolean', { name, value: describeValue(msgValue) });
 }
 
-/** An optional integer from the msg or the node; blank means "not set". */
-export function optionalInteger(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw badInput(`${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}, got ${describeValue(value)}`);
-  }
-  return n;
+/** A number from the msg or the node, by the shared rule; blank means the rule's default. */
+export function numberInput(field: NumberField, value: unknown): number | undefined {
+  const checked = checkNumber(field, value);
+  if ('problem' in checked) throw problemError('bad-input', checked.problem, value);
+  return checked.value;
 }
 
-export function optionalPageToken(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !/^P[AB][A-Za-z0-9_.~-]*$/.test(value) || value.length > 512) {
-    throw badInput(`${name} must be a page token starting with PA or PB, got ${describeValue(value)}`);
-  }
-  return value;
+export function optionalPageToken(value: unknown): string | undefined {
+  if (isBlank(value)) return undefined;
+  if (!isPageToken(value)) throw badInput('page-token', { field: text('fields.pageToken'), value: describeValue(value) });
+  return value as string;
 }
 
 /** First non-blank of the msg's value and the node's. */
 export function msgOrNode(msgValue: unknown, nodeValue: unknown): unknown {
-  return msgValue === undefined || msgValue === null || msgValue === '' ? nodeValue : msgValue;
+  return isBlank(msgValue) ? nodeValue : msgValue;
 }

@@ -48,7 +48,7 @@ export class Limiter {
       return Promise.resolve(this.releaser());
     }
     if (this.waiting.length >= this.maxQueued) {
-      return Promise.reject(new SignalWireError('queue-full', `SignalWire queue full: ${this.maxQueued} requests already wait for this space`));
+      return Promise.reject(new SignalWireError('queue-full', 'queue-full', { count: this.maxQueued }));
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { start: resolve, signal };
@@ -71,7 +71,9 @@ export class Limiter {
     this.pausedUntil = until;
     clearTimeout(this.pauseTimer);
     this.pauseTimer = setTimeout(() => {
+      // The latest pause's timer: the pause is over, even if the clock reads a hair early.
       this.pauseTimer = undefined;
+      this.pausedUntil = 0;
       this.drain();
     }, ms);
     this.pauseTimer.unref();

@@ -1,4 +1,4 @@
-import { describeValue, quote, SignalWireError } from './errors';
+import { badResponse, describeValue, quote } from './errors';
 import type { SignalWireClient } from './client';
 import type { ListQuery, Page } from './types';
 
@@ -12,10 +12,6 @@ export const MAX_MAX_ITEMS = 1_000_000;
 /** Longer next_page_uri values are refused rather than quoted or followed. */
 const MAX_PAGE_URI_CHARS = 2048;
 
-function badPage(message: string): SignalWireError {
-  return new SignalWireError('bad-response', message);
-}
-
 /**
  * The path (with query) a next_page_uri points to. It is followed only when it names the
  * listing's own resource: exactly the path the listing started on, on the space's origin, with
@@ -24,7 +20,7 @@ function badPage(message: string): SignalWireError {
  */
 export function nextPagePath(nextPageUri: string, origin: string, listingPath: string): string {
   if (nextPageUri.length > MAX_PAGE_URI_CHARS) {
-    throw badPage(`SignalWire next_page_uri is longer than ${MAX_PAGE_URI_CHARS} characters: not followed`);
+    throw badResponse('page-uri-too-long', { max: MAX_PAGE_URI_CHARS });
   }
   let rest = nextPageUri;
   if (rest.toLowerCase().startsWith(`${origin.toLowerCase()}/`)) rest = rest.slice(origin.length);
@@ -33,7 +29,7 @@ export function nextPagePath(nextPageUri: string, origin: string, listingPath: s
   const query = q >= 0 ? rest.slice(q + 1) : '';
   // eslint-disable-next-line no-control-regex
   if (path !== listingPath || query === '' || /[#\\\u0000-\u0020\u007f]/.test(query)) {
-    throw badPage(`SignalWire next_page_uri "${quote(nextPageUri)}" does not continue this listing (${listingPath}): not followed`);
+    throw badResponse('page-uri-foreign', { uri: quote(nextPageUri), path: listingPath });
   }
   return rest;
 }
@@ -60,10 +56,10 @@ export async function fetchPage<T>(client: SignalWireClient, listing: Listing, p
   const body = await client.getJson(pathWithQuery, query, signal);
   const items = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[listing.itemsKey] : undefined;
   if (!Array.isArray(items)) {
-    throw badPage(`SignalWire 200: the list response has no "${listing.itemsKey}" array`);
+    throw badResponse('no-items', { key: listing.itemsKey }, { statusCode: 200 });
   }
   if (items.length > pageSize) {
-    throw badPage(`SignalWire sent ${items.length} ${listing.itemsKey} in a page of ${pageSize}: refused`);
+    throw badResponse('page-too-big', { count: items.length, key: listing.itemsKey, pageSize });
   }
   const page = body as Page<T>;
   return { ...page, items: items as T[] };
@@ -85,19 +81,19 @@ export async function* listPages<T>(client: SignalWireClient, listing: Listing, 
   for (;;) {
     items += page.items.length;
     if (items > limits.maxItems) {
-      throw badPage(`SignalWire listing has more than ${limits.maxItems} ${listing.itemsKey} (the node's max items): stopped`);
+      throw badResponse('max-items', { max: limits.maxItems, key: listing.itemsKey });
     }
     yield page;
     const next = page.next_page_uri;
     if (next === null || next === undefined || next === '') return;
     if (typeof next !== 'string') {
-      throw badPage(`SignalWire next_page_uri is ${describeValue(next)}, not a string`);
+      throw badResponse('page-uri-type', { value: describeValue(next) });
     }
     if (followed.has(next)) {
-      throw badPage(`SignalWire sent the same next_page_uri twice ("${quote(next)}"): stopped to avoid a loop`);
+      throw badResponse('page-uri-repeated', { uri: quote(next) });
     }
     if (pages >= limits.maxPages) {
-      throw badPage(`SignalWire listing has more than ${limits.maxPages} pages (the node's max pages): stopped`);
+      throw badResponse('max-pages', { max: limits.maxPages });
     }
     followed.add(next);
     page = await fetchPage<T>(client, listing, nextPagePath(next, origin, listing.path), undefined, pageSize, limits.signal);

@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import type { SignalWireClient } from './client';
-import { describeOnMsg, isAbort, SignalWireError, toSignalWireError } from './errors';
+import { configError, describeOnMsg, isAbort, type SignalWireError, toSignalWireError } from './errors';
 import type { Msg } from './inputs';
-import { StatusReporter, statusTranslator, type Translate } from './status';
+import { memoized, StatusReporter } from './status';
+import { text, useCatalogue, type Translate } from './texts';
 
 /** What the config node `signalwire-space` offers the nodes that use it. */
 export interface SpaceNode extends Node {
@@ -18,7 +19,7 @@ export interface RequestContext {
   signal: AbortSignal;
   /** Sends a message unless the node has closed meanwhile. */
   send: (msg: Msg) => void;
-  /** The node's status texts, in the editor's language. */
+  /** The runtime catalogue's texts (memoized for status texts), in the runtime's language. */
   t: Translate;
 }
 
@@ -26,12 +27,14 @@ export interface RequestContext {
 export type RequestHandler = (ctx: RequestContext) => Promise<string>;
 
 /**
- * The input/close wiring both nodes share: every message ends exactly once (on the output or
- * with done(err) so a Catch node sees it), errors land on the msg, the status follows, and
- * `close` aborts everything in flight.
+ * The input/close wiring every request node shares: every message ends exactly once (on the
+ * output, or with done(text) so a Catch node sees it and the debug sidebar shows plain text),
+ * errors land on the msg, the status follows, and `close` aborts everything in flight. A
+ * problem with the node's own settings (`nodeProblem`) shows at deploy and fails each message.
  */
-export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handler: RequestHandler): void {
-  const t = statusTranslator(RED, node.type);
+export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handler: RequestHandler, nodeProblem?: SignalWireError): void {
+  useCatalogue(RED);
+  const t = memoized(text);
   const status = new StatusReporter(node, t);
   const closing = new AbortController();
   // Every waiting message and every request listens on this one signal: dozens at once is
@@ -39,16 +42,18 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
   setMaxListeners(0, closing.signal);
   const space = typeof spaceId === 'string' && spaceId !== '' ? (RED.nodes.getNode(spaceId) as SpaceNode | null) : null;
 
-  if (!space) node.status({ fill: 'red', shape: 'ring', text: t('no-config') });
-  else if (space.configError) status.failed(space.configError);
+  const setupError = nodeProblem ?? (space ? space.configError : undefined);
+  if (!space) node.status({ fill: 'red', shape: 'ring', text: t('status.no-config') });
+  else if (setupError) status.failed(setupError);
 
   node.on('input', (msgIn: NodeMessage, send: (m: NodeMessage) => void, done: (err?: Error) => void) => {
     const msg = msgIn as unknown as Msg;
     const client = space?.client;
-    if (!client) {
-      const err = space?.configError ?? new SignalWireError('config', 'SignalWire space is not configured: choose a signalwire-space config node');
+    if (!client || setupError) {
+      const err = setupError ?? configError('not-configured');
+      describeOnMsg(msg, err);
       status.failed(err);
-      done(err);
+      done(err.message as never);
       return;
     }
     status.requesting();
@@ -62,8 +67,8 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
       },
     };
     handler(ctx).then(
-      (text) => {
-        status.succeeded(text);
+      (shown) => {
+        status.succeeded(shown);
         done();
       },
       (err: unknown) => {
@@ -75,7 +80,8 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
         const error = client.redact(toSignalWireError(err));
         describeOnMsg(msg, error);
         status.failed(error);
-        done(error);
+        // Plain text: the debug sidebar shows an Error object as a collapsed object.
+        done(error.message as never);
       },
     );
   });

@@ -1,55 +1,40 @@
-import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import type { Node, NodeStatus } from 'node-red';
 import type { SignalWireError } from './errors';
-
-export type Vars = Record<string, string | number>;
-/** Looks up `<node type>.status.<key>` in the node's catalogue. */
-export type Translate = (key: string, vars?: Vars) => string;
-
-function interpolate(text: string, vars: Vars = {}): string {
-  return text.replace(/__(\w+)__/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+import type { Translate } from './texts';
 
 /**
- * Status texts come from locales/<lang>/<type>.json. Where the runtime has no catalogue for
- * the node (the test helper's RED._ returns the key itself) the en-US file is read directly,
- * so there is one source for every text.
+ * Status texts come from the runtime catalogue (see texts.ts). A busy node asks for the same
+ * few texts thousands of times a second and an i18next lookup costs about a tenth of a
+ * request, while the runtime's language is fixed for its life: each text is looked up once
+ * (the map is bounded: counts vary).
  */
-export function statusTranslator(RED: NodeAPI, type: string): Translate {
-  let english: Record<string, string> = {};
-  // dist/nodes/locales when built, locales/ when the sources run under tsx.
-  for (const dir of ['../locales', '../../locales']) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      english = (require(`${dir}/en-US/${type}.json`) as Record<string, { status: Record<string, string> }>)[type].status;
-      break;
-    } catch {
-      english = {};
-    }
-  }
-  const translate: Translate = (key, vars) => {
-    const full = `${type}.status.${key}`;
-    const text = RED._(full, vars);
-    if (typeof text === 'string' && text !== full && text !== '') return text;
-    const plural = vars && typeof vars.count === 'number' ? english[`${key}_${vars.count === 1 ? 'one' : 'other'}`] : undefined;
-    return interpolate(plural ?? english[key] ?? key, vars);
-  };
-  // The runtime's language is fixed for its life, and an i18next lookup costs about a tenth of
-  // a request: each text is looked up once (the map is bounded: counts vary).
+export function memoized(translate: Translate): Translate {
   const memo = new Map<string, string>();
   return (key, vars) => {
     const id = vars ? `${key}|${JSON.stringify(vars)}` : key;
-    let text = memo.get(id);
-    if (text === undefined) {
-      text = translate(key, vars);
+    let found = memo.get(id);
+    if (found === undefined) {
+      found = translate(key, vars);
       if (memo.size >= 500) memo.clear();
-      memo.set(id, text);
+      memo.set(id, found);
     }
-    return text;
+    return found;
   };
 }
 
-const STATUS_KEYS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 429: 'rate-limited' };
-const KIND_KEYS: Record<string, string> = { 'bad-input': 'invalid', config: 'config', timeout: 'timeout', unreachable: 'unreachable', connection: 'connection', 'bad-response': 'bad-response', 'queue-full': 'queue-full', aborted: 'aborted' };
+// Whole keys, so that the catalogue test finds each one used.
+const STATUS_KEYS: Record<number, string> = { 401: 'status.unauthorized', 403: 'status.forbidden', 404: 'status.not-found', 429: 'status.rate-limited' };
+const KIND_KEYS: Record<string, string> = {
+  'bad-input': 'status.invalid',
+  config: 'status.config',
+  http: 'status.error',
+  timeout: 'status.timeout',
+  unreachable: 'status.unreachable',
+  connection: 'status.connection',
+  'bad-response': 'status.bad-response',
+  'queue-full': 'status.queue-full',
+  aborted: 'status.aborted',
+};
 
 /** At most this often does a busy node update its status; the latest one always shows. */
 export const STATUS_INTERVAL_MS = 200;
@@ -68,7 +53,7 @@ export class StatusReporter {
   constructor(private readonly node: Node, private readonly t: Translate) {}
 
   requesting(): void {
-    this.set({ fill: 'blue', shape: 'dot', text: this.t('requesting') });
+    this.set({ fill: 'blue', shape: 'dot', text: this.t('status.requesting') });
   }
 
   succeeded(text: string): void {
@@ -91,9 +76,9 @@ export class StatusReporter {
   reason(error: SignalWireError): string {
     if (error.statusCode !== undefined) {
       const key = STATUS_KEYS[error.statusCode];
-      return key ? this.t(key) : this.t('http', { status: error.statusCode });
+      return key ? this.t(key) : this.t('status.http', { status: error.statusCode });
     }
-    return this.t(KIND_KEYS[error.kind] ?? 'error');
+    return this.t(KIND_KEYS[error.kind] ?? 'status.error');
   }
 
   private set(status: NodeStatus): void {

@@ -1,3 +1,6 @@
+import type { ApiEndpoint } from './rules';
+
+export type { ApiEndpoint };
 /** A conference participant exactly as the Compatibility API returns it. */
 export interface Participant {
   account_sid: string;
@@ -29,11 +32,6 @@ export interface PageMeta {
 /** One checked page of a listing; `items` is the answer's list under its own key. */
 export type Page<T> = PageMeta & { items: T[] };
 
-/** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
-export interface ApiEndpoint {
-  origin: string;
-  apiRoot: string;
-}
 
 export interface SpaceSettings {
   endpoint: ApiEndpoint;

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import helper from 'node-red-node-test-helper';
 import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
+import { withCatalogue } from './catalogues';
 import { FakeSpace } from '../../simulator';
 
 // NODE_RED_PATH lets CI run the same suite against another Node-RED major.
@@ -8,9 +9,10 @@ helper.init(require.resolve(process.env.NODE_RED_PATH ?? 'node-red'));
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The tests load what ships: the built dist/, not the TypeScript sources.
-export const spaceNode = require('../../dist/nodes/signalwire-space.js');
-export const listNode = require('../../dist/nodes/signalwire-list-participants.js');
-export const getNode = require('../../dist/nodes/signalwire-get-participant.js');
+// Each with the runtime's real i18n and this package's catalogues as its RED._.
+export const spaceNode = withCatalogue(require('../../dist/nodes/signalwire-space.js'), 'signalwire-space');
+export const listNode = withCatalogue(require('../../dist/nodes/signalwire-list-participants.js'), 'signalwire-list-participants');
+export const getNode = withCatalogue(require('../../dist/nodes/signalwire-get-participant.js'), 'signalwire-get-participant');
 export const ALL_NODES = [spaceNode, listNode, getNode];
 
 export { helper };

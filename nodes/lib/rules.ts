@@ -1,0 +1,131 @@
+// The validation rules of every field, written once for both sides: the runtime checks
+// messages and config with them, and the editor dialogs validate with the same functions
+// (the build serves this file to the editor as resources/.../signalwire-rules.js). So it stays
+// plain: no imports, nothing that exists only in Node.js.
+
+/** A problem, as the key of its text (`errors.<key>` in the runtime catalogue) and its values. */
+export interface Problem {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
+export interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+  /** What a blank value means; none: blank means "not set". */
+  default?: number;
+}
+
+export const NUMBER_RULES = {
+  timeout: { min: 0.1, max: 600, integer: false, default: 10 },
+  retries: { min: 0, max: 10, integer: true, default: 3 },
+  maxInFlight: { min: 1, max: 100, integer: true, default: 10 },
+  maxQueue: { min: 0, max: 100_000, integer: true, default: 1000 },
+  retryBaseMs: { min: 1, max: 60_000, integer: true, default: 500 },
+  maxRetryAfterMs: { min: 0, max: 300_000, integer: true, default: 30_000 },
+  pageSize: { min: 1, max: 1000, integer: true },
+  page: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
+  maxPages: { min: 1, max: 100_000, integer: true, default: 200 },
+  maxItems: { min: 1, max: 1_000_000, integer: true, default: 10_000 },
+} as const satisfies Record<string, NumberRule>;
+
+export type NumberField = keyof typeof NUMBER_RULES;
+
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * A number setting or message value: blank gives the rule's default (or undefined), a number
+ * or a plain decimal string within the bounds gives its value, anything else a problem.
+ */
+export function checkNumber(field: NumberField, value: unknown): { value: number | undefined } | { problem: Problem } {
+  const rule: NumberRule = NUMBER_RULES[field];
+  if (isBlank(value)) return { value: rule.default };
+  let n = Number.NaN;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value)) n = Number(value);
+  if (Number.isFinite(n) && n >= rule.min && n <= rule.max && (!rule.integer || Number.isInteger(n))) return { value: n };
+  const upward = rule.max === Number.MAX_SAFE_INTEGER;
+  const key = rule.integer ? (upward ? 'integer-from' : 'integer') : 'number';
+  return { problem: { key, vars: upward ? { field, min: rule.min } : { field, min: rule.min, max: rule.max } } };
+}
+
+// SignalWire IDs are UUIDs, other services use prefixed SIDs: accept both, but nothing that
+// could leave its path segment (no "/", "?", "#", "%", "." or spaces).
+const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** A SID, Project ID or other ID that goes into a request path as one segment. */
+export function isSafeSegment(value: string): boolean {
+  return PATH_SEGMENT.test(value);
+}
+
+/** A page token as the API sends them in page URIs: PA (forward) or PB (backward). */
+export function isPageToken(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 512 && /^P[AB][A-Za-z0-9_.~-]*$/.test(value);
+}
+
+export const DEFAULT_API_ROOT = '/api/laml/2010-04-01';
+
+/** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
+export interface ApiEndpoint {
+  origin: string;
+  apiRoot: string;
+}
+
+const SPACE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+// Only plain path characters: a configured API root can never smuggle a query, a fragment or
+// an encoded separator into the requests built on it.
+const SAFE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** True when the space is a SignalWire host: credentials sent anywhere else deserve a notice. */
+export function isSignalWireHost(origin: string): boolean {
+  return /^https:\/\/[a-z0-9-]+\.signalwire\.com$/i.test(origin);
+}
+
+/** The text with anything between "//" and an "@" before the path cut out. */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#]*@/i, '$1');
+}
+
+/**
+ * What a user typed as the space, as the API's origin and root path, or the problem with it.
+ * `example`, `example.signalwire.com`, `https://example.signalwire.com[/]` all give
+ * https://example.signalwire.com + /api/laml/2010-04-01; another https host is allowed for
+ * Twilio-compatible services, with its URL path as the API root; http only on loopback. A
+ * pasted `https://user:token@host` is refused before anything quotes it.
+ */
+export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem: Problem } {
+  const text = input.trim();
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (text === '') return problem('space-missing');
+  if (withoutUserinfo(text) !== text) return problem('space-userinfo');
+  const space = text;
+  if (/[\s\\%]/.test(text) || /\/\.\.?(\/|$)/.test(text)) return problem('space-chars', { space });
+  if (SPACE_NAME.test(text)) return { endpoint: { origin: `https://${text.toLowerCase()}.signalwire.com`, apiRoot: DEFAULT_API_ROOT } };
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? text : `https://${text}`);
+  } catch {
+    return problem('space-invalid', { space });
+  }
+  if (url.search || url.hash || text.includes('?') || text.includes('#')) return problem('space-query');
+  if (url.username || url.password) return problem('space-userinfo');
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) return problem('space-insecure', { space });
+  } else if (url.protocol !== 'https:') {
+    return problem('space-scheme', { space });
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path !== '' && (!SAFE_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..'))) {
+    return problem('space-path', { path: url.pathname });
+  }
+  return { endpoint: { origin: url.origin, apiRoot: path === '' ? DEFAULT_API_ROOT : path } };
+}
