@@ -218,6 +218,8 @@ export function checkFileList(report: Report, files: string[]): void {
     [...new Set([...locales, ...NODE_TYPES.flatMap((t) => [`dist/nodes/locales/en-US/${t}.json`, `dist/nodes/locales/de/${t}.json`])])],
   );
   expect('tarball has dist/nodes/icons (signalwire.svg)', [...new Set([...icons, 'dist/nodes/icons/signalwire.svg'])]);
+  // The editor script every node HTML loads from resources/<module>/ (Node-RED serves the module's resources/).
+  expect('tarball has resources/ (the shared editor script)', listFiles(path.join(ROOT, 'resources')).map((f) => `resources/${f}`));
   // The compiled helpers the nodes require.
   const libs = listFiles(path.join(ROOT, 'nodes', 'lib'))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -233,7 +235,7 @@ export function checkFileList(report: Report, files: string[]): void {
   );
   if (tree.length === 0) console.log('# warning: examples/ has no flows yet');
 
-  const allowed = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?|CHANGELOG\.md|dist\/nodes\/.+|examples\/.+\.json)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?|CHANGELOG\.md|dist\/nodes\/.+|resources\/.+\.js|examples\/.+\.json)$/;
   const forbidden = files.filter(
     (f) =>
       !allowed.test(f) ||

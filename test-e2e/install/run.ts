@@ -239,6 +239,9 @@ async function checkTarget(target: Target, tarball: string, tarballFiles: string
     }
     const icon = await fetchText(`${nr.url}/icons/${MODULE}/signalwire.svg`);
     report.check(icon.status === 200 && icon.text.includes('<svg'), `${tag} icon /icons/${MODULE}/signalwire.svg answers 200 (${icon.type})`, `HTTP ${icon.status}`);
+    // Without it the editor never finishes loading the node HTML that asks for it.
+    const shared = await fetchText(`${nr.url}/resources/${MODULE}/signalwire-editor.js`);
+    report.check(shared.status === 200 && shared.text.includes('window.SignalWireEditor'), `${tag} shared editor script /resources/${MODULE}/signalwire-editor.js answers 200 (${shared.type})`, `HTTP ${shared.status}`);
 
     // Deploy: a config node, a list node between an inject and a file node; the message goes
     // to the loopback fake space and its participants land in the file.

@@ -1,0 +1,388 @@
+/*
+ * The editor helpers shared by every node of node-red-contrib-signalwire.
+ *
+ * Node-RED serves a module's top-level resources/ folder at resources/<module-name>/, and each
+ * node's HTML loads this file with
+ *     <script src="resources/node-red-contrib-signalwire/signalwire-editor.js"></script>
+ * which the editor runs before that HTML's own scripts. Every node set loads it, so it may run
+ * more than once: it only (re)defines window.SignalWireEditor and adds its style sheet once.
+ */
+(function(window) {
+    "use strict";
+    var RED = window.RED;
+    var $ = window.jQuery;
+    var MODULE = "node-red-contrib-signalwire";
+    var STYLE_ID = "signalwire-editor-style";
+
+    // Labels wide enough for one line in every language shipped ("Wiederholungen",
+    // "Conference SID" with their icons): the default column of 100px wraps them. The Test
+    // connection result goes under its button, in the column of the fields.
+    var CSS = [
+        ".signalwire-form .form-row > label { width: 130px; }",
+        ".signalwire-form .signalwire-test-result { margin: 6px 0 0 134px; }",
+        ".signalwire-form .signalwire-test-result:empty { display: none; }"
+    ].join("\n");
+
+    function addStyle() {
+        if (!document.getElementById(STYLE_ID)) {
+            $("<style/>").attr("id", STYLE_ID).text(CSS).appendTo("head");
+        }
+    }
+
+    // ------------------------------------------------------------- translation
+
+    /**
+     * The message lookup of one node type: its definition's `_` helper adds the node set's
+     * namespace, so this keeps working whatever the module is installed as.
+     */
+    function translator(type) {
+        return function t(key, opts) {
+            var def = RED.nodes.getType(type);
+            if (def && typeof def._ === "function") {
+                return def._(key, opts);
+            }
+            return RED._(key, opts);
+        };
+    }
+
+    /** "a", "a and b", "a, b and c", with the word for "and" of the editor's language. */
+    function joinList(items, and) {
+        if (items.length <= 1) {
+            return items.join("");
+        }
+        return items.slice(0, -1).join(", ") + " " + and + " " + items[items.length - 1];
+    }
+
+    // ------------------------------------------------------------- checks
+
+    function isBlank(v) {
+        return v === undefined || v === null || String(v).trim() === "";
+    }
+
+    /** A whole number written with digits only, from min to max (no max: any above min). */
+    function isIntegerIn(v, min, max) {
+        var s = String(v).trim();
+        if (!/^\d+$/.test(s)) {
+            return false;
+        }
+        var n = Number(s);
+        return n >= min && (max === undefined || n <= max);
+    }
+
+    function isPositiveNumber(v) {
+        var s = String(v).trim();
+        return /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(s) && Number(s) > 0;
+    }
+
+    function isLoopbackHost(hostname) {
+        var h = String(hostname || "").toLowerCase();
+        return h === "localhost" || h === "[::1]" || h === "::1" ||
+            /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+    }
+
+    var SPACE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+    var HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?$/i;
+
+    /** The space field: true, or the key of the error message. */
+    function checkSpace(v) {
+        if (isBlank(v)) {
+            return true; // runtime falls back to SIGNALWIRE_SPACE / SIGNALWIRE_SPACE_URL
+        }
+        var s = String(v).trim();
+        // a space name: "example"
+        if (SPACE_NAME.test(s)) {
+            return true;
+        }
+        // a host name: "example.signalwire.com" (optionally with a port)
+        if (HOST_NAME.test(s)) {
+            return true;
+        }
+        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
+            return "signalwire-space.errors.invalid-space";
+        }
+        var u;
+        try {
+            u = new URL(s);
+        } catch (err) {
+            return "signalwire-space.errors.invalid-space";
+        }
+        if (!u.hostname || u.username || u.password || u.search || u.hash) {
+            return "signalwire-space.errors.invalid-space";
+        }
+        if (u.protocol === "https:") {
+            return true;
+        }
+        if (u.protocol === "http:") {
+            return isLoopbackHost(u.hostname) ? true : "signalwire-space.errors.insecure-space";
+        }
+        return "signalwire-space.errors.invalid-space";
+    }
+
+    /**
+     * The host (with its port, if any) that the credentials of a valid space field go to; ""
+     * when the field is empty (the environment decides) or invalid.
+     */
+    function spaceHost(v) {
+        if (isBlank(v) || checkSpace(v) !== true) {
+            return "";
+        }
+        var s = String(v).trim();
+        if (SPACE_NAME.test(s)) {
+            return s.toLowerCase() + ".signalwire.com";
+        }
+        if (HOST_NAME.test(s)) {
+            return s.toLowerCase();
+        }
+        try {
+            return new URL(s).host.toLowerCase();
+        } catch (err) {
+            return "";
+        }
+    }
+
+    /** A host of SignalWire's own spaces: *.signalwire.com, on the default port. */
+    function isSignalWireHost(host) {
+        return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.signalwire\.com$/i.test(String(host || ""));
+    }
+
+    // ------------------------------------------------------------- validators
+    // Each returns a `validate` function for a node definition's defaults: true, or the
+    // translated message. A missing value (undefined or null) is valid: the runtime uses
+    // the default.
+
+    function unsetOr(type, errorKey, check) {
+        var t = translator(type);
+        return function(v, opt) {
+            if (v === undefined || v === null || check.call(this, v, opt)) {
+                return true;
+            }
+            return t(errorKey);
+        };
+    }
+
+    var validators = {
+        /** A typedInput value, checked by Node-RED's own validator for its type field. */
+        typed: function(type, typeField, errorKey) {
+            var check = RED.validators.typedInput({ typeField: typeField, allowUndefined: true });
+            return unsetOr(type, errorKey, function(v, opt) {
+                return check.call(this, v, opt) === true;
+            });
+        },
+        oneOf: function(type, list, errorKey) {
+            return unsetOr(type, errorKey, function(v) {
+                return list.indexOf(String(v)) !== -1;
+            });
+        },
+        integerIn: function(type, min, max, errorKey) {
+            return unsetOr(type, errorKey, function(v) {
+                return isIntegerIn(v, min, max);
+            });
+        },
+        positiveNumber: function(type, errorKey) {
+            return unsetOr(type, errorKey, isPositiveNumber);
+        },
+        space: function(type) {
+            var t = translator(type);
+            return function(v, opt) {
+                var r = checkSpace(v);
+                return r === true ? true : t(r);
+            };
+        }
+    };
+
+    // ------------------------------------------------------------- dialogs
+
+    /**
+     * Properties missing in older or hand-written flows: show the defaults (the runtime uses
+     * them too), so saving the dialog stores them. Config node references are left alone.
+     */
+    function backfillDefaults(node, type, prefix) {
+        var defs = RED.nodes.getType(type).defaults;
+        Object.keys(defs).forEach(function(p) {
+            if ((node[p] === undefined || node[p] === null) && defs[p].value !== undefined && !defs[p].type) {
+                $("#" + prefix + p).val(defs[p].value);
+            }
+        });
+    }
+
+    /** The typedInput types a SID field offers. */
+    var SID_TYPES = ["msg", "flow", "global", "env", "str"];
+
+    /** Turns the fields into typedInputs, each with its `<name>Type` field ("msg" when unset). */
+    function typedInputs(node, names, types) {
+        names.forEach(function(p) {
+            var typeField = $("#node-input-" + p + "Type");
+            if (!node[p + "Type"]) {
+                typeField.val("msg");
+            }
+            $("#node-input-" + p).typedInput({
+                default: "msg",
+                typeField: typeField,
+                types: types
+            });
+        });
+    }
+
+    /** Before saving: no surrounding blanks in these fields. */
+    function trimInputs(prefix, names) {
+        names.forEach(function(p) {
+            var input = $("#" + prefix + p);
+            var v = input.val();
+            if (typeof v === "string") {
+                input.val(v.trim());
+            }
+        });
+    }
+
+    // ------------------------------------------------------------- the space dialog
+
+    var SPACE = "signalwire-space";
+    var TEST_RESULTS = ["ok", "unauthorized", "forbidden", "unreachable", "not-found", "invalid", "error"];
+    var ENV_FIELDS = ["space", "projectId", "apiToken"];
+
+    /**
+     * What Test connection says: the result, the space it reached, and which values came from
+     * SIGNALWIRE_* variables, e.g. "Connected to https://example.signalwire.com (space, Project ID
+     * and API token from environment variables)".
+     */
+    function testSummary(ok, key, data) {
+        var t = translator(SPACE);
+        var space = data && typeof data.space === "string" ? data.space : "";
+        var text = ok && space
+            ? t("signalwire-space.test.connected", { space: space })
+            : t("signalwire-space.test." + key);
+        var fromEnv = data && Array.isArray(data.fromEnv)
+            ? ENV_FIELDS.filter(function(f) { return data.fromEnv.indexOf(f) !== -1; })
+            : [];
+        if (fromEnv.length) {
+            var names = fromEnv.map(function(f) { return t("signalwire-space.test.field." + f); });
+            text += " " + t("signalwire-space.test.fromEnv", { fields: joinList(names, t("signalwire-space.test.and")) });
+        }
+        return text;
+    }
+
+    /** The note under the space field when the credentials would go to a host other than *.signalwire.com. */
+    function updateHostTip(value) {
+        var t = translator(SPACE);
+        var host = spaceHost(value);
+        var tip = $("#node-config-signalwire-host-tip");
+        var other = host !== "" && !isSignalWireHost(host);
+        tip.attr("data-host", other ? host : null).toggle(other);
+        tip.find("span").text(other ? t("signalwire-space.tip.otherHost", { host: host }) : "");
+    }
+
+    /** The space dialog's oneditprepare, after the defaults are back-filled. */
+    function prepareSpaceDialog(node) {
+        var t = translator(SPACE);
+        var spaceInput = $("#node-config-input-space");
+        spaceInput.on("input change keyup", function() {
+            updateHostTip(spaceInput.val());
+        });
+        updateHostTip(spaceInput.val());
+
+        var button = $("#node-config-signalwire-test");
+        var result = $("#node-config-signalwire-test-result");
+
+        function showResult(ok, key, message, data) {
+            result.empty()
+                .attr("data-result", key)
+                .removeClass("signalwire-test-ok signalwire-test-failed")
+                .addClass(ok ? "signalwire-test-ok" : "signalwire-test-failed")
+                .css("color", ok ? "var(--red-ui-text-color-success, #4b8400)"
+                                 : "var(--red-ui-text-color-error, #d6615f)");
+            $("<i/>").addClass(ok ? "fa fa-check" : "fa fa-times").appendTo(result);
+            $("<span/>").addClass("signalwire-test-summary").text(" " + testSummary(ok, key, data)).appendTo(result);
+            if (message) {
+                result.attr("title", message);
+                if (!ok) {
+                    $("<span/>").addClass("signalwire-test-detail")
+                        .css({ display: "block", "margin-top": "4px", "font-size": "0.9em", opacity: 0.85 })
+                        .text(message).appendTo(result);
+                }
+            } else {
+                result.removeAttr("title");
+            }
+        }
+
+        button.on("click", function(evt) {
+            evt.preventDefault();
+            var apiToken = $("#node-config-input-apiToken").val();
+            var body = {
+                id: node.id,
+                space: String(spaceInput.val() || "").trim(),
+                projectId: String($("#node-config-input-projectId").val() || "").trim()
+            };
+            // "__PWRD__" stands for the stored token: leave it out so the
+            // runtime uses the stored credential (or the env fallback).
+            if (apiToken !== undefined && apiToken !== null && apiToken !== "__PWRD__") {
+                body.apiToken = apiToken;
+            }
+            button.prop("disabled", true);
+            result.empty()
+                .attr("data-result", "testing")
+                .removeAttr("title")
+                .removeClass("signalwire-test-ok signalwire-test-failed")
+                .css("color", "");
+            $("<i/>").addClass("fa fa-spinner fa-spin").appendTo(result);
+            $("<span/>").text(" " + t("signalwire-space.test.testing")).appendTo(result);
+            $.ajax({
+                url: "signalwire/test-connection",
+                type: "POST",
+                contentType: "application/json",
+                dataType: "json",
+                data: JSON.stringify(body),
+                timeout: 120000
+            }).done(function(data) {
+                data = data || {};
+                var key = TEST_RESULTS.indexOf(data.result) !== -1 ? data.result : (data.ok ? "ok" : "error");
+                showResult(data.ok === true, key, data.message ? String(data.message) : "", data);
+            }).fail(function(jqXHR, textStatus, errorThrown) {
+                var data = jqXHR && jqXHR.responseJSON;
+                if (data && typeof data === "object" && TEST_RESULTS.indexOf(data.result) !== -1) {
+                    showResult(data.ok === true, data.result, data.message ? String(data.message) : "", data);
+                    return;
+                }
+                var detail = (jqXHR && jqXHR.status ? jqXHR.status + " " : "") + (errorThrown || textStatus || "");
+                showResult(false, "error", t("signalwire-space.test.failed", { message: detail.trim() }));
+            }).always(function() {
+                button.prop("disabled", false);
+            });
+        });
+    }
+
+    /** The space dialog's oneditsave: trimmed fields; the stored-token placeholder untouched. */
+    function saveSpaceDialog() {
+        trimInputs("node-config-input-", ["space", "projectId", "timeout", "retries", "maxInFlight", "maxQueue"]);
+        var token = $("#node-config-input-apiToken");
+        var tv = token.val();
+        if (typeof tv === "string" && tv !== "__PWRD__") {
+            token.val(tv.trim());
+        }
+    }
+
+    addStyle();
+
+    window.SignalWireEditor = {
+        module: MODULE,
+        translator: translator,
+        joinList: joinList,
+        isBlank: isBlank,
+        isIntegerIn: isIntegerIn,
+        isPositiveNumber: isPositiveNumber,
+        isLoopbackHost: isLoopbackHost,
+        checkSpace: checkSpace,
+        spaceHost: spaceHost,
+        isSignalWireHost: isSignalWireHost,
+        validators: validators,
+        backfillDefaults: backfillDefaults,
+        SID_TYPES: SID_TYPES,
+        typedInputs: typedInputs,
+        trimInputs: trimInputs,
+        space: {
+            prepare: prepareSpaceDialog,
+            save: saveSpaceDialog,
+            testSummary: testSummary,
+            updateHostTip: updateHostTip
+        }
+    };
+})(window);
