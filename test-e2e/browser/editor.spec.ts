@@ -21,6 +21,7 @@ import {
   importExample,
   launchBrowser,
   removeDir,
+  MODULE,
   NODE_TYPES,
   nodeById,
   nodeIds,
@@ -87,6 +88,18 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.equal((await node.locator('.red-ui-flow-node-label').textContent())?.trim(), label);
       if (type === 'signalwire-list-participants') listId = ids[0];
       else getId = ids[0];
+      // an icon of its own, in the palette and on the workspace, served by Node-RED
+      const icon = `icons/${MODULE}/${type}.svg`;
+      assert.match(await paletteEntry(page, type).locator('.red-ui-palette-icon').getAttribute('style') ?? '', new RegExp(`url\\("?${icon}"?\\)`), `palette icon of ${type}`);
+      const href = await node.locator('image.red-ui-flow-node-icon').evaluate((e) => e.getAttribute('xlink:href') || e.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || e.getAttribute('href') || '');
+      assert.match(href, new RegExp(`(^|/)${icon}$`), `workspace icon of ${type}: ${href}`);
+      const served = await page.evaluate(async (u) => {
+        const res = await fetch(u);
+        return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+      }, icon);
+      assert.equal(served.status, 200, `${icon} is served`);
+      assert.match(served.type ?? '', /svg/);
+      assert.match(served.text, /^<svg [^>]*viewBox="0, 0, 40, 60"/);
     }
     // both nodes want a config node until one is chosen: the editor shows them as invalid (red triangle)
     for (const id of [listId, getId]) {
@@ -95,6 +108,99 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await filterPalette(page, 'signalwire');
     await page.mouse.click(700, 600); // deselect
     await page.screenshot({ path: screenshotPath('palette-drag.png') });
+  });
+
+  it('one shared editor script: served from resources/, loaded by each node HTML, which copies none of its helpers', async function () {
+    const shared = `resources/${MODULE}/signalwire-editor.js`;
+    const api = await page.evaluate(() => {
+      const sw = (window as any).SignalWireEditor;
+      return sw ? { keys: Object.keys(sw), validators: Object.keys(sw.validators ?? {}), space: Object.keys(sw.space ?? {}) } : null;
+    });
+    assert.ok(api, 'window.SignalWireEditor exists');
+    for (const k of ['translator', 'isBlank', 'isIntegerIn', 'checkSpace', 'spaceHost', 'validators', 'backfillDefaults', 'typedInputs', 'trimInputs', 'space']) assert.ok(api.keys.includes(k), `SignalWireEditor.${k}`);
+    assert.deepEqual(api.validators.sort(), ['integerIn', 'oneOf', 'positiveNumber', 'space', 'typed']);
+    const served = await page.evaluate(async (u) => {
+      const res = await fetch(u);
+      return { status: res.status, text: await res.text() };
+    }, shared);
+    assert.equal(served.status, 200, `${shared} is served`);
+    assert.match(served.text, /window\.SignalWireEditor = /);
+
+    // the node HTML as the editor loads it (GET /nodes), one part per node set
+    const html: string = await page.evaluate(async () => (await fetch('nodes', { headers: { Accept: 'text/html' } })).text());
+    const parts = html.split(/(?=<!-- --- \[red-module:)/);
+    for (const type of NODE_TYPES) {
+      const part = parts.find((x) => x.startsWith(`<!-- --- [red-module:${MODULE}/${type}] --- -->`));
+      assert.ok(part, `the editor gets the HTML of ${type}`);
+      assert.ok(part.includes(`<script src="${shared}"></script>`), `${type} loads the shared script`);
+      assert.ok(part.includes(`RED.nodes.registerType('${type}', {`), `${type} registers itself with literal arguments`);
+      for (const copied of [/function t\(/, /function isBlank/, /function isIntegerIn/, /function oneOf/, /function typedValidator/, /function checkSpace/, /function isLoopbackHost/, /RED\.validators\.typedInput/, /Object\.keys\(defs\)/, /\$\.ajax/]) {
+        assert.doesNotMatch(part, copied, `${type}: a copy of a shared helper (${copied})`);
+      }
+    }
+
+    // every validator, through the shared helpers: the same verdicts and messages as before
+    type Case = [type: string, prop: string, value: unknown, node: Record<string, unknown>, expected: true | string];
+    const S = 'signalwire-space';
+    const L = 'signalwire-list-participants';
+    const G = 'signalwire-get-participant';
+    const cases: Case[] = [
+      [S, 'space', '', {}, true],
+      [S, 'space', 'example', {}, true],
+      [S, 'space', 'example.signalwire.com', {}, true],
+      [S, 'space', 'https://api.twilio.com/2010-04-01', {}, true],
+      [S, 'space', 'http://127.0.0.1:3000', {}, true],
+      [S, 'space', 'http://10.0.0.1', {}, 'http:// is only allowed for local hosts'],
+      [S, 'space', 'not a space!', {}, 'Space must be a space name'],
+      [S, 'space', 'ftp://example.com', {}, 'Space must be a space name'],
+      [S, 'timeout', 10, {}, true],
+      [S, 'timeout', '0.5', {}, true],
+      [S, 'timeout', undefined, {}, true],
+      [S, 'timeout', '0', {}, 'Timeout must be a number of seconds greater than 0'],
+      [S, 'timeout', 'ten', {}, 'Timeout must be a number of seconds greater than 0'],
+      [S, 'retries', '0', {}, true],
+      [S, 'retries', 10, {}, true],
+      [S, 'retries', '11', {}, 'Retries must be a whole number from 0 to 10'],
+      [S, 'retries', '1.5', {}, 'Retries must be a whole number from 0 to 10'],
+      [S, 'maxInFlight', '100', {}, true],
+      [S, 'maxInFlight', '0', {}, 'Max. in flight must be a whole number from 1 to 100'],
+      [S, 'maxQueue', '0', {}, true],
+      [S, 'maxQueue', '100001', {}, 'Max. queued must be a whole number from 0 to 100000'],
+      [L, 'muted', 'any', {}, true],
+      [L, 'muted', 'yes', {}, 'Muted must be one of'],
+      [L, 'hold', 'false', {}, true],
+      [L, 'hold', 'no', {}, 'On hold must be one of'],
+      [L, 'mode', 'pages', {}, true],
+      [L, 'mode', 'some', {}, 'Mode must be one of'],
+      [L, 'pageSize', '5000', { mode: 'all' }, true],
+      [L, 'pageSize', '', { mode: 'page' }, true],
+      [L, 'pageSize', '1000', { mode: 'pages' }, true],
+      [L, 'pageSize', '5000', { mode: 'page' }, 'Page size must be empty or a whole number from 1 to 1000'],
+      [L, 'page', '-1', { mode: 'all' }, true],
+      [L, 'page', '0', { mode: 'page' }, true],
+      [L, 'page', '-1', { mode: 'page' }, 'Page must be empty or a whole number, 0 or more'],
+      [L, 'pageToken', 'PA123', { mode: 'page' }, true],
+      [L, 'pageToken', 'XX', { mode: 'page' }, 'Page token must be empty or start with PA or PB'],
+      [L, 'maxPages', 200, {}, true],
+      [L, 'maxPages', '0', {}, 'Max. pages must be a whole number from 1 to 100000'],
+      [L, 'maxItems', '1000000', {}, true],
+      [L, 'maxItems', '0', {}, 'Max. items must be a whole number from 1 to 1000000'],
+      [L, 'conferenceSid', 'conferenceSid', { conferenceSidType: 'msg' }, true],
+      [L, 'conferenceSid', 'a[', { conferenceSidType: 'msg' }, 'Conference SID: invalid property'],
+      [G, 'conferenceSid', 'payload.sid', { conferenceSidType: 'msg' }, true],
+      [G, 'conferenceSid', 'a[', { conferenceSidType: 'msg' }, 'Conference SID: invalid property'],
+      [G, 'callSid', 'a[', { callSidType: 'str' }, true],
+      [G, 'callSid', 'a[', { callSidType: 'msg' }, 'Call SID: invalid property'],
+    ];
+    const got = await page.evaluate((list) => list.map(([type, prop, value, node]) => {
+      const r = RED.nodes.getType(type).defaults[prop].validate.call(node, value, {});
+      return r === true ? true : String(r);
+    }), cases);
+    const wrong = cases
+      .map((c, i) => ({ c, got: got[i] }))
+      .filter(({ c, got: g }) => (c[4] === true ? g !== true : typeof g !== 'string' || !g.startsWith(c[4] as string)))
+      .map(({ c, got: g }) => `${c[0]}.${c[1]} = ${JSON.stringify(c[2])} ${JSON.stringify(c[3])}: expected ${JSON.stringify(c[4])}, got ${JSON.stringify(g)}`);
+    assert.deepEqual(wrong, []);
   });
 
   it('config dialog: add a space from the list node, Test connection says ok, a wrong token says unauthorized', async function () {
@@ -106,6 +212,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await space.waitFor({ state: 'visible' });
     assert.match(await page.locator('.red-ui-tray-breadcrumbs').last().innerText(), /signalwire-space/);
 
+    assert.deepEqual(await wrappedLabels(page), [], 'every label of the space dialog on one line');
     await typeInto(page.locator('#node-config-input-name'), 'Fake space');
     await typeInto(space, h.space.url);
     await typeInto(page.locator('#node-config-input-projectId'), h.space.projectId);
@@ -115,9 +222,19 @@ describe('editor (Node-RED 4 in chromium)', function () {
     const result = page.locator('#node-config-signalwire-test-result');
     const before = h.space.requests.length;
     assert.equal(await testConnection(page), 'ok');
-    assert.match(await result.innerText(), /Connection OK/);
+    assert.equal((await result.innerText()).trim(), `Connected to ${h.space.url}`, 'names the space reached; every value typed, none from the environment');
     assert.ok(h.space.requests.length > before, 'Test connection reached the space');
     await page.screenshot({ path: screenshotPath('config-test-connection.png') });
+
+    // empty fields: Node-RED runs with SIGNALWIRE_SPACE, _PROJECT_ID and _API_TOKEN of the fake space
+    for (const f of ['space', 'projectId', 'apiToken']) await page.locator(`#node-config-input-${f}`).fill('');
+    assert.equal(await testConnection(page), 'ok');
+    assert.equal((await result.innerText()).trim(), `Connected to ${h.space.url} (space, Project ID and API token from environment variables)`);
+    await typeInto(page.locator('#node-config-input-projectId'), h.space.projectId);
+    assert.equal(await testConnection(page), 'ok');
+    assert.equal((await result.innerText()).trim(), `Connected to ${h.space.url} (space and API token from environment variables)`);
+    await typeInto(space, h.space.url);
+    await typeInto(page.locator('#node-config-input-apiToken'), h.space.apiToken);
 
     await typeInto(page.locator('#node-config-input-apiToken'), 'PT' + '0'.repeat(48));
     assert.equal(await testConnection(page), 'unauthorized');
@@ -143,6 +260,27 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await waitFor('input-error on a malformed space', () => hasInputError(space), 5000);
     await typeInto(space, h.space.url);
     await waitFor('no input-error on the loopback space', async () => !(await hasInputError(space)), 5000);
+
+    // a space that is not *.signalwire.com: the dialog says, as one types, where the credentials go
+    const note = page.locator('#node-config-signalwire-host-tip');
+    const host = new URL(h.space.url).host;
+    assert.equal((await note.innerText()).trim(), `Not a SignalWire space (*.signalwire.com): the Project ID and API token will be sent to ${host}.`);
+    for (const [typed, shown] of [
+      ['https://api.twilio.com/2010-04-01', 'api.twilio.com'],
+      ['example', ''],
+      ['example.signalwire.com', ''],
+      ['https://Example.SignalWire.com/', ''],
+      ['https://example.signalwire.com.attacker.example:8443', 'example.signalwire.com.attacker.example:8443'],
+      ['compat.example.net', 'compat.example.net'],
+      ['http://10.0.0.1', ''], // invalid: the validation message says why, not the note
+      ['', ''], // the environment decides
+      [h.space.url, host],
+    ]) {
+      await typeInto(space, typed);
+      await waitFor(`the host note for "${typed}"`, async () => ((await note.isVisible()) ? await note.getAttribute('data-host') : '') === shown, 5000);
+      if (shown) assert.match(await note.innerText(), new RegExp(`will be sent to ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+    }
+
     await typeInto(page.locator('#node-config-input-retries'), '11');
     await waitFor('input-error on 11 retries', () => hasInputError(page.locator('#node-config-input-retries')), 5000);
     await typeInto(page.locator('#node-config-input-retries'), '3');
@@ -156,6 +294,11 @@ describe('editor (Node-RED 4 in chromium)', function () {
 
     const mode = page.locator('#node-input-mode');
     const pageSize = page.locator('#node-input-pageSize');
+    for (const m of ['all', 'page', 'pages']) {
+      await mode.selectOption(m);
+      assert.deepEqual(await wrappedLabels(page), [], `every label of the list dialog on one line (mode ${m})`);
+    }
+    await mode.selectOption('all');
     assert.equal(await pageSize.isVisible(), false, 'no page size in the "all pages" mode');
     await mode.selectOption('page');
     await pageSize.waitFor({ state: 'visible' });
@@ -169,6 +312,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
 
     // the get node: choose the same config node in its dialog
     await openNodeDialog(page, getId);
+    assert.deepEqual(await wrappedLabels(page), [], 'every label of the get dialog on one line');
     const getSelect = page.locator('#node-input-space');
     const options = await getSelect.locator('option').allInnerTexts();
     assert.ok(options.includes('Fake space'), `config node offered: ${options.join(', ')}`);
@@ -200,6 +344,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await token.waitFor({ state: 'visible' });
     assert.equal(await token.inputValue(), '__PWRD__', 'the editor never gets the stored token back');
     assert.equal(await testConnection(page), 'ok');
+    assert.equal((await page.locator('#node-config-signalwire-test-result').innerText()).trim(), `Connected to ${h.space.url}`, 'the stored credentials are not from the environment');
 
     // a second space that would accept the same credentials: the stored token must not go there
     const other = new FakeSpace({ projectId: h.space.projectId, apiToken: h.space.apiToken });
@@ -315,13 +460,30 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.match(dialog, /Modus/);
       assert.match(dialog, /eine Seite/);
       assert.doesNotMatch(dialog, /signalwire-[a-z-]+\.[a-z]+\./, 'no raw message keys in the dialog');
+      for (const m of ['all', 'page', 'pages']) {
+        await p.locator('#node-input-mode').selectOption(m);
+        assert.deepEqual(await wrappedLabels(p), [], `every German label of the list dialog on one line (mode ${m})`);
+      }
       await p.locator('#node-input-btn-space-edit, #node-input-lookup-space').first().click();
-      await p.locator('#node-config-input-space').waitFor({ state: 'visible' });
+      const space = p.locator('#node-config-input-space');
+      await space.waitFor({ state: 'visible' });
       const config = await p.locator('.red-ui-tray').last().innerText();
       assert.match(config, /Verbindung testen/);
+      assert.match(config, /Wiederholungen/);
       assert.doesNotMatch(config, /signalwire-[a-z-]+\.[a-z]+\./, 'no raw message keys in the config dialog');
+      assert.deepEqual(await wrappedLabels(p), [], 'every German label of the space dialog on one line ("Wiederholungen", "Max. wartend")');
+      assert.equal(await testConnection(p), 'ok');
+      assert.equal((await p.locator('#node-config-signalwire-test-result').innerText()).trim(), `Verbunden mit ${h.space.url}`);
+      const note = p.locator('#node-config-signalwire-host-tip');
+      await typeInto(space, 'https://api.twilio.com/2010-04-01');
+      await waitFor('the German host note', async () => (await note.isVisible()) && /api\.twilio\.com/.test(await note.innerText()), 5000);
+      assert.equal((await note.innerText()).trim(), 'Kein SignalWire-Space (*.signalwire.com): Projekt-ID und API-Token werden an api.twilio.com gesendet.');
       await p.locator('#node-config-dialog-cancel').click();
       await p.locator('#node-config-input-space').waitFor({ state: 'detached' });
+      await p.locator('#node-dialog-cancel').click();
+      await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+      await openNodeDialog(p, getId);
+      assert.deepEqual(await wrappedLabels(p), [], 'every German label of the get dialog on one line');
       await p.locator('#node-dialog-cancel').click();
       await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
 
@@ -351,4 +513,30 @@ async function testConnection(page: Page): Promise<string> {
     const r = await result.getAttribute('data-result');
     return r && r !== 'testing' ? r : null;
   }, 20_000);
+}
+
+/**
+ * The labels of the open dialog (the last tray) that take more than one line: each visible label
+ * of a form row is compared with a copy of itself that may not wrap.
+ */
+async function wrappedLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const trays = document.querySelectorAll('.red-ui-tray');
+    const tray = trays[trays.length - 1];
+    if (!tray) return ['no dialog open'];
+    const labels = Array.from(tray.querySelectorAll('.form-row > label')) as HTMLElement[];
+    return labels
+      .filter((l) => l.offsetParent !== null && l.innerText.trim() !== '')
+      .flatMap((l) => {
+        const probe = l.cloneNode(true) as HTMLElement;
+        probe.style.whiteSpace = 'nowrap';
+        probe.style.position = 'absolute';
+        probe.style.visibility = 'hidden';
+        l.parentElement!.appendChild(probe);
+        const line = probe.getBoundingClientRect().height;
+        probe.remove();
+        const height = l.getBoundingClientRect().height;
+        return height > line * 1.5 ? [`"${l.innerText.trim()}": ${Math.round(height)}px, one line is ${Math.round(line)}px`] : [];
+      });
+  });
 }
