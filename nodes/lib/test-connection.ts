@@ -81,7 +81,7 @@ export function settingsToTest(body: TestRequest, deployed: SpaceSettings | unde
     const settings = resolveSpaceSettings({ space: spaceText }, { projectId: typedProjectId }, env);
     return { settings, fromEnv: fromEnv(spaceText === '', typedProjectId === '', true) };
   }
-  throw new SignalWireError('config', 'Type the API token, or deploy this space first: a stored token is only sent to the space it was saved with');
+  throw new SignalWireError('config', 'stored-token-elsewhere');
 }
 
 /** Tests the credentials against the space; the answer names the origin and the values taken from the environment. */
