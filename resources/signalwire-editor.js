@@ -237,8 +237,24 @@
     // ------------------------------------------------------------- the space dialog
 
     var SPACE = "signalwire-space";
-    var TEST_RESULTS = ["ok", "unauthorized", "forbidden", "unreachable", "not-found", "invalid", "error"];
-    var ENV_FIELDS = ["space", "projectId", "apiToken"];
+    // The answers of POST signalwire/test-connection and the values it may take from the
+    // environment, each with its message key (written out, so a key is found where it is used).
+    var TEST_TEXTS = {
+        "ok": "signalwire-space.test.ok",
+        "unauthorized": "signalwire-space.test.unauthorized",
+        "forbidden": "signalwire-space.test.forbidden",
+        "unreachable": "signalwire-space.test.unreachable",
+        "not-found": "signalwire-space.test.not-found",
+        "invalid": "signalwire-space.test.invalid",
+        "error": "signalwire-space.test.error"
+    };
+    var TEST_RESULTS = Object.keys(TEST_TEXTS);
+    var ENV_TEXTS = {
+        "space": "signalwire-space.test.field.space",
+        "projectId": "signalwire-space.test.field.projectId",
+        "apiToken": "signalwire-space.test.field.apiToken"
+    };
+    var ENV_FIELDS = Object.keys(ENV_TEXTS);
 
     /**
      * What Test connection says: the result, the space it reached, and which values came from
@@ -250,12 +266,12 @@
         var space = data && typeof data.space === "string" ? data.space : "";
         var text = ok && space
             ? t("signalwire-space.test.connected", { space: space })
-            : t("signalwire-space.test." + key);
+            : t(TEST_TEXTS[key] || TEST_TEXTS.error);
         var fromEnv = data && Array.isArray(data.fromEnv)
             ? ENV_FIELDS.filter(function(f) { return data.fromEnv.indexOf(f) !== -1; })
             : [];
         if (fromEnv.length) {
-            var names = fromEnv.map(function(f) { return t("signalwire-space.test.field." + f); });
+            var names = fromEnv.map(function(f) { return t(ENV_TEXTS[f]); });
             text += " " + t("signalwire-space.test.fromEnv", { fields: joinList(names, t("signalwire-space.test.and")) });
         }
         return text;
