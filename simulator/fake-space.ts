@@ -1,13 +1,15 @@
 // A fake SignalWire space: a real HTTP server on loopback that answers the Compatibility (LaML)
-// API's conference participant endpoints, with fault injection for client tests.
+// API's conference participant endpoints and `GET /Calls/{Sid}`, with fault injection for client tests.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { CallFields, callObject, CallRecord, FakeCall, makeCallRecord } from './calls';
 import { apiError, htmlErrorPage } from './errors';
 import { ConferenceState, Cursor, FakeParticipant, makeParticipant, PageFilter, PARTICIPANT_KEYS } from './participants';
 import { rfc2822 } from './rfc2822';
 
 export type { FakeParticipant } from './participants';
+export type { CallFields, FakeCall } from './calls';
 
 export type Fault =
   | { kind: 'status'; status: number; body?: 'json' | 'html' | 'empty' | string; retryAfter?: string } // json = the API error body for that status
@@ -69,6 +71,21 @@ export function parseRoute(pathname: string): Route | null {
   } catch {
     return null; // malformed percent-encoding
   }
+}
+
+/** AccountSid and call SID of a `.../Accounts/{sid}/Calls/{sid}[.json]` path; null when it is not one. */
+export function parseCallRoute(pathname: string): { accountSid: string; callSid: string } | null {
+  for (const b of BASES) {
+    if (!pathname.startsWith(b)) continue;
+    const m = /^Accounts\/([^/]+)\/Calls\/([^/]+?)(?:\.json)?$/.exec(pathname.slice(b.length));
+    if (!m) return null;
+    try {
+      return { accountSid: decodeURIComponent(m[1]), callSid: decodeURIComponent(m[2]) };
+    } catch {
+      return null; // malformed percent-encoding
+    }
+  }
+  return null;
 }
 
 /** The AccountSid of a `.../Accounts/{sid}/Conferences` path; null when it is not one. */
@@ -139,6 +156,8 @@ export class FakeSpace {
   recordRequests = true;
   /** When the log is full the oldest 10% are dropped at once (cheaper than shifting per request). */
   maxRecordedRequests = 100_000;
+  /** Calls that have ended stay retrievable (as the API keeps them); the oldest beyond this are forgotten. */
+  maxEndedCalls = 10_000;
 
   inFlight = 0;
   maxInFlight = 0;
@@ -149,6 +168,9 @@ export class FakeSpace {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly confs = new Map<string, ConferenceState>();
+  private readonly activeCalls = new Map<string, CallRecord>();
+  private readonly endedCalls = new Map<string, CallRecord>();
+  private callSeq = 0;
   private faults: Fault[] = [];
   private readonly expectedAuth: string;
 
@@ -236,6 +258,10 @@ export class FakeSpace {
 
   /** The conference is gone: its list and participants answer 404. */
   removeConference(sid: string): void {
+    const c = this.confs.get(sid);
+    if (!c) return;
+    const now = rfc2822();
+    for (const p of c.all()) this.endCall(p.call_sid, now);
     this.confs.delete(sid);
   }
 
@@ -243,17 +269,28 @@ export class FakeSpace {
     return [...this.confs.keys()];
   }
 
-  addParticipant(conferenceSid: string, fields: Partial<FakeParticipant> = {}): FakeParticipant {
+  /**
+   * A participant and its call (`GET /Calls/{call_sid}`): an inbound call from a caller number
+   * unless `call` says otherwise. A call of that SID that is still in progress is kept.
+   */
+  addParticipant(conferenceSid: string, fields: Partial<FakeParticipant> = {}, call: Partial<CallFields> = {}): FakeParticipant {
     const c = this.conf(conferenceSid);
     const p = makeParticipant(this.projectId, conferenceSid, fields);
     c.add(p);
+    if (!this.activeCalls.has(p.call_sid) || Object.keys(call).length > 0) {
+      this.putCall(makeCallRecord(this.projectId, p.call_sid, { startTime: p.date_created, ...call }, this.callSeq++));
+    }
     return { ...p };
   }
 
   addParticipants(conferenceSid: string, n: number): void {
     const c = this.conf(conferenceSid);
     const now = rfc2822();
-    for (let i = 0; i < n; i++) c.add(makeParticipant(this.projectId, conferenceSid, {}, now));
+    for (let i = 0; i < n; i++) {
+      const p = makeParticipant(this.projectId, conferenceSid, {}, now);
+      c.add(p);
+      this.activeCalls.set(p.call_sid, makeCallRecord(this.projectId, p.call_sid, {}, this.callSeq++, now));
+    }
   }
 
   updateParticipant(conferenceSid: string, callSid: string, patch: Partial<FakeParticipant>): FakeParticipant {
@@ -271,10 +308,12 @@ export class FakeSpace {
     return { ...p };
   }
 
+  /** The participant leaves: its call ends (status completed) and stays retrievable. */
   removeParticipant(conferenceSid: string, callSid: string): void {
     if (!this.conf(conferenceSid).remove(callSid)) {
       throw new Error(`participant ${callSid} is not in conference ${conferenceSid}`);
     }
+    this.endCall(callSid);
   }
 
   participants(conferenceSid: string): FakeParticipant[] {
@@ -288,6 +327,48 @@ export class FakeSpace {
 
   participantCount(conferenceSid: string): number {
     return this.conf(conferenceSid).size;
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** The call object `GET /Calls/{callSid}` answers, or undefined when it answers 404. */
+  call(callSid: string): FakeCall | undefined {
+    const r = this.activeCalls.get(callSid) ?? this.endedCalls.get(callSid);
+    return r && callObject(r);
+  }
+
+  /** A call of its own (in no conference); `sid` random unless given. */
+  addCall(fields: Partial<CallFields> & { sid?: string } = {}): FakeCall {
+    const { sid = randomUUID(), ...rest } = fields;
+    const r = makeCallRecord(this.projectId, sid, rest, this.callSeq++);
+    this.putCall(r);
+    return callObject(r);
+  }
+
+  /** Forgets a call: `GET /Calls/{callSid}` answers 404 from now on (its participant stays). */
+  removeCall(callSid: string): boolean {
+    return this.activeCalls.delete(callSid) || this.endedCalls.delete(callSid);
+  }
+
+  private putCall(r: CallRecord): void {
+    this.endedCalls.delete(r.sid);
+    this.activeCalls.set(r.sid, r);
+  }
+
+  /** Ends a call in progress: completed, with end_time and duration; kept among the ended calls. */
+  private endCall(callSid: string, now: string = rfc2822()): void {
+    const r = this.activeCalls.get(callSid);
+    if (!r) return;
+    this.activeCalls.delete(callSid);
+    r.status = 'completed';
+    r.endTime = now;
+    r.endMs = Date.parse(now);
+    r.dateUpdated = now;
+    this.endedCalls.set(callSid, r);
+    if (this.endedCalls.size > this.maxEndedCalls) {
+      const oldest = this.endedCalls.keys().next().value;
+      if (oldest !== undefined) this.endedCalls.delete(oldest);
+    }
   }
 
   private conf(sid: string): ConferenceState {
@@ -372,6 +453,17 @@ export class FakeSpace {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
+    const callRoute = parseCallRoute(pathname);
+    if (callRoute) {
+      if (req.method !== 'GET') {
+        res.setHeader('Allow', 'GET');
+        return this.sendError(res, 405, 20004, `Method ${req.method} not allowed`);
+      }
+      if (callRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      const call = this.call(callRoute.callSid);
+      if (!call) return this.notFound(res, pathname);
+      return this.send(res, 200, JSON.stringify(call));
+    }
     const conferencesOf = parseConferencesRoute(pathname);
     if (conferencesOf !== null && req.method === 'GET') {
       if (conferencesOf !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');

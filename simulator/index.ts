@@ -1,11 +1,13 @@
 // Public API of the simulator: a fake SignalWire space and a conference event driver.
-export { FakeSpace, parseRoute } from './fake-space';
+export { FakeSpace, parseCallRoute, parseRoute } from './fake-space';
 export type { Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
 export type { FakeParticipant } from './participants';
 export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participants';
+export type { CallFields, CallStatus, FakeCall } from './calls';
+export { CALL_KEYS, callerNumber, formatNumber, SPACE_NUMBER } from './calls';
 export { ConferenceSimulator } from './conference-sim';
-export type { ConferenceSimulatorOptions, SimEvent, SimEventResult, StatusCallbackEvent } from './conference-sim';
-export { computeSignature, validateSignature } from './signature';
+export type { ConferenceSimulatorOptions, SignaturePort, SimEvent, SimEventResult, StatusCallbackEvent } from './conference-sim';
+export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
 export type { SignedParams } from './signature';
 export { apiError, MORE_INFO } from './errors';
 export type { ApiErrorBody } from './errors';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS } from '../simulator';
+import { CALL_KEYS, FakeCall, FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS, SPACE_NUMBER, formatNumber } from '../simulator';
 
+const RFC2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 const LIST_KEYS = ['uri', 'first_page_uri', 'next_page_uri', 'previous_page_uri', 'page', 'page_size', 'participants'];
 
 interface ListPage {
@@ -228,6 +229,122 @@ describe('FakeSpace', () => {
       assert.equal(new Set(seen.map((p) => p.call_sid)).size, 100_000);
       assert.ok(Date.now() - t < 10000, `listing took ${Date.now() - t} ms`);
       assert.equal(space.requests.length, 0);
+    });
+  });
+
+  describe('calls (GET /Calls/{Sid})', () => {
+    const callPath = (sid: string, form: 'A' | 'B' = 'A'): string =>
+      `${form === 'A' ? '/api/laml/2010-04-01' : '/2010-04-01'}/Accounts/${space.projectId}/Calls/${sid}`;
+
+    it("answers a participant's call with exactly the vendor spec's fields, on both path forms, with or without .json", async () => {
+      const p = space.addParticipant(conf);
+      for (const path of [callPath(p.call_sid), callPath(p.call_sid) + '.json', callPath(p.call_sid, 'B') + '.json', callPath(p.call_sid, 'B')]) {
+        const { status, body, res } = await getJson<FakeCall>(path);
+        assert.equal(status, 200, path);
+        assert.equal(res.headers.get('content-type'), 'application/json');
+        assert.deepEqual(Object.keys(body), CALL_KEYS);
+        assert.deepEqual(body, space.call(p.call_sid));
+      }
+      const call = space.call(p.call_sid)!;
+      assert.equal(call.sid, p.call_sid);
+      assert.equal(call.account_sid, space.projectId);
+      assert.equal(call.direction, 'inbound');
+      assert.equal(call.status, 'in-progress');
+      assert.match(call.from, /^\+1\d{3}5550[1]\d{2}$/, 'a fictional caller number');
+      assert.equal(call.to, SPACE_NUMBER);
+      assert.equal(call.formatted_from, formatNumber(call.from));
+      assert.match(call.formatted_from, /^\(\d{3}\) 555-01\d{2}$/);
+      assert.equal(call.from_formatted, call.formatted_from);
+      assert.equal(call.to_formatted, call.formatted_to);
+      assert.equal(call.caller_name, null, 'the vendor spec: always null');
+      assert.equal(call.start_time, p.date_created);
+      assert.match(call.start_time!, RFC2822);
+      assert.equal(call.end_time, null);
+      assert.equal(call.duration, 0);
+      assert.equal(call.api_version, '2010-04-01');
+      assert.equal(call.uri, `/api/laml/2010-04-01/Accounts/${space.projectId}/Calls/${p.call_sid}.json`);
+      assert.deepEqual(call.subresource_uris, { notifications: null, recordings: `/api/laml/2010-04-01/Accounts/${space.projectId}/Calls/${p.call_sid}/Recordings.json` });
+    });
+
+    it('gives every participant a call, bulk-added ones too, with varied caller numbers', async () => {
+      space.addParticipants(conf, 50);
+      const calls = space.participants(conf).map((p) => space.call(p.call_sid));
+      assert.ok(calls.every((c) => c && c.status === 'in-progress' && /^\+1\d{10}$/.test(c.from)));
+      assert.ok(new Set(calls.map((c) => c!.from)).size >= 40, 'caller numbers repeat too often');
+      const { status, body } = await getJson<FakeCall>(callPath(calls[49]!.sid));
+      assert.equal(status, 200);
+      assert.equal(body.from, calls[49]!.from);
+    });
+
+    it('takes the call fields a test gives: number, caller name, direction, start time', async () => {
+      const p = space.addParticipant(conf, {}, { from: '+13103384645', callerName: 'Ada Lovelace', startTime: 'Wed, 19 Sep 2018 20:00:01 +0000' });
+      const { body } = await getJson<FakeCall>(callPath(p.call_sid));
+      assert.equal(body.from, '+13103384645');
+      assert.equal(body.formatted_from, '(310) 338-4645');
+      assert.equal(body.caller_name, 'Ada Lovelace');
+      assert.equal(body.start_time, 'Wed, 19 Sep 2018 20:00:01 +0000');
+      assert.equal(body.date_created, 'Wed, 19 Sep 2018 20:00:01 +0000');
+      const out = space.addParticipant(conf, {}, { direction: 'outbound' });
+      const o = space.call(out.call_sid)!;
+      assert.equal(o.direction, 'outbound');
+      assert.equal(o.from, SPACE_NUMBER, 'outbound: the space dialled the person');
+      assert.match(o.to, /^\+1\d{10}$/);
+      const alone = space.addCall({ from: 'sip:alice@example.com' });
+      assert.equal(alone.formatted_from, 'sip:alice@example.com', 'only North American numbers are formatted');
+      assert.equal((await getJson<FakeCall>(callPath(alone.sid))).body.from, 'sip:alice@example.com');
+    });
+
+    it('keeps the call of a participant who left: completed, with end time and duration', async () => {
+      const p = space.addParticipant(conf, { date_created: 'Tue, 14 Aug 2018 19:37:39 +0000' });
+      space.removeParticipant(conf, p.call_sid);
+      assert.equal((await get(`${base()}/${p.call_sid}`)).status, 404, 'the participant is gone');
+      const { status, body } = await getJson<FakeCall>(callPath(p.call_sid));
+      assert.equal(status, 200, 'its call is not');
+      assert.equal(body.status, 'completed');
+      assert.match(body.end_time!, RFC2822);
+      assert.ok(body.duration > 0);
+      assert.equal(body.date_updated, body.end_time);
+      // A conference that is removed ends the calls of everyone in it.
+      const q = space.addParticipant(conf);
+      space.removeConference(conf);
+      assert.equal(space.call(q.call_sid)!.status, 'completed');
+    });
+
+    it('forgets the oldest ended calls beyond maxEndedCalls', () => {
+      space.maxEndedCalls = 3;
+      const ps = Array.from({ length: 5 }, () => space.addParticipant(conf));
+      for (const p of ps) space.removeParticipant(conf, p.call_sid);
+      assert.deepEqual(ps.map((p) => space.call(p.call_sid) !== undefined), [false, false, true, true, true]);
+    });
+
+    it('answers 404 with the API error body for an unknown or forgotten call, 401 for another account, 405 for other methods', async () => {
+      const p = space.addParticipant(conf);
+      assert.equal(space.removeCall(p.call_sid), true);
+      assert.ok(space.participant(conf, p.call_sid), 'the participant stays');
+      for (const path of [callPath(p.call_sid), callPath('nope') + '.json', callPath('a/b')]) {
+        const res = await get(path);
+        assert.equal(res.status, 404, path);
+        const body = await res.json();
+        assert.deepEqual(Object.keys(body), ['code', 'message', 'more_info', 'status']);
+        assert.equal(body.code, 20404);
+        assert.equal(body.status, 404);
+      }
+      const q = space.addParticipant(conf);
+      assert.equal((await get(callPath(q.call_sid).replace(space.projectId, 'someone-else'))).status, 401);
+      assert.equal((await get(callPath(q.call_sid), {})).status, 401, 'Basic auth is required');
+      const res = await get(callPath(q.call_sid), { authorization: auth }, { method: 'POST', body: 'Status=completed' });
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), 'GET');
+      assert.deepEqual(space.requests.slice(-3).map((r) => r.path), [
+        callPath(q.call_sid).replace(space.projectId, 'someone-else'), callPath(q.call_sid), callPath(q.call_sid),
+      ]);
+    });
+
+    it('serves call and participant faults alike (one fault per request, whatever the path)', async () => {
+      const p = space.addParticipant(conf);
+      space.injectFaults({ kind: 'status', status: 500 });
+      assert.equal((await get(callPath(p.call_sid))).status, 500);
+      assert.equal((await get(callPath(p.call_sid))).status, 200);
     });
   });
 
