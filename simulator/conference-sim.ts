@@ -1,12 +1,15 @@
 // Drives a FakeSpace conference over time and POSTs signed conference status callbacks,
-// as SignalWire does for <Conference statusCallback=...>.
+// as SignalWire does for <Conference statusCallback=...>: form-encoded, signed with
+// X-SignalWire-Signature, best effort (optionally repeated, late so that later ones overtake
+// them, signed over the URL with the default port written out).
 import { randomBytes } from 'node:crypto';
+import { AREA_CODES, SPACE_NUMBER } from './calls';
 import type { FakeSpace } from './fake-space';
 import type { FakeParticipant } from './participants';
 import { rfc2822 } from './rfc2822';
-import { computeSignature } from './signature';
+import { computeSignature, withDefaultPort, withoutDefaultPort } from './signature';
 
-export { computeSignature, validateSignature } from './signature';
+export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
 
 export type StatusCallbackEvent =
   | 'conference-start'
@@ -23,12 +26,26 @@ export interface SimEvent {
   callSid: string | null;
   /** The form parameters POSTed (or that would be, without a callbackUrl). */
   params: Record<string, string>;
+  /** Its callback is held back `lateMs` (decided when the event happens, by lateRate). */
+  late: boolean;
+  /** Its callback is POSTed twice, identical (by repeatRate). */
+  repeated: boolean;
 }
 
 export interface SimEventResult extends SimEvent {
   /** true: answered 2xx; false: failed (counted in callbackFailures); null: no callbackUrl. */
   delivered: boolean | null;
+  /** The URL the signature was computed over ('' without a callbackUrl). */
+  signedUrl: string;
 }
+
+/**
+ * Which form of the URL the signature covers. SignalWire is not consistent about the default
+ * port: 'as-given' signs over the URL exactly as given, 'explicit' with the scheme's default
+ * port written out (`https://host:443/...`), 'omitted' without it, 'mixed' one of those two at
+ * random for each callback.
+ */
+export type SignaturePort = 'as-given' | 'explicit' | 'omitted' | 'mixed';
 
 export interface ConferenceSimulatorOptions {
   space: FakeSpace;
@@ -44,9 +61,31 @@ export interface ConferenceSimulatorOptions {
   onEvent?: (e: SimEvent) => void;
   /** Callback request timeout (default 5000 ms). */
   callbackTimeoutMs?: number;
+  /**
+   * The URL the signature is computed over: the one SignalWire was given as statusCallback
+   * (behind a proxy or tunnel it differs from callbackUrl, where the POST goes). Default: callbackUrl.
+   */
+  signatureUrl?: string;
+  /** Default 'as-given'. */
+  signaturePort?: SignaturePort;
+  /** Share of callbacks (0..1) POSTed twice, identical, as SignalWire sometimes does. Default 0. */
+  repeatRate?: number;
+  /** Pause before the identical second POST, ms (default 0: right after the first is answered). */
+  repeatDelayMs?: number;
+  /** Share of callbacks (0..1) held back `lateMs`, so that callbacks after them arrive first. Default 0. */
+  lateRate?: number;
+  /** How long a late callback is held back, ms (default 1.5 x intervalMs). */
+  lateMs?: number;
+  /**
+   * Give some callers a caller name (caller_name of their call). Off by default: the vendor spec
+   * says caller_name is always null; on imitates a Twilio-compatible service with CNAM.
+   */
+  callerNames?: boolean;
+  /** Add Twilio's `SequenceNumber` parameter. Off by default: SignalWire does not list it. */
+  sequenceNumbers?: boolean;
 }
 
-const CONFERENCE_NUMBER = '+15550100000';
+const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen'];
 
 export class ConferenceSimulator {
   readonly space: FakeSpace;
@@ -55,6 +94,18 @@ export class ConferenceSimulator {
   readonly friendlyName: string;
   readonly intervalMs: number;
   readonly maxParticipants: number;
+  readonly signatureUrl: string | undefined;
+  readonly callerNames: boolean;
+  readonly sequenceNumbers: boolean;
+  /** Delivery quirks: may be changed at any time, e.g. to make only the next callback late. */
+  signaturePort: SignaturePort;
+  repeatRate: number;
+  repeatDelayMs: number;
+  lateRate: number;
+  lateMs: number;
+  /** Callbacks POSTed twice / held back so far. */
+  repeats = 0;
+  lateCallbacks = 0;
   /** '' until start(). */
   conferenceSid = '';
   private readonly presetConferenceSid: string | undefined;
@@ -69,7 +120,7 @@ export class ConferenceSimulator {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly inflight = new Set<AbortController>();
-  private readonly callers = new Map<string, string>(); // call_sid -> From number
+  private readonly holds = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   constructor(opts: ConferenceSimulatorOptions) {
     this.space = opts.space;
@@ -82,13 +133,21 @@ export class ConferenceSimulator {
     this.random = opts.random ?? Math.random;
     this.onEvent = opts.onEvent;
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 5000;
+    this.signatureUrl = opts.signatureUrl;
+    this.signaturePort = opts.signaturePort ?? 'as-given';
+    this.repeatRate = opts.repeatRate ?? 0;
+    this.repeatDelayMs = opts.repeatDelayMs ?? 0;
+    this.lateRate = opts.lateRate ?? 0;
+    this.lateMs = opts.lateMs ?? Math.round(this.intervalMs * 1.5);
+    this.callerNames = opts.callerNames ?? false;
+    this.sequenceNumbers = opts.sequenceNumbers ?? false;
   }
 
   get running(): boolean {
     return this.timer !== null;
   }
 
-  /** Creates the conference with 3 participants, starts the timer, resolves once the first callbacks are answered. */
+  /** Creates the conference with 3 participants, starts the timer, resolves once the first callbacks are answered (late ones too). */
   async start(): Promise<void> {
     if (this.conferenceSid) throw new Error('ConferenceSimulator already started');
     this.stopped = false;
@@ -98,8 +157,15 @@ export class ConferenceSimulator {
     this.timer = setInterval(() => {
       void this.step().catch(() => undefined); // step never rejects for callback failures; be safe anyway
     }, this.intervalMs);
-    // Sequential, so the receiver sees conference-start before the joins.
-    for (const e of events) await this.post(e.params);
+    // Sequential, so the receiver sees conference-start before the joins; a late one is
+    // overtaken by those after it.
+    const held: Promise<unknown>[] = [];
+    for (const e of events) {
+      const posted = this.post(e);
+      if (e.late) held.push(posted);
+      else await posted;
+    }
+    await Promise.all(held);
   }
 
   /** One random event: state changes now, the promise settles when its callback is answered or failed. */
@@ -118,7 +184,6 @@ export class ConferenceSimulator {
       if (kind === 'leave') {
         this.space.removeParticipant(this.conferenceSid, p.call_sid);
         e = this.participantEvent('participant-leave', { ...p, status: 'completed' });
-        this.callers.delete(p.call_sid);
       } else if (kind === 'mute') {
         const q = this.space.updateParticipant(this.conferenceSid, p.call_sid, { muted: !p.muted });
         e = this.participantEvent(q.muted ? 'participant-mute' : 'participant-unmute', q);
@@ -127,14 +192,19 @@ export class ConferenceSimulator {
         e = this.participantEvent(q.hold ? 'participant-hold' : 'participant-unhold', q);
       }
     }
-    return this.post(e.params).then((delivered) => ({ ...e, delivered }));
+    return this.post(e).then((d) => ({ ...e, ...d }));
   }
 
-  /** Clears the timer and aborts callbacks in flight; nothing is POSTed afterwards. */
+  /** Clears the timer, drops late callbacks and aborts callbacks in flight; nothing is POSTed afterwards. */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const h of this.holds) {
+      clearTimeout(h.timer);
+      h.resolve();
+    }
+    this.holds.clear();
     for (const ac of this.inflight) ac.abort();
     this.inflight.clear();
   }
@@ -145,11 +215,10 @@ export class ConferenceSimulator {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const p of this.space.participants(this.conferenceSid)) this.space.removeParticipant(this.conferenceSid, p.call_sid);
-    this.callers.clear();
     const e = this.conferenceEvent('conference-end');
-    const delivered = await this.post(e.params);
+    const d = await this.post(e);
     this.stop();
-    return { ...e, delivered };
+    return { ...e, ...d };
   }
 
   // ---------------------------------------------------------------- events
@@ -158,31 +227,35 @@ export class ConferenceSimulator {
     return xs[Math.min(xs.length - 1, Math.floor(this.random() * xs.length))];
   }
 
+  /** A caller dials in: a participant of the FakeSpace with an inbound call from a fictional number. */
   private join(): SimEvent {
-    const p = this.space.addParticipant(this.conferenceSid);
-    let n = '';
-    for (let i = 0; i < 7; i++) n += Math.min(9, Math.floor(this.random() * 10));
-    this.callers.set(p.call_sid, `+1555${n}`);
+    const from = `+1${this.pick(AREA_CODES)}5550${100 + Math.min(99, Math.floor(this.random() * 100))}`;
+    const callerName = this.callerNames && this.random() < 0.5 ? this.pick(NAMES) : null;
+    const p = this.space.addParticipant(this.conferenceSid, {}, { from, to: SPACE_NUMBER, direction: 'inbound', callerName });
     return this.participantEvent('participant-join', p);
   }
 
   private baseParams(event: StatusCallbackEvent): Record<string, string> {
-    return {
+    const params: Record<string, string> = {
       AccountSid: this.space.projectId,
       ConferenceSid: this.conferenceSid,
       FriendlyName: this.friendlyName,
       StatusCallbackEvent: event,
       Timestamp: rfc2822(),
       ApiVersion: '2010-04-01',
-      SequenceNumber: String(++this.sequenceNumber),
     };
+    this.sequenceNumber++;
+    if (this.sequenceNumbers) params.SequenceNumber = String(this.sequenceNumber);
+    return params;
   }
 
   private conferenceEvent(event: 'conference-start' | 'conference-end'): SimEvent {
-    return this.emit({ event, callSid: null, params: this.baseParams(event) });
+    return this.emit(event, null, this.baseParams(event));
   }
 
+  /** The participant's fields and the standard call parameters, from its call in the FakeSpace. */
   private participantEvent(event: StatusCallbackEvent, p: FakeParticipant): SimEvent {
+    const call = this.space.call(p.call_sid);
     const params: Record<string, string> = {
       ...this.baseParams(event),
       CallSid: p.call_sid,
@@ -190,15 +263,21 @@ export class ConferenceSimulator {
       Hold: String(p.hold),
       EndConferenceOnExit: String(p.end_conference_on_exit),
       StartConferenceOnEnter: String(p.start_conference_on_enter),
-      CallStatus: p.status,
-      From: this.callers.get(p.call_sid) ?? '+15550000000',
-      To: CONFERENCE_NUMBER,
-      Direction: 'inbound',
+      CallStatus: call?.status ?? p.status,
+      From: call?.from ?? '',
+      To: call?.to ?? SPACE_NUMBER,
+      Direction: call?.direction ?? 'inbound',
     };
-    return this.emit({ event, callSid: p.call_sid, params });
+    return this.emit(event, p.call_sid, params);
   }
 
-  private emit(e: SimEvent): SimEvent {
+  private emit(event: StatusCallbackEvent, callSid: string | null, params: Record<string, string>): SimEvent {
+    // Without a callbackUrl nothing is delivered, so nothing is late or repeated either.
+    const e: SimEvent = { event, callSid, params, late: false, repeated: false };
+    if (this.callbackUrl) {
+      e.late = this.chance(this.lateRate);
+      e.repeated = this.chance(this.repeatRate);
+    }
     try {
       this.onEvent?.(e);
     } catch {
@@ -209,10 +288,59 @@ export class ConferenceSimulator {
 
   // ---------------------------------------------------------------- delivery
 
-  /** Best effort, like the real service: failures are counted, never thrown. */
-  private async post(params: Record<string, string>): Promise<boolean | null> {
+  private chance(rate: number): boolean {
+    // No random draw at rate 0, so a seeded run without quirks keeps its sequence of events.
+    return rate > 0 && (rate >= 1 || this.random() < rate);
+  }
+
+  /** The URL the next callback's signature covers. */
+  private signedUrlFor(url: string): string {
+    const given = this.signatureUrl ?? url;
+    const form = this.signaturePort === 'mixed' ? (this.random() < 0.5 ? 'explicit' : 'omitted') : this.signaturePort;
+    if (form === 'explicit') return withDefaultPort(given);
+    if (form === 'omitted') return withoutDefaultPort(given);
+    return given;
+  }
+
+  /** Resolves after ms, or at once when stop() is called meanwhile. */
+  private hold(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const h = {
+        timer: setTimeout(() => {
+          this.holds.delete(h);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.holds.add(h);
+    });
+  }
+
+  /**
+   * Best effort, like the real service: failures are counted, never thrown. A late callback is
+   * held back first; a repeated one is POSTed again, identical, after the first is answered.
+   */
+  private async post(e: SimEvent): Promise<Pick<SimEventResult, 'delivered' | 'signedUrl'>> {
     const url = this.callbackUrl;
-    if (!url) return null;
+    if (!url) return { delivered: null, signedUrl: '' };
+    const signedUrl = this.signedUrlFor(url);
+    const signature = computeSignature(signedUrl, e.params, this.signingKey);
+    const result = { delivered: false, signedUrl };
+    if (this.stopped) return result;
+    if (e.late) {
+      this.lateCallbacks++;
+      await this.hold(this.lateMs);
+    }
+    result.delivered = await this.send(url, e.params, signature);
+    if (e.repeated && !this.stopped) {
+      this.repeats++;
+      if (this.repeatDelayMs > 0) await this.hold(this.repeatDelayMs);
+      await this.send(url, e.params, signature);
+    }
+    return result;
+  }
+
+  private async send(url: string, params: Record<string, string>, signature: string): Promise<boolean> {
     if (this.stopped) return false;
     const ac = new AbortController();
     this.inflight.add(ac);
@@ -222,7 +350,7 @@ export class ConferenceSimulator {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',
-          'X-SignalWire-Signature': computeSignature(url, params, this.signingKey),
+          'X-SignalWire-Signature': signature,
         },
         body: new URLSearchParams(params).toString(),
         redirect: 'manual', // a status callback is not re-sent elsewhere

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConferenceSimulator, FakeSpace, SimEventResult, computeSignature, validateSignature } from '../simulator';
+import { ConferenceSimulator, FakeSpace, SimEventResult, computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
+
+// Every parameter the API README lists for a conference status callback.
+const CALLBACK_PARAMS = [
+  'AccountSid', 'ApiVersion', 'CallSid', 'CallStatus', 'ConferenceSid', 'Direction', 'Duration', 'EndConferenceOnExit',
+  'EventName', 'FriendlyName', 'From', 'Hold', 'Muted', 'ParentCallSid', 'RecordingFileSize', 'RecordingUrl',
+  'StartConferenceOnEnter', 'StatusCallbackEvent', 'Timestamp', 'To',
+];
 
 interface Received {
   params: Record<string, string>;
+  body: string;
   signature: string | undefined;
   contentType: string | undefined;
+  at: number;
 }
 
 // Deterministic stand-in for Math.random (mulberry32).
@@ -40,8 +49,10 @@ describe('ConferenceSimulator', () => {
       req.on('end', () => {
         received.push({
           params: Object.fromEntries(new URLSearchParams(body)),
+          body,
           signature: req.headers['x-signalwire-signature'] as string | undefined,
           contentType: req.headers['content-type'],
+          at: Date.now(),
         });
         res.writeHead(answerStatus).end();
       });
@@ -78,7 +89,7 @@ describe('ConferenceSimulator', () => {
     const ps = space.participants(sim.conferenceSid);
     assert.equal(ps.length, 3);
     assert.deepEqual(received.map((r) => r.params.StatusCallbackEvent), ['conference-start', 'participant-join', 'participant-join', 'participant-join']);
-    assert.deepEqual(received.map((r) => r.params.SequenceNumber), ['1', '2', '3', '4']);
+    assert.deepEqual(received.map((r) => r.params.SequenceNumber), [undefined, undefined, undefined, undefined], 'SignalWire sends no SequenceNumber');
     assert.deepEqual(received.slice(1).map((r) => r.params.CallSid), ps.map((p) => p.call_sid));
     for (const r of received) {
       assert.equal(r.contentType, 'application/x-www-form-urlencoded');
@@ -95,9 +106,172 @@ describe('ConferenceSimulator', () => {
     for (const k of ['Muted', 'Hold', 'EndConferenceOnExit', 'StartConferenceOnEnter']) assert.match(join[k], /^(true|false)$/);
     assert.equal(join.CallStatus, 'in-progress');
     assert.equal(join.Direction, 'inbound');
-    assert.match(join.From, /^\+1555\d{7}$/);
+    assert.match(join.From, /^\+1\d{3}5550[1]\d{2}$/);
     assert.ok(join.To);
     assert.equal(sim.callbacksSent, 4);
+  });
+
+  it("callbacks carry only the documented parameters; From, To, Direction and CallStatus are the participant's call", async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, maxParticipants: 4, random: seeded(7) });
+    await sim.start();
+    for (let i = 0; i < 30; i++) await sim.step();
+    await sim.end();
+    for (const r of received) {
+      for (const k of Object.keys(r.params)) assert.ok(CALLBACK_PARAMS.includes(k), `${k} is not a SignalWire callback parameter`);
+      if (!r.params.CallSid) {
+        assert.match(r.params.StatusCallbackEvent, /^conference-(start|end)$/);
+        for (const k of ['From', 'To', 'Muted', 'CallStatus']) assert.equal(r.params[k], undefined, `${k} on ${r.params.StatusCallbackEvent}`);
+        continue;
+      }
+      // The call as GET /Calls/{CallSid} answers it (it stays retrievable after the leave).
+      const res = await fetch(`${space.url}/api/laml/2010-04-01/Accounts/${space.projectId}/Calls/${r.params.CallSid}.json`, {
+        headers: { authorization: 'Basic ' + Buffer.from(`${space.projectId}:${space.apiToken}`).toString('base64') },
+      });
+      assert.equal(res.status, 200);
+      const call = (await res.json()) as { from: string; to: string; direction: string };
+      assert.equal(r.params.From, call.from);
+      assert.equal(r.params.To, call.to);
+      assert.equal(r.params.Direction, call.direction);
+      assert.equal(r.params.CallStatus, r.params.StatusCallbackEvent === 'participant-leave' ? 'completed' : 'in-progress');
+    }
+    const joins = received.filter((r) => r.params.StatusCallbackEvent === 'participant-join');
+    assert.ok(new Set(joins.map((r) => r.params.From)).size > 1, 'every caller has the same number');
+    assert.ok(received.some((r) => r.params.StatusCallbackEvent === 'participant-leave'));
+  });
+
+  it('caller names: none by default (the spec: caller_name is always null); some with callerNames', async () => {
+    sim = new ConferenceSimulator({ space, intervalMs: 60_000, maxParticipants: 30 });
+    await sim.start();
+    for (let i = 0; i < 40; i++) await sim.step();
+    const names = (s: ConferenceSimulator) => space.participants(s.conferenceSid).map((p) => space.call(p.call_sid)!.caller_name);
+    assert.ok(names(sim).every((n) => n === null));
+    sim.stop();
+    sim = new ConferenceSimulator({ space, intervalMs: 60_000, maxParticipants: 30, callerNames: true, random: seeded(3) });
+    await sim.start();
+    for (let i = 0; i < 40; i++) await sim.step();
+    const got = names(sim);
+    assert.ok(got.some((n) => typeof n === 'string' && n.length > 0), 'nobody has a name');
+    assert.ok(got.some((n) => n === null), 'everybody has a name');
+  });
+
+  it("sequenceNumbers: true adds Twilio's SequenceNumber, counting every event", async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, sequenceNumbers: true });
+    await sim.start();
+    await sim.step();
+    assert.deepEqual(received.map((r) => r.params.SequenceNumber), ['1', '2', '3', '4', '5']);
+  });
+
+  describe('delivery as SignalWire does it: repeated, out of order, the port form of the signed URL', () => {
+    it('repeatRate 1: every callback arrives twice, byte for byte the same, with the same signature', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, repeatRate: 1, signingKey: 'sk' });
+      await sim.start();
+      const e = await sim.step();
+      assert.equal(e.repeated, true);
+      assert.equal(e.delivered, true);
+      assert.equal(received.length, 10);
+      for (let i = 0; i < received.length; i += 2) {
+        assert.equal(received[i].body, received[i + 1].body);
+        assert.equal(received[i].signature, received[i + 1].signature);
+        assert.equal(validateSignature(received[i + 1].signature, callbackUrl, received[i + 1].params, 'sk'), true);
+      }
+      assert.equal(sim.repeats, 5);
+      assert.equal(sim.callbacksSent, 10);
+    });
+
+    it('a repeatRate between 0 and 1 repeats some callbacks, not all', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, repeatRate: 0.5, random: seeded(11) });
+      await sim.start();
+      const results: SimEventResult[] = [];
+      for (let i = 0; i < 20; i++) results.push(await sim.step());
+      const repeated = results.filter((r) => r.repeated).length;
+      assert.ok(repeated > 0 && repeated < 20, `${repeated} of 20 repeated`);
+      const bodies = received.map((r) => r.body);
+      assert.equal(bodies.length, 4 + 20 + sim.repeats);
+      assert.ok(sim.repeats >= repeated);
+    });
+
+    it('a late callback is overtaken by the next one; its Timestamp and parameters stay those of its event', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 300, random: seeded(5) });
+      await sim.start();
+      received.length = 0;
+      sim.lateRate = 1;
+      const first = sim.step();
+      sim.lateRate = 0;
+      const second = await sim.step();
+      assert.equal(second.late, false);
+      assert.equal(received.length, 1, 'the second arrived while the first was held back');
+      const a = await first;
+      assert.equal(a.late, true);
+      assert.equal(a.delivered, true);
+      assert.deepEqual(received.map((r) => r.params), [second.params, a.params]);
+      assert.ok(received[1].at - received[0].at >= 200);
+      assert.ok(Date.parse(a.params.Timestamp) <= Date.parse(second.params.Timestamp));
+      assert.equal(sim.lateCallbacks, 1);
+    });
+
+    it('stop() drops a late callback: it is never POSTed and is not counted as a failure', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 5000 });
+      await sim.start();
+      received.length = 0;
+      sim.lateRate = 1;
+      const late = sim.step();
+      await new Promise((r) => setTimeout(r, 50));
+      const t = Date.now();
+      sim.stop();
+      const e = await late;
+      assert.ok(Date.now() - t < 500, 'stop() did not end the hold');
+      assert.equal(e.delivered, false);
+      assert.equal(received.length, 0);
+      assert.equal(sim.callbackFailures, 0);
+    });
+
+    it("signaturePort 'explicit' signs over signatureUrl with :443 written out, 'omitted' without it", async () => {
+      const given = 'https://hooks.example.com/signalwire/conference-events?x=1';
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, signingKey: 'sk', signatureUrl: given, signaturePort: 'explicit' });
+      await sim.start();
+      const withPort = 'https://hooks.example.com:443/signalwire/conference-events?x=1';
+      for (const r of received) {
+        assert.equal(validateSignature(r.signature, withPort, r.params, 'sk'), true);
+        assert.equal(validateSignature(r.signature, given, r.params, 'sk'), false, 'the port form matters');
+        assert.equal(validateSignature(r.signature, callbackUrl, r.params, 'sk'), false, 'not over the local URL');
+      }
+      received.length = 0;
+      sim.signaturePort = 'omitted';
+      const e = await sim.step();
+      assert.equal(e.signedUrl, given);
+      assert.equal(validateSignature(received[0].signature, given, received[0].params, 'sk'), true);
+      sim.signaturePort = 'as-given';
+      assert.equal((await sim.step()).signedUrl, given);
+    });
+
+    it("signaturePort 'mixed' signs some callbacks with the port and some without, as the vendor does", async () => {
+      const given = 'https://hooks.example.com/cb';
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, signingKey: 'sk', signatureUrl: given, signaturePort: 'mixed', random: seeded(9) });
+      await sim.start();
+      for (let i = 0; i < 20; i++) await sim.step();
+      let explicit = 0;
+      let omitted = 0;
+      for (const r of received) {
+        // What the official SDK's validateRequest does: either form passes.
+        const a = validateSignature(r.signature, withDefaultPort(given), r.params, 'sk');
+        const b = validateSignature(r.signature, withoutDefaultPort(given), r.params, 'sk');
+        assert.ok(a !== b);
+        if (a) explicit++;
+        else omitted++;
+      }
+      assert.ok(explicit > 0 && omitted > 0, `${explicit} with the port, ${omitted} without`);
+    });
+
+    it('withDefaultPort / withoutDefaultPort change only a default port, as written', () => {
+      assert.equal(withDefaultPort('https://a.example/x?y=1'), 'https://a.example:443/x?y=1');
+      assert.equal(withDefaultPort('http://a.example'), 'http://a.example:80');
+      assert.equal(withDefaultPort('https://a.example:8443/x'), 'https://a.example:8443/x');
+      assert.equal(withDefaultPort('https://[::1]/x'), 'https://[::1]:443/x');
+      assert.equal(withoutDefaultPort('https://a.example:443/x'), 'https://a.example/x');
+      assert.equal(withoutDefaultPort('http://a.example:443/x'), 'http://a.example:443/x');
+      assert.equal(withoutDefaultPort('https://[::1]:443/x'), 'https://[::1]/x');
+      assert.equal(withDefaultPort('/relative'), '/relative');
+    });
   });
 
   it('step() changes the FakeSpace first, then POSTs a callback that matches the new state', async () => {
@@ -140,7 +314,7 @@ describe('ConferenceSimulator', () => {
       present = new Set(now.map((x) => x.call_sid));
     }
     assert.deepEqual([...seen].sort(), ['participant-hold', 'participant-join', 'participant-leave', 'participant-mute', 'participant-unhold', 'participant-unmute']);
-    assert.equal(received[received.length - 1].params.SequenceNumber, String(4 + 60));
+    assert.equal(sim.sequenceNumber, 4 + 60);
   });
 
   it('runs on its timer, and stop() leaves no timer and sends nothing more', async () => {
