@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { callDetailsOn, withCallDetails } from './lib/call-details';
 import { filterSetting, resolveFilter, resolveSid, typedSetting } from './lib/inputs';
 import { listSettings, sendListing, type ListNodeConfig } from './lib/listing';
 import { handleRequests } from './lib/request-node';
@@ -9,6 +10,8 @@ interface ListParticipantsDef extends NodeDef, ListNodeConfig {
   conferenceSidType?: string;
   muted?: string;
   hold?: string;
+  /** Add each participant's `call` (number, caller name...): off in flows saved before it existed. */
+  callDetails?: boolean | string;
 }
 
 export = function (RED: NodeAPI): void {
@@ -18,6 +21,7 @@ export = function (RED: NodeAPI): void {
     const muted = filterSetting(config.muted);
     const hold = filterSetting(config.hold);
     const settings = listSettings(config);
+    const callDetails = callDetailsOn(config.callDetails);
 
     handleRequests(RED, this, config.space, async (ctx) => {
       const conferenceSid = await resolveSid(RED, this, conference, ctx.msg, 'conferenceSid');
@@ -28,7 +32,9 @@ export = function (RED: NodeAPI): void {
         Hold: resolveFilter(hold, ctx.msg.hold, 'hold'),
       };
       const listing = { path: ctx.client.participantsPath(conferenceSid), itemsKey: 'participants' };
-      return sendListing(RED, ctx, listing, filters, settings, (count) => ctx.t('status.participants', { count }));
+      // With call details, each page gets them before it is sent, in every mode.
+      const client = callDetails ? withCallDetails(ctx.client, listing.itemsKey, ctx.signal) : ctx.client;
+      return sendListing(RED, { ...ctx, client }, listing, filters, settings, (count) => ctx.t('status.participants', { count }));
     }, settings.problem);
   }
 

@@ -7,7 +7,7 @@ import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
 import { text } from './texts';
-import type { Participant, SpaceSettings } from './types';
+import type { Call, Participant, SpaceSettings } from './types';
 
 const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
 /**
@@ -172,6 +172,15 @@ export class SignalWireClient {
       throw badResponse('not-object', {}, { statusCode: 200 });
     }
     return body as Participant;
+  }
+
+  /** `GET /Accounts/{ProjectId}/Calls/{CallSid}`: the call (a participant's number and caller name are there). */
+  async getCall(callSid: string, signal?: AbortSignal): Promise<Call> {
+    const body = await this.getJson(this.accountPath('Calls', callSid), undefined, signal);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw badResponse('not-object', {}, { statusCode: 200 });
+    }
+    return body as Call;
   }
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */

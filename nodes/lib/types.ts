@@ -19,6 +19,35 @@ export interface Participant {
   [field: string]: unknown;
 }
 
+/**
+ * A call as `GET /Accounts/{AccountSid}/Calls/{Sid}` returns it (vendor spec `CallResponse`):
+ * the fields this package reads, typed loosely because a server may send anything.
+ */
+export interface Call {
+  sid?: unknown;
+  from?: unknown;
+  to?: unknown;
+  formatted_from?: unknown;
+  caller_name?: unknown;
+  direction?: unknown;
+  status?: unknown;
+  start_time?: unknown;
+  [field: string]: unknown;
+}
+
+/** What a participant's `call` field holds when list participants adds call details. */
+export interface CallDetails {
+  /** The caller's number or address (`from` of the call). */
+  from: string | null;
+  to: string | null;
+  /** `caller_name`: null on SignalWire (its spec says always null); set by services with CNAM. */
+  callerName: string | null;
+  /** `inbound` or `outbound` (Twilio-compatible services also `outbound-api`, `outbound-dial`). */
+  direction: string | null;
+  /** When the call began, ISO 8601 (the API's `start_time`, RFC 2822, converted). */
+  startTime: string | null;
+}
+
 /** The paging keys every list answer of the API carries. */
 export interface PageMeta {
   uri: string;
