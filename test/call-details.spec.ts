@@ -2,6 +2,7 @@
 // participant gains `call` from GET /Calls/{CallSid}, looked up once per call and kept per space.
 // Everything here runs what ships: the built dist/, against a FakeSpace on loopback.
 import assert from 'node:assert/strict';
+import type { Participant } from '../nodes/lib/types';
 import type { FakeCall } from '../simulator';
 import {
   assertNoStray,
@@ -271,6 +272,8 @@ describe('call details library (nodes/lib/call-details)', function () {
       maxQueued: 1000,
     });
   const callRequests = () => h.space.requests.filter((r) => r.path.includes('/Calls/'));
+  /** The conference's participants as plain objects (the library adds `call` to them). */
+  const participants = () => h.space.participants(h.conferenceSid) as unknown as Array<Participant & Msg>;
 
   beforeEach(async () => {
     h = await startSpace();
@@ -302,16 +305,16 @@ describe('call details library (nodes/lib/call-details)', function () {
     try {
       const cache = lib.callDetailsCache(small, 5);
       h.space.addParticipants(h.conferenceSid, 8);
-      const first = h.space.participants(h.conferenceSid);
+      const first = participants();
       await lib.addCallDetails(small, first);
       assert.equal(callRequests().length, 8);
       assert.equal(cache.size, 5, 'bounded');
-      assert.ok(first.every((p) => (p as Msg).call !== null));
-      const again = h.space.participants(h.conferenceSid);
+      assert.ok(first.every((p) => p.call !== null));
+      const again = participants();
       await lib.addCallDetails(small, again);
       assert.equal(callRequests().length, 8 + 3, 'the 3 forgotten calls, and only those');
       assert.equal(cache.size, 5);
-      for (const p of again) assert.deepEqual((p as Msg).call, expected(h.space.call(p.call_sid)!));
+      for (const p of again) assert.deepEqual(p.call, expected(h.space.call(p.call_sid)!));
     } finally {
       small.close();
     }
@@ -319,7 +322,7 @@ describe('call details library (nodes/lib/call-details)', function () {
 
   it('makes no request for a call_sid that is not an ID, and leaves call null', async () => {
     h.space.addParticipants(h.conferenceSid, 1);
-    const [ok] = h.space.participants(h.conferenceSid);
+    const [ok] = participants();
     const odd = [{ ...ok, call_sid: '../Conferences' }, { ...ok, call_sid: 42 }, { ...ok, call_sid: '' }, ok] as never[];
     await lib.addCallDetails(client, odd);
     assert.deepEqual(odd.map((p: Msg) => p.call === null), [true, true, true, false]);
@@ -346,10 +349,10 @@ describe('call details library (nodes/lib/call-details)', function () {
     h.space.addParticipants(h.conferenceSid, 1);
     h.space.latencyMs = 100;
     h.space.injectFaults({ kind: 'status', status: 404 });
-    const a = h.space.participants(h.conferenceSid);
-    const b = h.space.participants(h.conferenceSid);
+    const a = participants();
+    const b = participants();
     await Promise.all([lib.addCallDetails(client, a), lib.addCallDetails(client, b)]);
-    assert.deepEqual([(a[0] as Msg).call, (b[0] as Msg).call], [null, null]);
+    assert.deepEqual([a[0].call, b[0].call], [null, null]);
     assert.equal(callRequests().length, 1);
   });
 
@@ -357,14 +360,14 @@ describe('call details library (nodes/lib/call-details)', function () {
     h.space.addParticipants(h.conferenceSid, 1);
     h.space.latencyMs = 100;
     const ac = new AbortController();
-    const a = h.space.participants(h.conferenceSid);
-    const b = h.space.participants(h.conferenceSid);
+    const a = participants();
+    const b = participants();
     const first = lib.addCallDetails(client, a, ac.signal);
     await delay(20);
     const second = lib.addCallDetails(client, b);
     ac.abort();
     await assert.rejects(first);
     await second;
-    assert.deepEqual((b[0] as Msg).call, expected(h.space.call(b[0].call_sid)!));
+    assert.deepEqual(b[0].call, expected(h.space.call(b[0].call_sid)!));
   });
 });
