@@ -1,6 +1,7 @@
 // The package's example flows (examples/*.json, listed by Node-RED under Import > Examples),
 // and how `npm start` and the tests deploy them together: each example on its own tab, with one
-// shared SignalWire config node and one set of dashboard base/theme/page/group nodes.
+// shared SignalWire config node and one set of dashboard base/theme/page/group nodes, every node
+// under the id it has in its example file.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -95,36 +96,60 @@ function remap(value: unknown, ids: Map<string, string>): unknown {
 
 /**
  * One deployable flow file from several examples: each example on a tab of its own (its title as
- * the label, its comment as the tab's info), ids rewritten so that no two examples can collide,
- * and the shared config nodes (SignalWire space, dashboard base/theme/page/group) kept once. The
- * SignalWire config node keeps its fields empty, so the SIGNALWIRE_* environment is used.
+ * the label, its comment as the tab's info), and the shared config nodes (SignalWire space,
+ * dashboard base/theme/page/group) kept once. The SignalWire config node keeps its fields empty,
+ * so the SIGNALWIRE_* environment is used.
+ *
+ * Every node keeps the id it has in its example file, and a tab made for an example gets the id
+ * its nodes' `z` names. So when a user imports an example into the running demo, Node-RED finds
+ * the example's nodes already there: it offers to cancel, and an "Import copy" reuses the existing
+ * config nodes (the same SignalWire space, the same dashboard page) instead of adding a second
+ * config node and a second dashboard page on the same URL. Only where two examples collide is an
+ * id rewritten; `warn` is told each time, because importing that example would then duplicate.
  */
-export function combineExamples(examples: Example[]): FlowNode[] {
+export function combineExamples(examples: Example[], warn: (message: string) => void = () => undefined): FlowNode[] {
   const out: FlowNode[] = [];
+  const used = new Set<string>(); // ids in the output
   const shared = new Map<string, string>(); // shared key -> id in the output
   for (const ex of examples) {
     const byId = new Map(ex.nodes.map((n) => [n.id, n]));
-    const ids = new Map<string, string>();
+    const ids = new Map<string, string>(); // id in the file -> id in the output
+    const own = (id: string): string => {
+      if (!used.has(id)) return id;
+      const renamed = newId(ex.file, id);
+      warn(`${ex.file}: id ${id} is used by another example too; deployed as ${renamed}, so importing this example into the demo adds a copy`);
+      return renamed;
+    };
     const tabs = ex.nodes.filter((n) => n.type === 'tab');
-    // The example's own tab, or one made for it: the flow nodes' z all point to it.
-    const tabId = tabs.length === 1 ? newId(ex.file, tabs[0].id) : newId(ex.file, 'tab');
-    for (const n of ex.nodes) {
-      const key = isConfigNode(n) ? sharedKey(n, byId) : null;
-      ids.set(n.id, key ? newId('shared', key) : newId(ex.file, n.id));
-    }
-    for (const n of ex.nodes) {
-      if (typeof n.z === 'string' && !byId.has(n.z) && tabs.length === 0) ids.set(n.z, tabId);
-    }
+    // Where the file has no tab, one is made under the id its flow nodes' z names.
+    const missingZ = [...new Set(ex.nodes.flatMap((n) => (typeof n.z === 'string' && !byId.has(n.z) ? [n.z] : [])))];
+    let madeTab: FlowNode | null = null;
     if (tabs.length === 0) {
+      const tabId = own(missingZ[0] ?? newId(ex.file, 'tab'));
+      for (const z of missingZ) ids.set(z, tabId);
       const info = ex.nodes.find((n) => n.type === 'comment' && typeof n.info === 'string');
-      out.push({ id: tabId, type: 'tab', label: ex.title, disabled: false, info: (info?.info as string) ?? '', env: [] });
+      madeTab = { id: tabId, type: 'tab', label: ex.title, disabled: false, info: (info?.info as string) ?? '', env: [] };
     }
+    const skip = new Set<FlowNode>(); // shared config nodes already in the output
     for (const n of ex.nodes) {
       const key = isConfigNode(n) ? sharedKey(n, byId) : null;
-      if (key) {
-        if (shared.has(key)) continue;
-        shared.set(key, ids.get(n.id)!);
+      const have = key ? shared.get(key) : undefined;
+      if (have !== undefined) {
+        ids.set(n.id, have);
+        skip.add(n);
+        if (have !== n.id) {
+          warn(`${ex.file}: ${n.type} ${n.id} is the same as ${have} of another example but has another id; give it ${have}, or importing this example into the demo adds a second one`);
+        }
+        continue;
       }
+      const id = own(n.id);
+      ids.set(n.id, id);
+      if (key) shared.set(key, id);
+    }
+    for (const id of ids.values()) used.add(id);
+    if (madeTab) out.push(madeTab);
+    for (const n of ex.nodes) {
+      if (skip.has(n)) continue;
       const copy = remap(n, ids) as FlowNode;
       copy.id = ids.get(n.id)!;
       if (isConfigNode(n)) delete copy.z; // config nodes are global, shared by every tab
