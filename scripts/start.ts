@@ -4,7 +4,12 @@
 // With SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL), SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN
 // set, the flows use that space (and SIGNALWIRE_CONFERENCE_SID, when set). Otherwise a simulated
 // space runs on loopback: a conference whose participants join, leave, mute and hold, with signed
-// conference status callbacks POSTed to the demo flow's `http in` node.
+// conference status callbacks POSTed to the demo flow's `http in` node, some of them repeated or
+// late as SignalWire's are. Its Project ID, API token and Signing Key are printed, so a config
+// node can be filled in by hand (the README's Quick start); a real space's never are.
+//
+// Every example node is deployed under the id it has in its example file: importing an example
+// again through the editor finds it there, and reuses the config nodes and the dashboard page.
 //
 // The user directory .node-red-home/ is rebuilt on every start: keep nothing there.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -130,14 +135,19 @@ async function main(): Promise<void> {
       conferenceSid,
       intervalMs: 3000,
       maxParticipants: 8,
+      // Callbacks are best effort at SignalWire too: some come twice, some late (out of order).
+      repeatRate: 0.1,
+      lateRate: 0.1,
       onEvent: (e: SimEvent) => {
         if (!sim?.conferenceSid || !fake) return;
         const n = fake.participantCount(sim.conferenceSid);
         // The flows' REST requests so far show that the callbacks (and the sweep) are acted on.
         const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Participants')).length;
         const failed = sim.callbackFailures > 0 ? `, ${sim.callbackFailures} callbacks failed` : '';
+        const caller = e.params.From ? ` ${e.params.From}` : '';
+        const quirks = [e.late ? 'late' : '', e.repeated ? 'sent twice' : ''].filter(Boolean).join(', ');
         console.log(
-          `[simulator] ${e.event.padEnd(18)} ${short(e.callSid).padEnd(8)}  ${n} in the conference; ` +
+          `[simulator] ${e.event.padEnd(18)} ${short(e.callSid).padEnd(8)}${caller}${quirks ? ` (${quirks})` : ''}  ${n} in the conference; ` +
             `${sim.callbacksSent} callbacks answered${failed}; ${lists} list requests served`,
         );
       },
@@ -145,7 +155,7 @@ async function main(): Promise<void> {
   }
 
   prepareUserDir();
-  const flows = combineExamples(readExamples());
+  const flows = combineExamples(readExamples(), (warning) => console.log(`npm start: ${warning}`));
   try {
     nodeRed = await startNodeRed({ userDir: USER_DIR, port, flows, env: childEnv, echo: true, startTimeoutMs: 30_000 });
   } catch (err) {
@@ -184,6 +194,10 @@ async function main(): Promise<void> {
   if (sim && fake) {
     lines.push(
       `  Space:      SIMULATED at ${fake.url} (no SignalWire account used)`,
+      `  Project ID: ${fake.projectId}`,
+      `  API token:  ${fake.apiToken}`,
+      `  Signing Key: ${sim.signingKey}`,
+      `              (a config node of your own: Space ${fake.url} and the values above; README, Quick start)`,
       `  Conference: ${conferenceSid} (${fake.participantCount(conferenceSid)} participants; an event every ${sim.intervalMs / 1000} s)`,
       `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl}`,
       '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',
