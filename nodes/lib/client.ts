@@ -26,10 +26,23 @@ class Attempt {
   private release: Release | undefined;
   private unlink: (() => void) | undefined;
 
-  /** The caller's signal (node closed, or the request's overall deadline). */
-  constructor(readonly callerSignal: AbortSignal | undefined) {}
+  /**
+   * `callerSignal`: the node closed. `deadlineAt`: when the whole request (queue, attempts,
+   * backoffs) must have ended, whatever the server does.
+   */
+  constructor(
+    readonly callerSignal: AbortSignal | undefined,
+    readonly deadlineAt: number,
+  ) {}
 
-  /** Holds a slot, and bounds the whole exchange (headers and body) by a deadline. */
+  get expired(): boolean {
+    return Date.now() >= this.deadlineAt;
+  }
+
+  /**
+   * Holds a slot, and bounds the whole exchange (headers and body) by the attempt's timeout,
+   * or by what is left of the request's deadline if that is less.
+   */
   begin(config: InternalAxiosRequestConfig, release: Release, timeoutMs: number): void {
     this.timedOut = false;
     this.release = release;
@@ -43,7 +56,7 @@ class Attempt {
     this.timer = setTimeout(() => {
       this.timedOut = true;
       controller.abort();
-    }, timeoutMs);
+    }, Math.min(timeoutMs, this.deadlineAt - Date.now()));
     config.signal = controller.signal;
   }
 
@@ -59,33 +72,6 @@ class Attempt {
 }
 
 type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
-
-/**
- * A deadline for a whole request (queue, attempts, backoffs), linked to the caller's signal:
- * whatever the server does, the request ends by then.
- */
-class RequestDeadline {
-  readonly signal: AbortSignal;
-  expired = false;
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = () => this.controller.abort();
-
-  constructor(private readonly caller: AbortSignal | undefined, ms: number) {
-    this.signal = this.controller.signal;
-    if (caller?.aborted) this.controller.abort();
-    caller?.addEventListener('abort', this.onAbort, { once: true });
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort();
-    }, ms);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.caller?.removeEventListener('abort', this.onAbort);
-  }
-}
 
 /**
  * One REST client per config node: a keep-alive axios instance with Basic auth, a deadline
@@ -148,7 +134,10 @@ export class SignalWireClient {
       shouldResetTimeout: true,
       retryCondition: isRetryable,
       retryDelay: (attempt, error) => {
-        const delay = retryDelay(attempt, error, { baseMs: retryBaseMs, maxBackoffMs: MAX_BACKOFF_MS, maxRetryAfterMs: this.maxRetryAfterMs });
+        const wanted = retryDelay(attempt, error, { baseMs: retryBaseMs, maxBackoffMs: MAX_BACKOFF_MS, maxRetryAfterMs: this.maxRetryAfterMs });
+        // No backoff outlasts the request's deadline: the next attempt then gives up at once.
+        const left = (error.config as AttemptConfig | undefined)?.signalwireAttempt?.deadlineAt;
+        const delay = left === undefined ? wanted : Math.max(0, Math.min(wanted, left - Date.now()));
         debug?.(text('log.retry', { attempt, max: settings.retries, delay: Math.round(delay), reason: retryReason(error) }));
         return delay;
       },
@@ -190,20 +179,19 @@ export class SignalWireClient {
 
   /** GET a path on the space's own origin and parse its JSON, within the limits above. */
   async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
-    const deadline = new RequestDeadline(signal, this.requestDeadlineMs);
     let body: string;
     try {
-      const res = await this.http.get<string>(path, { params, signal: deadline.signal });
+      const res = await this.http.get<string>(path, { params, signal });
       body = res.data;
     } catch (err) {
-      throw this.mapError(err, signal, deadline);
-    } finally {
-      deadline.dispose();
+      const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
+      if (attempt?.expired && attempt.timedOut && !signal?.aborted) throw this.gaveUp();
+      throw this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
     }
     try {
       return JSON.parse(body) as unknown;
     } catch {
-      throw badResponse(body.trim() === '' ? 'empty-body' : 'not-json', {}, { statusCode: 200 });
+      throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
     }
   }
 
@@ -219,11 +207,14 @@ export class SignalWireClient {
   }
 
   private async beginAttempt(config: AttemptConfig): Promise<InternalAxiosRequestConfig> {
-    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined));
-    const release = await this.limiter.acquire(attempt.callerSignal);
+    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined, Date.now() + this.requestDeadlineMs));
+    // Waiting for a slot or the end of a pause counts against the request's deadline.
+    const release = await this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: this.gaveUp });
     attempt.begin(config, release, this.settings.timeoutMs);
     return config;
   }
+
+  private readonly gaveUp = (): SignalWireError => new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
 
   private endAttempt(config: AttemptConfig | undefined, err?: unknown): void {
     const attempt = config?.signalwireAttempt;
@@ -240,18 +231,13 @@ export class SignalWireClient {
     }
   }
 
-  private mapError(err: unknown, signal: AbortSignal | undefined, deadline: RequestDeadline): SignalWireError {
-    if (deadline.expired && !signal?.aborted) {
-      return new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
-    }
-    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
-  }
 }
 
 /**
  * The longest one request can take, whatever the server does: every attempt's timeout, before
  * each retry the longer of its capped backoff and the Retry-After cap, and one timeout more
- * for a turn in the queue. 140 s with the defaults (10 s, 3 retries, 30 s).
+ * for a turn in the queue. 140 s with the defaults (10 s, 3 retries, 30 s). Enforced without a
+ * timer of its own: waits for a slot, backoffs and attempts are each cut to what is left.
  */
 export function requestDeadline(timeoutMs: number, retries: number, retryBaseMs: number, maxRetryAfterMs: number): number {
   let waits = 0;

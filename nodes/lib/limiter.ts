@@ -7,6 +7,13 @@ interface Waiter {
   start: (release: Release) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  timer?: NodeJS.Timeout;
+}
+
+/** When a waiting request must give up, and the error it then gets. */
+export interface Deadline {
+  at: number;
+  error: () => SignalWireError;
 }
 
 /**
@@ -40,9 +47,14 @@ export class Limiter {
     return this.pausedUntil > Date.now();
   }
 
-  /** Waits for a free slot (and for the end of a pause); resolves to the function that frees it. */
-  acquire(signal?: AbortSignal): Promise<Release> {
+  /**
+   * Waits for a free slot (and for the end of a pause); resolves to the function that frees
+   * it. Gives up with the deadline's error if that comes first. Nothing is scheduled when a
+   * slot is free at once.
+   */
+  acquire(signal?: AbortSignal, deadline?: Deadline): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortError());
+    if (deadline && Date.now() >= deadline.at) return Promise.reject(deadline.error());
     if (this.active < this.max && !this.paused && this.waiting.length === 0) {
       this.active++;
       return Promise.resolve(this.releaser());
@@ -52,14 +64,17 @@ export class Limiter {
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { start: resolve, signal };
+      const leave = (err: SignalWireError) => {
+        const i = this.waiting.indexOf(waiter);
+        if (i >= 0) this.waiting.splice(i, 1);
+        this.forget(waiter);
+        reject(err);
+      };
       if (signal) {
-        waiter.onAbort = () => {
-          const i = this.waiting.indexOf(waiter);
-          if (i >= 0) this.waiting.splice(i, 1);
-          reject(abortError());
-        };
+        waiter.onAbort = () => leave(abortError());
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
+      if (deadline) waiter.timer = setTimeout(() => leave(deadline.error()), deadline.at - Date.now());
       this.waiting.push(waiter);
     });
   }
@@ -86,6 +101,12 @@ export class Limiter {
     this.pausedUntil = 0;
   }
 
+  /** Drops a waiter's abort listener and deadline timer. */
+  private forget(waiter: Waiter): void {
+    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    clearTimeout(waiter.timer);
+  }
+
   private releaser(): Release {
     let released = false;
     return () => {
@@ -99,7 +120,7 @@ export class Limiter {
   private drain(): void {
     while (this.active < this.max && this.waiting.length > 0 && !this.paused) {
       const next = this.waiting.shift()!;
-      if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
+      this.forget(next);
       this.active++;
       next.start(this.releaser());
     }
