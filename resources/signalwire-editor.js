@@ -59,90 +59,61 @@
         return v === undefined || v === null || String(v).trim() === "";
     }
 
-    /** A whole number written with digits only, from min to max (no max: any above min). */
-    function isIntegerIn(v, min, max) {
-        var s = String(v).trim();
-        if (!/^\d+$/.test(s)) {
-            return false;
+    // The validation rules are the runtime's own (nodes/lib/rules.ts, served beside this file
+    // as signalwire-rules.js), and so are their messages: the runtime catalogue's
+    // signalwire-space.errors.* and .fields.*, so a dialog and a deployed node cannot disagree.
+    var RULES = window.SignalWireRules;
+    var SPACE = "signalwire-space";
+
+    /** A text of the runtime catalogue (in the space node's namespace). */
+    function shared(key, vars) {
+        return translator(SPACE)("signalwire-space." + key, vars);
+    }
+
+    /** A value as the runtime's messages quote it: numbers bare, the rest in quotes, cut. */
+    function describe(v) {
+        if (typeof v === "number") {
+            return String(v);
         }
-        var n = Number(s);
-        return n >= min && (max === undefined || n <= max);
+        var s = String(v);
+        return JSON.stringify(s.length > 200 ? s.slice(0, 200) + shared("values.cut", { count: s.length - 200 }) : s);
     }
 
-    function isPositiveNumber(v) {
-        var s = String(v).trim();
-        return /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(s) && Number(s) > 0;
+    /** The message of a broken rule, the same sentence the runtime would give. */
+    function problemText(problem, value) {
+        var vars = $.extend({}, problem.vars);
+        if (typeof vars.field === "string") {
+            vars.field = shared("fields." + vars.field);
+        }
+        vars.value = describe(value);
+        return shared("errors." + problem.key, vars);
     }
 
-    function isLoopbackHost(hostname) {
-        var h = String(hostname || "").toLowerCase();
-        return h === "localhost" || h === "[::1]" || h === "::1" ||
-            /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+    /** A number field by its rule: true, or the message. */
+    function checkNumber(field, v) {
+        var r = RULES.checkNumber(field, v);
+        return r.problem ? problemText(r.problem, v) : true;
     }
 
-    var SPACE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
-    var HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?$/i;
-
-    /** The space field: true, or the key of the error message. */
+    /** The space field: true, or the message. Empty is fine: the runtime then reads SIGNALWIRE_SPACE. */
     function checkSpace(v) {
         if (isBlank(v)) {
-            return true; // runtime falls back to SIGNALWIRE_SPACE / SIGNALWIRE_SPACE_URL
-        }
-        var s = String(v).trim();
-        // a space name: "example"
-        if (SPACE_NAME.test(s)) {
             return true;
         }
-        // a host name: "example.signalwire.com" (optionally with a port)
-        if (HOST_NAME.test(s)) {
-            return true;
-        }
-        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
-            return "signalwire-space.errors.invalid-space";
-        }
-        var u;
-        try {
-            u = new URL(s);
-        } catch (err) {
-            return "signalwire-space.errors.invalid-space";
-        }
-        if (!u.hostname || u.username || u.password || u.search || u.hash) {
-            return "signalwire-space.errors.invalid-space";
-        }
-        if (u.protocol === "https:") {
-            return true;
-        }
-        if (u.protocol === "http:") {
-            return isLoopbackHost(u.hostname) ? true : "signalwire-space.errors.insecure-space";
-        }
-        return "signalwire-space.errors.invalid-space";
+        var r = RULES.checkSpace(String(v));
+        return r.problem ? problemText(r.problem, v) : true;
     }
 
     /**
-     * The host (with its port, if any) that the credentials of a valid space field go to; ""
-     * when the field is empty (the environment decides) or invalid.
+     * The origin that the credentials of a valid space field go to; "" when the field is empty
+     * (the environment decides) or invalid.
      */
-    function spaceHost(v) {
-        if (isBlank(v) || checkSpace(v) !== true) {
+    function spaceOrigin(v) {
+        if (isBlank(v)) {
             return "";
         }
-        var s = String(v).trim();
-        if (SPACE_NAME.test(s)) {
-            return s.toLowerCase() + ".signalwire.com";
-        }
-        if (HOST_NAME.test(s)) {
-            return s.toLowerCase();
-        }
-        try {
-            return new URL(s).host.toLowerCase();
-        } catch (err) {
-            return "";
-        }
-    }
-
-    /** A host of SignalWire's own spaces: *.signalwire.com, on the default port. */
-    function isSignalWireHost(host) {
-        return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.signalwire\.com$/i.test(String(host || ""));
+        var r = RULES.checkSpace(String(v));
+        return r.endpoint ? r.endpoint.origin : "";
     }
 
     // ------------------------------------------------------------- validators
@@ -173,20 +144,28 @@
                 return list.indexOf(String(v)) !== -1;
             });
         },
-        integerIn: function(type, min, max, errorKey) {
-            return unsetOr(type, errorKey, function(v) {
-                return isIntegerIn(v, min, max);
-            });
-        },
-        positiveNumber: function(type, errorKey) {
-            return unsetOr(type, errorKey, isPositiveNumber);
-        },
-        space: function(type) {
-            var t = translator(type);
+        /**
+         * A number field by its rule in rules.ts. `applies` (optional, called with the node)
+         * says whether the field counts in the node's current settings.
+         */
+        number: function(field, applies) {
             return function(v, opt) {
-                var r = checkSpace(v);
-                return r === true ? true : t(r);
+                if (v === undefined || v === null || (applies && !applies.call(this))) {
+                    return true;
+                }
+                return checkNumber(field, v);
             };
+        },
+        pageToken: function(applies) {
+            return function(v, opt) {
+                if (isBlank(v) || (applies && !applies.call(this)) || RULES.isPageToken(String(v).trim())) {
+                    return true;
+                }
+                return shared("errors.page-token", { field: shared("fields.pageToken"), value: describe(v) });
+            };
+        },
+        space: function() {
+            return checkSpace;
         }
     };
 
@@ -236,7 +215,6 @@
 
     // ------------------------------------------------------------- the space dialog
 
-    var SPACE = "signalwire-space";
     // The answers of POST signalwire/test-connection and the values it may take from the
     // environment, each with its message key (written out, so a key is found where it is used).
     var TEST_TEXTS = {
@@ -280,9 +258,10 @@
     /** The note under the space field when the credentials would go to a host other than *.signalwire.com. */
     function updateHostTip(value) {
         var t = translator(SPACE);
-        var host = spaceHost(value);
+        var origin = spaceOrigin(value);
+        var host = origin ? new URL(origin).host : "";
         var tip = $("#node-config-signalwire-host-tip");
-        var other = host !== "" && !isSignalWireHost(host);
+        var other = origin !== "" && !RULES.isSignalWireHost(origin);
         tip.attr("data-host", other ? host : null).toggle(other);
         tip.find("span").text(other ? t("signalwire-space.tip.otherHost", { host: host }) : "");
     }
@@ -383,12 +362,9 @@
         translator: translator,
         joinList: joinList,
         isBlank: isBlank,
-        isIntegerIn: isIntegerIn,
-        isPositiveNumber: isPositiveNumber,
-        isLoopbackHost: isLoopbackHost,
+        checkNumber: checkNumber,
         checkSpace: checkSpace,
-        spaceHost: spaceHost,
-        isSignalWireHost: isSignalWireHost,
+        spaceOrigin: spaceOrigin,
         validators: validators,
         backfillDefaults: backfillDefaults,
         SID_TYPES: SID_TYPES,

@@ -36,13 +36,14 @@ describe('signalwire-space config node', function () {
     }
   });
 
-  it('declares the Project ID as text and the API token as a password credential, so neither is exported with flows', async () => {
-    await load(flow(LIST, h.space), credentials(h.space));
+  it('declares the Project ID as text, the API token and the Signing Key as password credentials, so none is exported with flows', async () => {
+    await load(flow(LIST, h.space), credentials(h.space, { signingKey: 'PSK_secret-signing-key' }));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const registry = (helper as any)._redNodes;
-    assert.deepEqual(registry.getCredentialDefinition('signalwire-space'), { projectId: { type: 'text' }, apiToken: { type: 'password' } });
+    assert.deepEqual(registry.getCredentialDefinition('signalwire-space'), { projectId: { type: 'text' }, apiToken: { type: 'password' }, signingKey: { type: 'password' } });
     const exported = JSON.stringify(registry.getFlows().flows);
     assert.doesNotMatch(exported, new RegExp(h.space.apiToken));
+    assert.doesNotMatch(exported, /PSK_secret-signing-key/);
   });
 
   it('takes space, Project ID and token from SIGNALWIRE_* variables when the node leaves them empty', async () => {

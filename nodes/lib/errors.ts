@@ -121,8 +121,8 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * Text from a server or a message, made safe to quote: control characters escaped (a CR/LF
  * cannot start a forged log line) and cut to `max` characters.
  */
-export function quote(text: string, max = MAX_QUOTED_CHARS): string {
-  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+export function quote(value: string, max = MAX_QUOTED_CHARS): string {
+  const cut = value.length > max ? `${value.slice(0, max)}${text('values.cut', { count: value.length - max })}` : value;
   return cut.replace(CONTROL_CHARS, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -200,7 +200,9 @@ export function fromHttpResponse(status: number, rawBody: unknown, secrets: read
       : new SignalWireError('http', 'api-no-code', { status, message }, facts);
   }
   if (status >= 300 && status < 400) return new SignalWireError('http', 'redirect', { status, statusText }, facts);
-  return new SignalWireError('http', isEmpty(rawBody) ? 'http-empty' : 'http-not-json', { status, statusText }, facts);
+  return isEmpty(rawBody)
+    ? new SignalWireError('http', 'http-empty', { status, statusText }, facts)
+    : new SignalWireError('http', 'http-not-json', { status, statusText }, facts);
 }
 
 function isEmpty(raw: unknown): boolean {

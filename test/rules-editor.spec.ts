@@ -1,0 +1,102 @@
+// One set of rules: the same table of good and bad values goes through the editor dialogs'
+// validators (the node HTML and resources/ scripts, run here as the editor runs them) and
+// through the runtime, and both must agree on each value and say the same sentence.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { numberInput, optionalPageToken } from '../nodes/lib/inputs';
+import { listSettings } from '../nodes/lib/listing';
+import { resolveSpaceSettings } from '../nodes/lib/space';
+import { translatorFor } from './support/catalogues';
+
+const ROOT = path.join(__dirname, '..');
+type Definition = { defaults: Record<string, { validate?: (this: object, v: unknown, opt?: object) => true | string }> };
+
+/** Runs the editor scripts in a sandbox with just enough of RED and jQuery, keeping each registered definition. */
+function loadEditor(): Map<string, Definition> {
+  const definitions = new Map<string, Definition>();
+  const chain: Record<string, unknown> = {};
+  for (const m of ['attr', 'text', 'appendTo', 'val', 'on', 'toggle', 'find', 'length']) chain[m] = () => chain;
+  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (...objs: object[]) => Object.assign({}, ...objs) });
+  const RED = {
+    nodes: {
+      registerType(type: string, def: Definition & { _?: unknown }) {
+        def._ = translatorFor(type);
+        definitions.set(type, def);
+      },
+      getType: (type: string) => definitions.get(type),
+    },
+    validators: { typedInput: () => () => true },
+    _: translatorFor('signalwire-space'),
+  };
+  const sandbox: Record<string, unknown> = { RED, $, jQuery: $, document: { getElementById: () => null }, URL, JSON };
+  sandbox.window = sandbox;
+  const context = vm.createContext(sandbox);
+  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js']) vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
+  for (const file of fs.readdirSync(path.join(ROOT, 'nodes')).filter((f) => f.endsWith('.html'))) {
+    const html = fs.readFileSync(path.join(ROOT, 'nodes', file), 'utf8');
+    for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1], context, { filename: file });
+  }
+  return definitions;
+}
+
+/** What the runtime says of a value: true, or its error message. */
+function runtime(check: () => unknown): true | string {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const creds = { projectId: 'p', apiToken: 'token' };
+const NUMBERS = ['10', '0', '0.5', '1', '2.5', '5 ', ' 7', '100', '101', '1000', '1001', '100000', '100001', '1000000', '1000001', '600', '601', '-1', 'abc', '1e3', '0x10', ''];
+
+const TABLE: Array<{ node: string; field: string; values: string[]; node_: object; run: (v: string) => unknown }> = [
+  { node: 'signalwire-space', field: 'space', values: ['example', 'Example', 'example.signalwire.com', 'https://example.signalwire.com/', 'https://api.twilio.com/2010-04-01', 'example.signalwire.com:8443', 'http://127.0.0.1:9', 'http://localhost', 'http://example.com', 'ftp://example.com', 'https://u:p@example.com', 'p:t@example.com', 'https://x.com/a/../b', 'https://x.com/?q=1', 'https://x.com/#f', 'exa mple', 'a%41', 'https://x.com/a\\b', '-bad-', 'https://'], node_: {}, run: (v) => resolveSpaceSettings({ space: v }, creds, {}) },
+  ...(['timeout', 'retries', 'maxInFlight', 'maxQueue'] as const).map((field) => ({ node: 'signalwire-space', field, values: NUMBERS, node_: {}, run: (v: string) => resolveSpaceSettings({ space: 'x', [field]: v }, creds, {}) })),
+  { node: 'signalwire-list-participants', field: 'pageSize', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('pageSize', v) },
+  { node: 'signalwire-list-participants', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
+  { node: 'signalwire-list-participants', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', 'PA/..', 'pa1', `PA${'x'.repeat(600)}`, ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
+  ...(['maxPages', 'maxItems'] as const).map((field) => ({
+    node: 'signalwire-list-participants',
+    field,
+    values: NUMBERS,
+    node_: { mode: 'all' },
+    run: (v: string) => {
+      const problem = listSettings({ mode: 'all', [field]: v }).problem;
+      if (problem) throw problem;
+    },
+  })),
+];
+
+describe('one set of rules for the editor and the runtime', () => {
+  const definitions = loadEditor();
+
+  it('loads every node definition through the shared editor scripts', () => {
+    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-participant', 'signalwire-list-participants', 'signalwire-space']);
+  });
+
+  for (const { node, field, values, node_, run } of TABLE) {
+    it(`${node} ${field}: the dialog and the runtime agree on ${values.length} values, in the same words`, () => {
+      const validate = definitions.get(node)!.defaults[field].validate!;
+      for (const v of values) {
+        const editor = validate.call(node_, v, {});
+        const expected = runtime(() => run(v));
+        // A blank space is the one value they may treat apart: the dialog leaves it to SIGNALWIRE_SPACE.
+        if (field === 'space' && v === '') continue;
+        assert.deepEqual(editor, expected, `${field} = ${JSON.stringify(v)}`);
+      }
+    });
+  }
+
+  it('leaves fields alone in the modes that do not use them, as the runtime does', () => {
+    const defaults = definitions.get('signalwire-list-participants')!.defaults;
+    assert.equal(defaults.pageSize.validate!.call({ mode: 'all' }, 'x', {}), true);
+    assert.equal(defaults.page.validate!.call({ mode: 'pages' }, 'x', {}), true);
+    assert.equal(defaults.maxPages.validate!.call({ mode: 'page' }, 'x', {}), true);
+    assert.equal(listSettings({ mode: 'page', maxPages: 'x' }).problem, undefined);
+  });
+});
