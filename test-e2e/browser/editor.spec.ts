@@ -62,7 +62,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
   it('palette: filtering shows each flow node (not the config node), and both drag onto the workspace', async function () {
     const registered = await page.evaluate((types) => types.filter((t: string) => !!RED.nodes.getType(t)), NODE_TYPES);
     assert.deepEqual(registered, NODE_TYPES, 'every node type of package.json is registered in the editor');
-    assert.deepEqual(NODE_TYPES.slice().sort(), ['signalwire-get-participant', 'signalwire-list-participants', 'signalwire-space']);
+    assert.deepEqual(NODE_TYPES.slice().sort(), ['signalwire-conference-events', 'signalwire-get-participant', 'signalwire-list-participants', 'signalwire-space']);
     // signalwire-space is a config node: registered, but never in the palette
     await filterPalette(page, 'signalwire-space');
     assert.equal(await page.evaluate(() => RED.nodes.getType('signalwire-space')?.category), 'config');
@@ -117,8 +117,9 @@ describe('editor (Node-RED 4 in chromium)', function () {
       return sw ? { keys: Object.keys(sw), validators: Object.keys(sw.validators ?? {}), space: Object.keys(sw.space ?? {}) } : null;
     });
     assert.ok(api, 'window.SignalWireEditor exists');
-    for (const k of ['translator', 'isBlank', 'isIntegerIn', 'checkSpace', 'spaceHost', 'validators', 'backfillDefaults', 'typedInputs', 'trimInputs', 'space']) assert.ok(api.keys.includes(k), `SignalWireEditor.${k}`);
-    assert.deepEqual(api.validators.sort(), ['integerIn', 'oneOf', 'positiveNumber', 'space', 'typed']);
+    for (const k of ['translator', 'isBlank', 'checkNumber', 'checkSpace', 'spaceOrigin', 'validators', 'backfillDefaults', 'typedInputs', 'trimInputs', 'space']) assert.ok(api.keys.includes(k), `SignalWireEditor.${k}`);
+    assert.deepEqual(api.validators.sort(), ['number', 'oneOf', 'pageToken', 'space', 'typed']);
+    assert.equal(await page.evaluate(() => typeof (window as any).SignalWireRules?.checkNumber), 'function', 'the runtime rules are loaded too');
     const served = await page.evaluate(async (u) => {
       const res = await fetch(u);
       return { status: res.status, text: await res.text() };
@@ -133,13 +134,14 @@ describe('editor (Node-RED 4 in chromium)', function () {
       const part = parts.find((x) => x.startsWith(`<!-- --- [red-module:${MODULE}/${type}] --- -->`));
       assert.ok(part, `the editor gets the HTML of ${type}`);
       assert.ok(part.includes(`<script src="${shared}"></script>`), `${type} loads the shared script`);
+      assert.ok(part.includes(`<script src="resources/${MODULE}/signalwire-rules.js"></script>`), `${type} loads the rules`);
       assert.ok(part.includes(`RED.nodes.registerType('${type}', {`), `${type} registers itself with literal arguments`);
       for (const copied of [/function t\(/, /function isBlank/, /function isIntegerIn/, /function oneOf/, /function typedValidator/, /function checkSpace/, /function isLoopbackHost/, /RED\.validators\.typedInput/, /Object\.keys\(defs\)/, /\$\.ajax/]) {
         assert.doesNotMatch(part, copied, `${type}: a copy of a shared helper (${copied})`);
       }
     }
 
-    // every validator, through the shared helpers: the same verdicts and messages as before
+    // every validator, through the shared helpers: the runtime's rules, in the runtime's words
     type Case = [type: string, prop: string, value: unknown, node: Record<string, unknown>, expected: true | string];
     const S = 'signalwire-space';
     const L = 'signalwire-list-participants';
@@ -150,22 +152,22 @@ describe('editor (Node-RED 4 in chromium)', function () {
       [S, 'space', 'example.signalwire.com', {}, true],
       [S, 'space', 'https://api.twilio.com/2010-04-01', {}, true],
       [S, 'space', 'http://127.0.0.1:3000', {}, true],
-      [S, 'space', 'http://10.0.0.1', {}, 'http:// is only allowed for local hosts'],
-      [S, 'space', 'not a space!', {}, 'Space must be a space name'],
-      [S, 'space', 'ftp://example.com', {}, 'Space must be a space name'],
+      [S, 'space', 'http://10.0.0.1', {}, 'SignalWire space "http://10.0.0.1": plain http:// is allowed only for loopback hosts'],
+      [S, 'space', 'not a space!', {}, 'SignalWire space "not a space!" contains spaces'],
+      [S, 'space', 'ftp://example.com', {}, 'SignalWire space "ftp://example.com": only https:// URLs are supported'],
       [S, 'timeout', 10, {}, true],
       [S, 'timeout', '0.5', {}, true],
       [S, 'timeout', undefined, {}, true],
-      [S, 'timeout', '0', {}, 'Timeout must be a number of seconds greater than 0'],
-      [S, 'timeout', 'ten', {}, 'Timeout must be a number of seconds greater than 0'],
+      [S, 'timeout', '0', {}, 'Timeout (seconds) must be a number from 0.1 to 600, got "0"'],
+      [S, 'timeout', 'ten', {}, 'Timeout (seconds) must be a number from 0.1 to 600, got "ten"'],
       [S, 'retries', '0', {}, true],
       [S, 'retries', 10, {}, true],
-      [S, 'retries', '11', {}, 'Retries must be a whole number from 0 to 10'],
-      [S, 'retries', '1.5', {}, 'Retries must be a whole number from 0 to 10'],
+      [S, 'retries', '11', {}, 'Retries must be a whole number from 0 to 10, got "11"'],
+      [S, 'retries', '1.5', {}, 'Retries must be a whole number from 0 to 10, got "1.5"'],
       [S, 'maxInFlight', '100', {}, true],
-      [S, 'maxInFlight', '0', {}, 'Max. in flight must be a whole number from 1 to 100'],
+      [S, 'maxInFlight', '0', {}, 'Max. in flight must be a whole number from 1 to 100, got "0"'],
       [S, 'maxQueue', '0', {}, true],
-      [S, 'maxQueue', '100001', {}, 'Max. queued must be a whole number from 0 to 100000'],
+      [S, 'maxQueue', '100001', {}, 'Max. queued must be a whole number from 0 to 100000, got "100001"'],
       [L, 'muted', 'any', {}, true],
       [L, 'muted', 'yes', {}, 'Muted must be one of'],
       [L, 'hold', 'false', {}, true],
@@ -175,16 +177,16 @@ describe('editor (Node-RED 4 in chromium)', function () {
       [L, 'pageSize', '5000', { mode: 'all' }, true],
       [L, 'pageSize', '', { mode: 'page' }, true],
       [L, 'pageSize', '1000', { mode: 'pages' }, true],
-      [L, 'pageSize', '5000', { mode: 'page' }, 'Page size must be empty or a whole number from 1 to 1000'],
+      [L, 'pageSize', '5000', { mode: 'page' }, 'Page size must be a whole number from 1 to 1000, got "5000"'],
       [L, 'page', '-1', { mode: 'all' }, true],
       [L, 'page', '0', { mode: 'page' }, true],
-      [L, 'page', '-1', { mode: 'page' }, 'Page must be empty or a whole number, 0 or more'],
+      [L, 'page', '-1', { mode: 'page' }, 'Page must be a whole number from 0 up, got "-1"'],
       [L, 'pageToken', 'PA123', { mode: 'page' }, true],
-      [L, 'pageToken', 'XX', { mode: 'page' }, 'Page token must be empty or start with PA or PB'],
+      [L, 'pageToken', 'XX', { mode: 'page' }, 'Page token must start with PA or PB'],
       [L, 'maxPages', 200, {}, true],
-      [L, 'maxPages', '0', {}, 'Max. pages must be a whole number from 1 to 100000'],
+      [L, 'maxPages', '0', {}, 'Max. pages must be a whole number from 1 to 100000, got "0"'],
       [L, 'maxItems', '1000000', {}, true],
-      [L, 'maxItems', '0', {}, 'Max. items must be a whole number from 1 to 1000000'],
+      [L, 'maxItems', '0', {}, 'Max. items must be a whole number from 1 to 1000000, got "0"'],
       [L, 'conferenceSid', 'conferenceSid', { conferenceSidType: 'msg' }, true],
       [L, 'conferenceSid', 'a[', { conferenceSidType: 'msg' }, 'Conference SID: invalid property'],
       [G, 'conferenceSid', 'payload.sid', { conferenceSidType: 'msg' }, true],
