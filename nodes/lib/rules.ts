@@ -28,6 +28,7 @@ export const NUMBER_RULES = {
   page: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   maxPages: { min: 1, max: 100_000, integer: true, default: 200 },
   maxItems: { min: 1, max: 1_000_000, integer: true, default: 10_000 },
+  coalesce: { min: 0, max: 3_600_000, integer: true, default: 1000 },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumberField = keyof typeof NUMBER_RULES;
@@ -128,4 +129,83 @@ export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem
     return problem('space-path', { path: url.pathname });
   }
   return { endpoint: { origin: url.origin, apiRoot: path === '' ? DEFAULT_API_ROOT : path } };
+}
+
+// ------------------------------------------------------------- conference events node
+
+/** The `StatusCallbackEvent` values of conference status callbacks. */
+export const CONFERENCE_EVENTS = [
+  'conference-start',
+  'conference-end',
+  'participant-join',
+  'participant-leave',
+  'participant-mute',
+  'participant-unmute',
+  'participant-hold',
+  'participant-unhold',
+  'participant-speech-start',
+  'participant-speech-stop',
+] as const;
+
+export const DEFAULT_CALLBACK_PATH = '/signalwire/conference-events';
+const MAX_CALLBACK_PATH_CHARS = 256;
+const MAX_PUBLIC_URL_CHARS = 2048;
+// Plain segments only: no route parameters (":id"), wildcards, queries or encoded characters,
+// so the route matches exactly the path the user typed.
+const CALLBACK_PATH = /^\/(?:[A-Za-z0-9._~-]+\/)*(?:[A-Za-z0-9._~-]+)?$/;
+
+/**
+ * The path of the callback route: blank gives the default, a missing leading "/" is added (as
+ * the core http in node does); anything else than plain path segments is a problem.
+ */
+export function checkCallbackPath(value: unknown): { path: string } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { path: DEFAULT_CALLBACK_PATH };
+  if (typeof value !== 'string') return problem('callback-path', { path: String(value) });
+  const trimmed = value.trim();
+  const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+  if (path.length > MAX_CALLBACK_PATH_CHARS || !CALLBACK_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..')) {
+    return problem('callback-path', { path: trimmed });
+  }
+  return { path };
+}
+
+/**
+ * The exact URL given to SignalWire as statusCallback, kept as typed (the signature covers it
+ * character for character): blank means "the URL the request arrived at".
+ */
+export function checkPublicUrl(value: unknown): { url: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { url: undefined };
+  if (typeof value !== 'string') return problem('callback-public-url', { url: String(value) });
+  const text = value.trim();
+  if (withoutUserinfo(text) !== text) return problem('callback-public-url-userinfo');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return problem('callback-public-url', { url: text });
+  }
+  if (url.username || url.password) return problem('callback-public-url-userinfo');
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !/^https?:\/\/[^/?#\s]+/i.test(text) || /\s/.test(text) || text.includes('#') || text.length > MAX_PUBLIC_URL_CHARS) {
+    return problem('callback-public-url', { url: text });
+  }
+  return { url: text };
+}
+
+/** The events that pass: blank or an empty list is every event; otherwise known values only. */
+export function checkEvents(value: unknown): { events: string[] } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { events: [] };
+  const known: readonly string[] = CONFERENCE_EVENTS;
+  const list = Array.isArray(value) ? value : [value];
+  for (const v of list) {
+    if (typeof v !== 'string' || !known.includes(v)) return problem('callback-events', { event: String(v) });
+  }
+  return { events: [...new Set(list as string[])] };
+}
+
+/** Signature checking is on unless explicitly turned off (false or "false"). */
+export function checkVerify(value: unknown): boolean {
+  return !(value === false || value === 'false');
 }
