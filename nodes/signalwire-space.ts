@@ -1,4 +1,5 @@
 import type { NodeAPI, NodeDef } from 'node-red';
+import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callback-signature';
 import { SignalWireClient } from './lib/client';
 import { redactError, secretForms, toSignalWireError } from './lib/errors';
 import type { SpaceNode } from './lib/request-node';
@@ -13,13 +14,20 @@ export = function (RED: NodeAPI): void {
 
   function SignalWireSpaceNode(this: SpaceNode, config: SpaceNodeDef): void {
     RED.nodes.createNode(this, config);
-    const credentials = (this.credentials ?? {}) as SpaceCredentials;
+    const credentials = (this.credentials ?? {}) as SpaceCredentials & { signingKey?: string };
+    // For the conference events node: the Project ID and the Signing Key (credential, else
+    // SIGNALWIRE_SIGNING_KEY), the key held so that it can sign but never be read or logged.
+    (this as SpaceNode & CallbackSpaceNode).callbackAuth = resolveCallbackAuth(credentials);
     try {
       this.client = new SignalWireClient(resolveSpaceSettings(config, credentials), (line) => this.debug(line));
     } catch (err) {
       // Reported by every node that uses this space, on each message, so Catch nodes see it.
       // A token pasted into the wrong field must not be quoted back.
-      const secrets = secretForms(credentials.projectId ?? '', credentials.apiToken ?? process.env.SIGNALWIRE_API_TOKEN ?? '');
+      const signingKey = (credentials.signingKey?.trim() || process.env.SIGNALWIRE_SIGNING_KEY || '').trim();
+      const secrets = [
+        ...secretForms(credentials.projectId ?? '', credentials.apiToken ?? process.env.SIGNALWIRE_API_TOKEN ?? ''),
+        ...(signingKey.length >= 4 ? [signingKey] : []),
+      ];
       this.configError = redactError(toSignalWireError(err, 'config'), secrets);
       this.error(this.configError.message);
     }
@@ -33,6 +41,7 @@ export = function (RED: NodeAPI): void {
     credentials: {
       projectId: { type: 'text' },
       apiToken: { type: 'password' },
+      signingKey: { type: 'password' },
     },
   });
   registerTestConnection(RED);
