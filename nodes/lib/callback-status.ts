@@ -1,0 +1,148 @@
+// What the conference events node shows and logs: counts of events and refusals, the reason of
+// the last refusal, and at most one warning a minute whatever a caller sends.
+import type { Node, NodeStatus } from 'node-red';
+import { STATUS_INTERVAL_MS } from './status';
+import type { Translate } from './texts';
+
+/** Why a request was refused. */
+export type Refusal = 'method' | 'type' | 'size' | 'body' | 'no-key' | 'no-project' | 'no-signature' | 'signature' | 'account';
+
+/** The HTTP status each refusal answers with. */
+export const REFUSAL_HTTP: Record<Refusal, number> = {
+  method: 405,
+  type: 415,
+  size: 413,
+  body: 400,
+  'no-key': 403,
+  'no-project': 403,
+  'no-signature': 403,
+  signature: 403,
+  account: 403,
+};
+
+// Whole keys, so that the catalogue test finds each one used.
+const REASON_KEYS: Record<Refusal, string> = {
+  method: 'status.refused-method',
+  type: 'status.refused-type',
+  size: 'status.refused-size',
+  body: 'status.refused-body',
+  'no-key': 'status.refused-no-key',
+  'no-project': 'status.refused-no-project',
+  'no-signature': 'status.refused-no-signature',
+  signature: 'status.refused-signature',
+  account: 'status.refused-account',
+};
+
+/** How the node checks callbacks, which sets the colour of its status. */
+export type CheckMode = 'verified' | 'unverified' | 'no-key' | 'no-project';
+
+/**
+ * The node's status: "listening", then "12 events" and, once something was refused,
+ * "12 events, 3 refused (bad signature)". Green while checking signatures (a red ring while
+ * everything so far was refused), a yellow ring with signature checking off, a red ring when
+ * checking cannot work (no Signing Key or Project ID: every callback is refused). Updates are
+ * coalesced to one per STATUS_INTERVAL_MS, the latest always shown.
+ */
+export class CallbackStatus {
+  events = 0;
+  refused = 0;
+  last: Refusal | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private shownAt = 0;
+  private shown = '';
+  private closed = false;
+
+  constructor(
+    private readonly node: Node,
+    private readonly t: Translate,
+    private readonly mode: CheckMode,
+  ) {
+    this.update();
+  }
+
+  accepted(): void {
+    this.events++;
+    this.update();
+  }
+
+  refusedFor(reason: Refusal): void {
+    this.refused++;
+    this.last = reason;
+    this.update();
+  }
+
+  /** The status as it stands now. */
+  current(): NodeStatus {
+    const t = this.t;
+    const parts: string[] = [];
+    if (this.mode === 'no-key') parts.push(t('status.no-signing-key'));
+    else if (this.mode === 'no-project') parts.push(t('status.no-project'));
+    else parts.push(this.events === 0 && this.refused === 0 ? t('status.listening') : t('status.events', { count: this.events }));
+    if (this.mode === 'unverified') parts.push(t('status.unverified'));
+    if (this.refused > 0) parts.push(t('status.refused', { count: this.refused, reason: t(REASON_KEYS[this.last!]) }));
+    const text = parts.join(', ');
+    if (this.mode === 'no-key' || this.mode === 'no-project') return { fill: 'red', shape: 'ring', text };
+    if (this.mode === 'unverified') return { fill: 'yellow', shape: 'ring', text };
+    if (this.refused > 0 && this.events === 0) return { fill: 'red', shape: 'ring', text };
+    return { fill: 'green', shape: 'dot', text };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private update(): void {
+    if (this.closed || this.timer) return;
+    const wait = this.shownAt + STATUS_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.flush();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    const status = this.current();
+    const key = `${status.fill}|${status.shape}|${status.text}`;
+    this.shownAt = Date.now();
+    if (key === this.shown) return;
+    this.shown = key;
+    this.node.status(status);
+  }
+}
+
+export const WARNING_INTERVAL_MS = 60_000;
+
+/**
+ * At most one warning per interval: the first at once; the ones in between are counted and the
+ * next warning says how many there were.
+ */
+export class WarningLimiter {
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+
+  constructor(
+    private readonly intervalMs = WARNING_INTERVAL_MS,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Whether to log now, and how many warnings were held back since the last one logged. */
+  take(): { log: false } | { log: true; suppressed: number } {
+    const now = this.now();
+    if (now - this.lastAt < this.intervalMs) {
+      this.suppressed++;
+      return { log: false };
+    }
+    this.lastAt = now;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    return { log: true, suppressed };
+  }
+}
