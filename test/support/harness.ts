@@ -13,6 +13,7 @@ helper.init(require.resolve(process.env.NODE_RED_PATH ?? 'node-red'));
 export const spaceNode = withCatalogue(require('../../dist/nodes/signalwire-space.js'), 'signalwire-space');
 export const listNode = withCatalogue(require('../../dist/nodes/signalwire-list-participants.js'), 'signalwire-list-participants');
 export const getNode = withCatalogue(require('../../dist/nodes/signalwire-get-participant.js'), 'signalwire-get-participant');
+export const eventsNode = withCatalogue(require('../../dist/nodes/signalwire-conference-events.js'), 'signalwire-conference-events');
 export const ALL_NODES = [spaceNode, listNode, getNode];
 
 export { helper };

@@ -1,0 +1,102 @@
+// The conference events dialog validates with the runtime's rules and says the runtime's
+// sentence: the same values go through the dialog's validators (the node HTML and the shared
+// resources/ scripts, run as the editor runs them) and through the runtime's settings check.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import type * as SettingsModule from '../nodes/lib/callback-settings';
+import type * as TextsModule from '../nodes/lib/texts';
+import { translatorFor } from './support/catalogues';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { eventsSettings }: typeof SettingsModule = require('../dist/nodes/lib/callback-settings.js');
+// The built runtime's texts with the real catalogue, as a node module sets them up.
+const { useCatalogue }: typeof TextsModule = require('../dist/nodes/lib/texts.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const ROOT = path.join(__dirname, '..');
+const TYPE = 'signalwire-conference-events';
+type Validate = (this: object, v: unknown, opt?: object) => true | string;
+type Definition = { defaults: Record<string, { value?: unknown; validate?: Validate }>; inputs: number; outputs: number; category: string };
+
+/** Runs the editor scripts in a sandbox with just enough of RED and jQuery, keeping each registered definition. */
+function loadEditor(): Map<string, Definition> {
+  const definitions = new Map<string, Definition>();
+  const chain: Record<string, unknown> = {};
+  for (const m of ['attr', 'text', 'appendTo', 'val', 'on', 'toggle', 'find', 'length']) chain[m] = () => chain;
+  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (...objs: object[]) => Object.assign({}, ...objs) });
+  const RED = {
+    nodes: {
+      registerType(type: string, def: Definition & { _?: unknown }) {
+        def._ = translatorFor(type);
+        definitions.set(type, def);
+      },
+      getType: (type: string) => definitions.get(type),
+    },
+    validators: { typedInput: () => () => true },
+    settings: { httpNodeRoot: '/' },
+    _: translatorFor('signalwire-space'),
+  };
+  const sandbox: Record<string, unknown> = { RED, $, jQuery: $, document: { getElementById: () => null }, URL, JSON };
+  sandbox.window = sandbox;
+  const context = vm.createContext(sandbox);
+  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js']) vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
+  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js', `nodes/${TYPE}.html`]) assert.ok(fs.existsSync(path.join(ROOT, file)), file);
+  const html = fs.readFileSync(path.join(ROOT, 'nodes', `${TYPE}.html`), 'utf8');
+  assert.match(html, /<script src="resources\/node-red-contrib-signalwire\/signalwire-rules\.js"><\/script>/);
+  assert.match(html, /<script src="resources\/node-red-contrib-signalwire\/signalwire-editor\.js"><\/script>/);
+  for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1], context, { filename: `${TYPE}.html` });
+  return definitions;
+}
+
+/** What the runtime says of a setting: true, or its error message. */
+function runtime(config: SettingsModule.ConferenceEventsConfig): true | string {
+  try {
+    eventsSettings(config);
+    return true;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const TABLE: Array<{ field: 'url' | 'publicUrl' | 'events' | 'coalesce'; values: unknown[] }> = [
+  { field: 'url', values: ['', '/signalwire/conference-events', 'hooks/sw', '/a.b/c_d-e~/', '/a/:id', '/a/*', '/a?b=1', '/a b', '/a/../b', '/%2e', '//a', `/${'x'.repeat(300)}`] },
+  { field: 'publicUrl', values: ['', 'https://hooks.example.com/cb', 'http://127.0.0.1:1880/cb?x=1', 'https://Example.com:443/cb', 'example.com/cb', 'ftp://example.com/cb', 'https://example.com/cb#x', 'https:///cb', 'https://u:p@example.com/cb', 'https://exa mple.com/'] },
+  { field: 'events', values: [[], ['participant-join'], ['conference-start', 'participant-speech-stop'], ['participant-jion'], ['participant-join', 'x'], [7]] },
+  { field: 'coalesce', values: ['', '0', '1000', '3600000', '3600001', '-1', '1.5', 'abc', 1000, 0] },
+];
+
+describe('conference events dialog', () => {
+  const definitions = loadEditor();
+  const def = definitions.get(TYPE)!;
+
+  before(() => {
+    useCatalogue({ _: translatorFor('signalwire-space') } as never);
+  });
+
+  it('is an input node with two outputs in the SignalWire category, defaults as the runtime has them', () => {
+    assert.equal(def.inputs, 0);
+    assert.equal(def.outputs, 2);
+    assert.equal(def.category, 'SignalWire');
+    // Through JSON: the sandbox's arrays are of another realm.
+    const values = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(def.defaults).map(([k, d]) => [k, d.value]))));
+    assert.deepEqual(values, { name: '', space: '', url: '/signalwire/conference-events', publicUrl: '', verify: true, events: [], coalesce: 1000 });
+    const runtimeDefaults = eventsSettings({});
+    assert.deepEqual(runtimeDefaults, { path: values.url, publicUrl: undefined, verify: true, events: [], coalesceMs: values.coalesce });
+  });
+
+  for (const { field, values } of TABLE) {
+    it(`${field}: the dialog and the runtime agree on ${values.length} values, in the same words`, () => {
+      const validate = def.defaults[field].validate!;
+      let refused = 0;
+      for (const v of values) {
+        const editor = validate.call({}, v, {});
+        const expected = runtime({ [field]: v });
+        assert.deepEqual(editor, expected, `${field} = ${JSON.stringify(v)}`);
+        if (expected !== true) refused++;
+      }
+      assert.ok(refused > 0 && refused < values.length, 'the table has good and bad values');
+    });
+  }
+});
