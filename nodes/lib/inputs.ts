@@ -49,12 +49,13 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
       value = (payload as Record<string, unknown>)[setting.payloadFallback];
     }
   }
+  // The happy path looks nothing up: a catalogue lookup costs more than the check itself.
+  if (typeof value === 'string' && isSafeSegment(value)) return value;
   const label = text(`fields.${field}`);
   if (value === undefined || value === null) throw badInput('sid-missing', { field: label, source: sourceOf(setting) });
   if (typeof value !== 'string') throw badInput('sid-not-string', { field: label, value: describeValue(value), source: sourceOf(setting) });
   if (value.trim() === '') throw badInput('sid-empty', { field: label, source: sourceOf(setting) });
-  if (!isSafeSegment(value)) throw badInput('sid-chars', { field: label, value: describeValue(value) });
-  return value;
+  throw badInput('sid-chars', { field: label, value: describeValue(value) });
 }
 
 export type FilterSetting = 'msg' | 'any' | 'true' | 'false';
