@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConferenceSimulator, FakeSpace, type SimEvent } from '../simulator';
-import { CALLBACK_PATH, DASHBOARD_PATH, ROOT, combineExamples, readExamples } from './lib/examples';
+import { CALLBACK_PATH, DASHBOARD_PATH, EVENT_LOG_PATH, ROOT, combineExamples, readExamples } from './lib/examples';
 import { startNodeRed, type RunningNodeRed } from './lib/node-red-process';
 
 const USER_DIR = path.join(ROOT, '.node-red-home');
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     sim = new ConferenceSimulator({
       space: fake,
       callbackUrl,
+      alsoTo: [base + EVENT_LOG_PATH],
       signingKey,
       conferenceSid,
       intervalMs: 3000,
@@ -199,7 +200,8 @@ async function main(): Promise<void> {
       `  Signing Key: ${sim.signingKey}`,
       `              (a config node of your own: Space ${fake.url} and the values above; README, Quick start)`,
       `  Conference: ${conferenceSid} (${fake.participantCount(conferenceSid)} participants; an event every ${sim.intervalMs / 1000} s)`,
-      `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl}`,
+      `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl} (example 03)`,
+      `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar)`,
       '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',
       '  (and SIGNALWIRE_CONFERENCE_SID) in the environment, then npm start again.',
     );

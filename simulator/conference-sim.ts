@@ -50,6 +50,8 @@ export type SignaturePort = 'as-given' | 'explicit' | 'omitted' | 'mixed';
 export interface ConferenceSimulatorOptions {
   space: FakeSpace;
   callbackUrl?: string;
+  /** More URLs each callback is also POSTed to, each signed over itself (a second listener). */
+  alsoTo?: string[];
   signingKey?: string;
   friendlyName?: string;
   /** The SID of the conference start() creates (random by default), so a flow can know it first. */
@@ -90,6 +92,7 @@ const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson
 export class ConferenceSimulator {
   readonly space: FakeSpace;
   readonly callbackUrl: string | undefined;
+  readonly alsoTo: string[];
   readonly signingKey: string;
   readonly friendlyName: string;
   readonly intervalMs: number;
@@ -125,6 +128,7 @@ export class ConferenceSimulator {
   constructor(opts: ConferenceSimulatorOptions) {
     this.space = opts.space;
     this.callbackUrl = opts.callbackUrl;
+    this.alsoTo = opts.alsoTo ?? [];
     this.signingKey = opts.signingKey ?? `PSK_${randomBytes(16).toString('hex')}`;
     this.friendlyName = opts.friendlyName ?? 'demo-conference';
     this.presetConferenceSid = opts.conferenceSid;
@@ -332,6 +336,7 @@ export class ConferenceSimulator {
       await this.hold(this.lateMs);
     }
     result.delivered = await this.send(url, e.params, signature);
+    for (const other of this.alsoTo) await this.send(other, e.params, computeSignature(other, e.params, this.signingKey));
     if (e.repeated && !this.stopped) {
       this.repeats++;
       if (this.repeatDelayMs > 0) await this.hold(this.repeatDelayMs);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FakeSpace, computeSignature } from '../simulator';
 import {
   CALLBACK_PATH,
+  EVENT_LOG_PATH,
   DASHBOARD_PATH,
   ROOT,
   combineExamples,
@@ -22,7 +23,7 @@ import {
 } from '../scripts/lib/examples';
 import { startNodeRed, type RunningNodeRed } from '../scripts/lib/node-red-process';
 
-const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant'];
+const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events'];
 const DASHBOARD_DIR = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
 // CI runs the suite on Node-RED 5 too (NODE_RED_PATH, under that run's node binary).
 const NODE_RED_DIR = process.env.NODE_RED_PATH ?? path.dirname(require.resolve('node-red/package.json'));
@@ -61,10 +62,10 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
 // ---------------------------------------------------------------- static checks
 
 describe('examples/', function () {
-  it('holds the four example flows, named "NN - Title.json"', function () {
-    assert.ok(files.length >= 4, `only ${files.length} example files`);
+  it('holds the example flows, named "NN - Title.json"', function () {
+    assert.ok(files.length >= 5, `only ${files.length} example files`);
     for (const f of files) assert.match(f, /^\d\d - [^/\\]+\.json$/);
-    for (const num of ['01', '02', '03', '04']) example(num);
+    for (const num of ['01', '02', '03', '04', '05']) example(num);
   });
 
   for (const file of files) {
@@ -118,8 +119,9 @@ describe('examples/', function () {
           'signalwire-space': ['id', 'type', 'name', 'space', 'timeout', 'retries', 'maxInFlight'],
           'signalwire-list-participants': [
             'id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'muted', 'hold',
-            'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'x', 'y', 'wires',
+            'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'maxItems', 'callDetails', 'x', 'y', 'wires',
           ],
+          'signalwire-conference-events': ['id', 'type', 'z', 'name', 'space', 'url', 'publicUrl', 'verify', 'events', 'coalesce', 'x', 'y', 'wires'],
           'signalwire-get-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'x', 'y', 'wires'],
         };
         for (const n of readExample(file).nodes.filter((x) => OUR_TYPES.includes(x.type))) {
@@ -130,7 +132,7 @@ describe('examples/', function () {
             assert.ok(['msg', 'any', 'true', 'false'].includes(n.hold as string));
             assert.match(String(n.pageSize), /^(|[1-9]\d{0,2}|1000)$/);
           }
-          if (n.type !== 'signalwire-space') assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
+          if (n.type !== 'signalwire-space' && n.type !== 'signalwire-conference-events') assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
         }
       });
     });
@@ -164,23 +166,35 @@ describe('examples/', function () {
     assert.notDeepEqual(wires[0], wires[1], '404 and 401 go to the same place');
   });
 
-  it('03 answers the callback before the refresh, merges bursts per conference, sweeps every 30 s', function () {
+  it('03 is the events node, list participants with call details and a table, in at most 8 flow nodes', function () {
     const nodes = example('03').nodes;
-    const httpIn = findNode(nodes, 'http in');
-    assert.equal(httpIn.method, 'post');
-    assert.equal(httpIn.url, CALLBACK_PATH);
-    const merge = findNode(nodes, 'delay');
-    assert.equal(merge.pauseType, 'timed');
-    assert.equal(merge.drop, true);
+    const events = findNode(nodes, 'signalwire-conference-events');
+    assert.equal(events.url, CALLBACK_PATH);
+    assert.equal(events.verify, true);
+    assert.equal(events.coalesce, 1000);
+    const list = findNode(nodes, 'signalwire-list-participants');
+    assert.deepEqual((events.wires as string[][])[1], [list.id], 'output 2 (coalesced) refreshes the list');
+    assert.equal(list.mode, 'all');
+    assert.equal(list.callDetails, true);
     const sweep = nodes.find((n) => n.type === 'inject' && n.repeat === '30');
     assert.ok(sweep, 'no inject repeating every 30 s');
-    const list = findNode(nodes, 'signalwire-list-participants');
-    assert.equal(list.mode, 'all');
     const table = findNode(nodes, 'ui-table');
     const keys = (table.columns as Array<Record<string, string>>).map((c) => c.key);
-    for (const k of ['call_sid', 'muted', 'hold', 'status', 'date_created']) assert.ok(keys.includes(k), `no ${k} column`);
+    assert.deepEqual(keys, ['caller', 'state', 'joined', 'callSid']);
     assert.equal(findNode(nodes, 'ui-page').path, DASHBOARD_PATH.replace(/^\/dashboard/, ''));
     assert.match(findNode(nodes, 'comment').info as string, /@flowfuse\/node-red-dashboard/);
+    const flowNodes = nodes.filter((n) => isFlowNode(n) && n.type !== 'comment');
+    assert.ok(flowNodes.length <= 8, `${flowNodes.length} flow nodes: ${flowNodes.map((n) => n.type).join(', ')}`);
+  });
+
+  it('05 logs output 1 of an events node on its own path, beside 03', function () {
+    const nodes = example('05').nodes;
+    const events = findNode(nodes, 'signalwire-conference-events');
+    assert.equal(events.url, EVENT_LOG_PATH);
+    assert.notEqual(events.url, findNode(example('03').nodes, 'signalwire-conference-events').url);
+    const debug = findNode(nodes, 'debug');
+    assert.deepEqual((events.wires as string[][])[0], [debug.id]);
+    assert.equal(debug.complete, 'payload');
   });
 
   it('04 reads page per message and joins them in automatic mode', function () {
@@ -464,20 +478,26 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
       const end = Date.now() + 5000;
       for (;;) {
         const r = await fetch(`${nodeRed.url}/dashboard/_debug/datastore/${table.id}`);
-        const body = (await r.json().catch(() => ({}))) as { payload?: Array<{ conference_sid: string }> };
-        if (body.payload?.length === 3 && body.payload.every((p) => p.conference_sid === conf)) return body.payload;
+        const body = (await r.json().catch(() => ({}))) as { payload?: Array<{ callSid: string; caller: string; state: string; joined: string }> };
+        const sids = space.participants(conf).map((p) => p.call_sid);
+        if (body.payload?.length === 3 && body.payload.every((p) => sids.includes(p.callSid))) return body.payload;
         if (Date.now() > end) throw new Error(`the table did not get the 3 participants: ${JSON.stringify(body).slice(0, 300)}`);
         await delay(100);
       }
     })();
     assert.equal(rows.length, 3);
+    for (const row of rows) {
+      assert.match(row.caller, /^\+1\d{10}$/, 'the caller is a phone number (call details)');
+      assert.equal(row.state, 'live');
+      assert.doesNotMatch(row.joined, /\+0000|GMT/, 'joined in local time, not RFC 2822');
+    }
 
     const page = await fetch(nodeRed.url + DASHBOARD_PATH);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
   });
 
-  it('03: a burst of 20 callbacks for one conference causes one or two refreshes', async function () {
+  it('03: a burst of 20 callbacks for one conference causes one or two refreshes (coalesced)', async function () {
     const deployedAt = Date.now();
     await deploy([example('03')]);
     // The first sweep (of the last conference seen: flow context outlives a deploy) is done.
@@ -487,7 +507,7 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     const t0 = Date.now();
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => callback(callbackParams(conf, i % 2 ? 'participant-mute' : 'participant-unmute'))));
     assert.deepEqual([...new Set(answers.map((r) => r.status))], [204]);
-    await delay(4500); // two rate windows of 2 s
+    await delay(2500); // the coalescing window (1 s) has closed
     const n = listRequests(conf, t0).length;
     assert.ok(n >= 1 && n <= 2, `${n} refreshes for a burst of 20 callbacks`);
   });

@@ -9,8 +9,9 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 
-/** The endpoint of example 03's `http in` node, and the dashboard page it fills. */
-export const CALLBACK_PATH = '/signalwire/conference-status';
+/** The endpoint of example 03's events node, the dashboard page it fills, and example 05's endpoint. */
+export const CALLBACK_PATH = '/signalwire/conference-events';
+export const EVENT_LOG_PATH = '/signalwire/conference-events/log';
 export const DASHBOARD_PATH = '/dashboard/participants';
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

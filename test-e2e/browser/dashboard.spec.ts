@@ -1,7 +1,7 @@
 // The live dashboard example in a real browser: imported through Import > Examples and deployed
 // in the editor, fed by a ConferenceSimulator POSTing signed conference status callbacks to its
-// `http in` node; the Dashboard 2.0 page must show the simulator's participants and follow
-// joins and leaves.
+// conference events node; the Dashboard 2.0 page must show the simulator's participants by
+// their numbers and follow joins, mutes and leaves.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ConferenceSimulator } from '../../simulator';
@@ -9,17 +9,17 @@ import { type Harness, deploy, deployedFlows, exampleFiles, importExample, openE
 
 const SIGNING_KEY = 'PSK_browser_test_signing_key';
 
-/** The example with an `http in` feeding a `ui-table`: its callback path and dashboard page. */
+/** The example with a conference events node feeding a `ui-table`: its callback path and dashboard page. */
 function callbackExample() {
   for (const ex of exampleFiles()) {
-    const httpIn = ex.flows.find((n) => n.type === 'http in' && String(n.method).toLowerCase() === 'post');
+    const events = ex.flows.find((n) => n.type === 'signalwire-conference-events');
     const table = ex.flows.find((n) => n.type === 'ui-table');
-    if (!httpIn || !table) continue;
+    if (!events || !table) continue;
     const group = ex.flows.find((n) => n.id === table.group);
     const uiPage = ex.flows.find((n) => n.id === group?.page);
     const base = ex.flows.find((n) => n.id === uiPage?.ui);
     const dashboardPath = `${String(base?.path ?? '/dashboard').replace(/\/$/, '')}${String(uiPage?.path ?? '')}`;
-    return { ...ex, callbackPath: String(httpIn.url), dashboardPath };
+    return { ...ex, callbackPath: String(events.url), dashboardPath };
   }
   return undefined;
 }
@@ -57,7 +57,7 @@ describe('dashboard example (Dashboard 2.0 in chromium, fed by the conference si
     await deploy(page);
     const flows = await deployedFlows(h.nodeRed);
     assert.ok(flows.some((n) => n.type === 'ui-table'), 'ui-table deployed');
-    assert.ok(flows.some((n) => n.type === 'http in' && n.url === ex!.callbackPath), `http in ${ex!.callbackPath} deployed`);
+    assert.ok(flows.some((n) => n.type === 'signalwire-conference-events' && n.url === ex!.callbackPath), `events node on ${ex!.callbackPath} deployed`);
   });
 
   it(`the dashboard page shows the participants of SIGNALWIRE_CONFERENCE_SID (the periodic sweep)`, async function () {
@@ -89,10 +89,12 @@ describe('dashboard example (Dashboard 2.0 in chromium, fed by the conference si
     const simSids = h.space.participants(sim.conferenceSid).map((p) => p.call_sid);
     assert.equal(simSids.length, 3);
     await waitFor("the simulator's participants in the table", async () => (await allIn(simSids)) && (await noneIn(envCallSids)), 20_000);
-    assert.match(await dash.locator('body').innerText(), new RegExp(`3 in conference ${sim.conferenceSid}`));
+    // people by their numbers (call details), not only by call SIDs
+    const numbers = simSids.map((sid) => h.space.call(sid)!.from);
+    assert.ok(await allIn(numbers), `numbers ${numbers.join(', ')} in the table`);
   });
 
-  it('a participant joins: a new row appears; a participant leaves: the row goes', async function () {
+  it('a participant joins, is muted and leaves: the table follows, showing numbers and "muted" in words', async function () {
     nextRandom = 0; // join
     const joined = await sim!.step();
     assert.equal(joined.event, 'participant-join');
@@ -101,6 +103,14 @@ describe('dashboard example (Dashboard 2.0 in chromium, fed by the conference si
     assert.equal(sids.length, 4);
     await waitFor('the new participant in the table', () => allIn(sids), 20_000);
     assert.equal(await dash.locator('table tbody tr').count(), 4);
+    const joinedNumber = h.space.call(joined.callSid!)!.from;
+    await waitFor('the new participant by number', () => allIn([joinedNumber]), 20_000);
+
+    nextRandom = 0.5; // mute (or unmute) a participant: the row says so in words
+    const muted = await sim!.step();
+    assert.equal(muted.event, 'participant-mute');
+    assert.equal(muted.delivered, true);
+    await waitFor('the muted row to say "muted"', async () => (await rowOf(muted.callSid!)).includes('muted'), 20_000);
     await dash.screenshot({ path: screenshotPath('dashboard.png') });
 
     nextRandom = 0.3; // leave, the first participant
@@ -114,6 +124,10 @@ describe('dashboard example (Dashboard 2.0 in chromium, fed by the conference si
 
   async function tableText(): Promise<string> {
     return (await dash.locator('table tbody').allInnerTexts()).join('\n');
+  }
+  async function rowOf(sid: string): Promise<string> {
+    const rows = await dash.locator('table tbody tr').allInnerTexts();
+    return rows.find((r) => r.includes(sid)) ?? '';
   }
   async function allIn(sids: string[]): Promise<boolean> {
     const t = await tableText();
