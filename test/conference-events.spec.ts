@@ -137,7 +137,8 @@ function post(params: Record<string, string>, opts: { signedUrl?: string; key?: 
 
 /** Routes on the node app's router for `p`. */
 function routesOn(p = PATH): number {
-  const stack: any[] = (app._router ?? app.router)?.stack ?? [];
+  // express 4 keeps the stack on _router (created with the first route; its `router` getter throws).
+  const stack: any[] = app._router?.stack ?? [];
   return stack.filter((l) => l.route?.path === p).length;
 }
 
@@ -581,6 +582,32 @@ describe('signalwire-conference-events node', function () {
       assert.equal(answer.headers['access-control-allow-origin'], '*');
       await next('out');
       await next('changed');
+    });
+    it('reads a body a middleware before it already parsed into flat values (an httpNodeMiddleware urlencoded parser)', async () => {
+      helper.settings({
+        httpNodeMiddleware: (req: any, _res: unknown, next: () => void) => {
+          const chunks: Buffer[] = [];
+          req.on('data', (c: Buffer) => chunks.push(c));
+          req.on('end', () => {
+            req.body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+            req._body = true;
+            next();
+          });
+        },
+      });
+      await start();
+      assert.equal((await post(callback())).status, 204);
+      await next('out');
+      await next('changed');
+      assert.equal((await post(callback(), { key: 'wrong' })).status, 403);
+    });
+
+    it('does not listen when Node-RED serves no HTTP nodes (httpNodeRoot: false), and says so', async () => {
+      helper.settings({ httpNodeRoot: false });
+      const n1 = await start();
+      assert.match(String(loggedErrors('n1')[0]?.msg), /httpNodeRoot: false/);
+      assert.deepEqual(statuses(n1).pop(), { fill: 'red', shape: 'ring', text: 'HTTP nodes off' });
+      assert.equal(routesOn(), 0);
     });
   });
 

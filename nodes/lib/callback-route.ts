@@ -173,6 +173,16 @@ function coreMiddleware(RED: NodeAPI): Array<Middleware | Middleware[]> {
   return chain;
 }
 
+/** The app's route stack: express 4 keeps it on `_router` (its `router` getter throws), express 5 on `router`. */
+function routerStack(app: ExpressApp): Layer[] | undefined {
+  if (app._router) return app._router.stack;
+  try {
+    return app.router?.stack;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Listens on `path` of RED.httpNode for every method (the handler answers 405 to all but
  * POST). Refused when Node-RED's HTTP server for nodes is off, or when another node of this
@@ -203,7 +213,7 @@ export function mountRoute(RED: NodeAPI, options: MountOptions): MountResult {
     unmount: () => {
       if (!mounted) return;
       mounted = false;
-      const stack = (app._router ?? app.router)?.stack;
+      const stack = routerStack(app);
       if (stack) {
         for (let i = stack.length - 1; i >= 0; i--) {
           if (stack[i].route?.stack?.some((l) => l.handle === handler)) stack.splice(i, 1);
