@@ -98,6 +98,132 @@ export function parseConferencesRoute(pathname: string): string | null {
   return null;
 }
 
+/** AccountSid and conference SID of a `.../Accounts/{sid}/Conferences/{sid}[.json]` path; null when it is not one. */
+export function parseConferenceRoute(pathname: string): { accountSid: string; conferenceSid: string } | null {
+  for (const b of BASES) {
+    if (!pathname.startsWith(b)) continue;
+    const m = /^Accounts\/([^/]+)\/Conferences\/([^/]+?)(?:\.json)?$/.exec(pathname.slice(b.length));
+    if (!m) return null;
+    try {
+      return { accountSid: decodeURIComponent(m[1]), conferenceSid: decodeURIComponent(m[2]) };
+    } catch {
+      return null; // malformed percent-encoding
+    }
+  }
+  return null;
+}
+
+/** A conference exactly as the vendor spec's ConferenceResponse, in its order. */
+export interface FakeConference {
+  sid: string;
+  account_sid: string;
+  date_created: string;
+  date_updated: string;
+  friendly_name: string;
+  status: 'init' | 'in-progress' | 'completed';
+  api_version: string;
+  region: string;
+  uri: string;
+  subresource_uris: { participants: string; recordings: string };
+}
+
+export const CONFERENCE_KEYS: readonly (keyof FakeConference)[] = [
+  'sid', 'account_sid', 'date_created', 'date_updated', 'friendly_name', 'status', 'api_version', 'region', 'uri', 'subresource_uris',
+];
+
+/** The list conferences filters, by query parameter name (the `<`/`>` belong to the name). */
+export const CONFERENCE_FILTER_NAMES = ['FriendlyName', 'Status', 'DateCreated', 'DateCreated<', 'DateCreated>', 'DateUpdated', 'DateUpdated<', 'DateUpdated>'] as const;
+
+/** How a service reads `DateCreated<` / `DateCreated>`: SignalWire "before/after", Twilio "on or before/after". */
+export type DateBounds = 'exclusive' | 'inclusive';
+
+/**
+ * The conferences of an account, with the list filters and cursor paging (PA<seq>: after seq,
+ * PB<seq>: the page before seq) shared by the SignalWire and the Twilio-shaped fakes.
+ */
+export class ConferenceRecords<C extends { sid: string; status: string; friendly_name: string; date_created: string; date_updated: string }> {
+  private readonly bySid = new Map<string, { seq: number; c: C }>();
+  private seq = 0;
+  /** Completed conferences kept (the API keeps them); the oldest beyond this are forgotten. */
+  maxCompleted = 10_000;
+
+  put(c: C): C {
+    this.bySid.delete(c.sid);
+    this.bySid.set(c.sid, { seq: ++this.seq, c });
+    let completed = 0;
+    for (const e of this.bySid.values()) if (e.c.status === 'completed') completed++;
+    if (completed > this.maxCompleted) {
+      for (const [sid, e] of this.bySid) {
+        if (e.c.status === 'completed') {
+          this.bySid.delete(sid);
+          break;
+        }
+      }
+    }
+    return c;
+  }
+
+  get(sid: string): C | undefined {
+    return this.bySid.get(sid)?.c;
+  }
+
+  all(): C[] {
+    return [...this.bySid.values()].map((e) => e.c);
+  }
+
+  /** The filters of a list query, checked as the API checks them: the filters, or the 400 message. */
+  static filters(q: URLSearchParams): { filter: Map<string, string>; qs: string } | { error: string } {
+    const filter = new Map<string, string>();
+    let qs = '';
+    for (const name of CONFERENCE_FILTER_NAMES) {
+      const v = q.get(name);
+      if (v === null) continue;
+      if (name === 'FriendlyName') {
+        if (v.length > 64) return { error: 'Invalid FriendlyName: at most 64 characters' };
+      } else if (name === 'Status') {
+        if (!['init', 'in-progress', 'completed'].includes(v)) return { error: 'Invalid Status: must be init, in-progress or completed' };
+      } else if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+        return { error: `Invalid ${name}: must be a date YYYY-MM-DD` };
+      }
+      filter.set(name, v);
+      qs += `&${encodeURIComponent(name)}=${encodeURIComponent(v)}`;
+    }
+    return { filter, qs };
+  }
+
+  /** One page of the conferences matching `filter`, after or before a cursor. */
+  page(filter: Map<string, string>, bounds: DateBounds, pageSize: number, cursor: Cursor | null): { items: C[]; nextSeq: number | null; prevSeq: number } {
+    const day = (rfc: string): string => new Date(Date.parse(rfc)).toISOString().slice(0, 10);
+    const matches = (c: C): boolean => {
+      for (const [name, v] of filter) {
+        if (name === 'FriendlyName' && c.friendly_name !== v) return false;
+        if (name === 'Status' && c.status !== v) return false;
+        const m = /^Date(Created|Updated)([<>]?)$/.exec(name);
+        if (m) {
+          const d = day(m[1] === 'Created' ? c.date_created : c.date_updated);
+          if (m[2] === '' && d !== v) return false;
+          if (m[2] === '<' && !(d < v || (bounds === 'inclusive' && d === v))) return false;
+          if (m[2] === '>' && !(d > v || (bounds === 'inclusive' && d === v))) return false;
+        }
+      }
+      return true;
+    };
+    const entries = [...this.bySid.values()].sort((a, b) => a.seq - b.seq).filter((e) => matches(e.c));
+    let slice: typeof entries;
+    if (!cursor || cursor.dir === 'A') {
+      const after = cursor ? cursor.seq : 0;
+      const rest = entries.filter((e) => e.seq > after);
+      slice = rest.slice(0, pageSize);
+      const more = rest.length > pageSize;
+      return { items: slice.map((e) => e.c), nextSeq: more ? slice[slice.length - 1].seq : null, prevSeq: slice.length ? slice[0].seq : after + 1 };
+    }
+    const before = entries.filter((e) => e.seq < cursor.seq);
+    slice = before.slice(Math.max(0, before.length - pageSize));
+    const last = slice.length ? slice[slice.length - 1].seq : cursor.seq - 1;
+    return { items: slice.map((e) => e.c), nextSeq: entries.some((e) => e.seq > last) ? last : null, prevSeq: slice.length ? slice[0].seq : cursor.seq };
+  }
+}
+
 class BadRequest extends Error {}
 
 interface ListQuery {
@@ -108,10 +234,10 @@ interface ListQuery {
   cursor: Cursor | null;
 }
 
-function parseListQuery(q: URLSearchParams): ListQuery {
+function parseListQuery(q: URLSearchParams, participantFilters = true): ListQuery {
   const filter: PageFilter = {};
   let filterQs = '';
-  for (const name of ['Muted', 'Hold'] as const) {
+  for (const name of participantFilters ? (['Muted', 'Hold'] as const) : []) {
     const v = q.get(name);
     if (v === null) continue;
     if (v !== 'true' && v !== 'false') throw new BadRequest(`Invalid ${name}: must be true or false`);
@@ -168,6 +294,8 @@ export class FakeSpace {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly confs = new Map<string, ConferenceState>();
+  /** Every conference of the account, as `GET /Conferences[/{Sid}]` answers; kept after it ends. */
+  private readonly conferenceRecords = new ConferenceRecords<FakeConference>();
   private readonly activeCalls = new Map<string, CallRecord>();
   private readonly endedCalls = new Map<string, CallRecord>();
   private callSeq = 0;
@@ -250,19 +378,72 @@ export class FakeSpace {
 
   // ---------------------------------------------------------------- state
 
-  addConference(sid: string = randomUUID()): string {
+  /**
+   * A conference in progress (`fields` may set its friendly name, status and dates); `GET
+   * /Conferences` lists it and `GET /Conferences/{sid}` answers it.
+   */
+  addConference(sid: string = randomUUID(), fields: Partial<Omit<FakeConference, 'sid'>> = {}): string {
     if (this.confs.has(sid)) throw new Error(`conference ${sid} already exists`);
     this.confs.set(sid, new ConferenceState(sid));
+    this.conferenceRecords.put(this.makeConference(sid, fields));
     return sid;
   }
 
-  /** The conference is gone: its list and participants answer 404. */
+  /** A conference that has ended already (status completed): listed and retrievable, no participants. */
+  addCompletedConference(sid: string = randomUUID(), fields: Partial<Omit<FakeConference, 'sid'>> = {}): string {
+    if (this.confs.has(sid)) throw new Error(`conference ${sid} is in progress`);
+    this.conferenceRecords.put(this.makeConference(sid, { status: 'completed', ...fields }));
+    return sid;
+  }
+
+  /** The conference object `GET /Conferences/{sid}` answers, or undefined (404). */
+  conference(sid: string): FakeConference | undefined {
+    const c = this.conferenceRecords.get(sid);
+    return c && { ...c, subresource_uris: { ...c.subresource_uris } };
+  }
+
+  /** Every conference object, in the order the listing gives them. */
+  conferenceObjects(): FakeConference[] {
+    return this.conferenceRecords.all().map((c) => ({ ...c, subresource_uris: { ...c.subresource_uris } }));
+  }
+
+  /** Changes a conference's fields (not its SID); date_updated moves unless given. */
+  updateConference(sid: string, patch: Partial<Omit<FakeConference, 'sid'>>): FakeConference {
+    const c = this.conferenceRecords.get(sid);
+    if (!c) throw new Error(`unknown conference ${sid}`);
+    const target = c as unknown as Record<string, unknown>;
+    for (const k of CONFERENCE_KEYS) if (k !== 'sid' && (patch as Record<string, unknown>)[k] !== undefined) target[k] = (patch as Record<string, unknown>)[k];
+    c.date_updated = patch.date_updated ?? rfc2822();
+    return this.conference(sid)!;
+  }
+
+  private makeConference(sid: string, fields: Partial<Omit<FakeConference, 'sid'>>): FakeConference {
+    const now = rfc2822();
+    const account = fields.account_sid ?? this.projectId;
+    const base = `/api/laml/2010-04-01/Accounts/${encodeURIComponent(account)}/Conferences/${encodeURIComponent(sid)}`;
+    return {
+      sid,
+      account_sid: account,
+      date_created: fields.date_created ?? now,
+      date_updated: fields.date_updated ?? fields.date_created ?? now,
+      friendly_name: fields.friendly_name ?? `conference-${sid.slice(0, 8)}`,
+      status: fields.status ?? 'in-progress',
+      api_version: fields.api_version ?? '2010-04-01',
+      region: fields.region ?? 'us1',
+      uri: fields.uri ?? `${base}.json`,
+      subresource_uris: fields.subresource_uris ?? { participants: `${base}/Participants.json`, recordings: `${base}/Recordings.json` },
+    };
+  }
+
+  /** The conference ends: its list and participants answer 404; `GET /Conferences/{sid}` says completed. */
   removeConference(sid: string): void {
     const c = this.confs.get(sid);
     if (!c) return;
     const now = rfc2822();
     for (const p of c.all()) this.endCall(p.call_sid, now);
     this.confs.delete(sid);
+    const record = this.conferenceRecords.get(sid);
+    if (record) Object.assign(record, { status: 'completed', date_updated: now });
   }
 
   conferences(): string[] {
@@ -467,7 +648,23 @@ export class FakeSpace {
     const conferencesOf = parseConferencesRoute(pathname);
     if (conferencesOf !== null && req.method === 'GET') {
       if (conferencesOf !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      return this.send(res, 200, this.conferencesBody(rawUrl, pathname, query));
+      let q: ListQuery;
+      try {
+        q = parseListQuery(query, false);
+      } catch (err) {
+        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
+        throw err; // answered 500 by the caller
+      }
+      const filters = ConferenceRecords.filters(query);
+      if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
+      return this.send(res, 200, this.conferencesBody(rawUrl, pathname, q, filters.filter, filters.qs));
+    }
+    const conferenceRoute = parseConferenceRoute(pathname);
+    if (conferenceRoute && req.method === 'GET') {
+      if (conferenceRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      const c = this.conference(conferenceRoute.conferenceSid);
+      if (!c) return this.notFound(res, pathname);
+      return this.send(res, 200, JSON.stringify(c));
     }
     const route = parseRoute(pathname);
     if (!route) return this.notFound(res, pathname);
@@ -521,24 +718,29 @@ export class FakeSpace {
     });
   }
 
-  /** `GET .../Conferences`: one page of the account's conferences (what "Test connection" asks). */
-  private conferencesBody(rawUrl: string, pathname: string, query: URLSearchParams): string {
-    const size = Math.min(1000, Math.max(1, Number(query.get('PageSize')) || 50));
-    const sids = [...this.confs.keys()].slice(0, size);
+  /**
+   * `GET .../Conferences`: one page of the account's conferences matching the filters, with the
+   * cursor paging of the participant list (what "Test connection" and list conferences ask).
+   */
+  private conferencesBody(rawUrl: string, pathname: string, q: ListQuery, filter: Map<string, string>, filterQs: string): string {
+    const r = this.conferenceRecords.page(filter, 'exclusive', q.pageSize, q.cursor);
+    const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filterQs}`;
+    let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
+    const quirk = this.pagingQuirk;
+    if (quirk === 'repeat-next') {
+      const first = q.cursor === null ? r : this.conferenceRecords.page(filter, 'exclusive', q.pageSize, null);
+      next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
+    } else if (quirk && next !== null) {
+      next = quirk.nextPageUri;
+    }
     return JSON.stringify({
       uri: rawUrl,
-      first_page_uri: `${pathname}?PageSize=${size}`,
-      next_page_uri: null,
-      previous_page_uri: null,
-      page: 0,
-      page_size: size,
-      conferences: sids.map((sid) => ({
-        account_sid: this.projectId,
-        sid,
-        friendly_name: sid,
-        status: 'in-progress',
-        uri: `${pathname.replace(/\.json$/, '')}/${sid}.json`,
-      })),
+      first_page_uri: `${pathname}?PageSize=${q.pageSize}${filterQs}`,
+      next_page_uri: next,
+      previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
+      page: q.page,
+      page_size: q.pageSize,
+      conferences: r.items,
     });
   }
 

@@ -8,6 +8,8 @@ import vm from 'node:vm';
 import { numberInput, optionalPageToken } from '../nodes/lib/inputs';
 import { listSettings } from '../nodes/lib/listing';
 import { resolveSpaceSettings } from '../nodes/lib/space';
+import { problemError } from '../nodes/lib/errors';
+import { checkConferenceStatus, checkDate, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField, type Problem } from '../nodes/lib/rules';
 import { translatorFor } from './support/catalogues';
 
 const ROOT = path.join(__dirname, '..');
@@ -70,13 +72,41 @@ const TABLE: Array<{ node: string; field: string; values: string[]; node_: objec
       if (problem) throw problem;
     },
   })),
+  // list conferences: the paging fields of list participants, and its filters by their rules.
+  { node: 'signalwire-list-conferences', field: 'pageSize', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('pageSize', v) },
+  { node: 'signalwire-list-conferences', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
+  { node: 'signalwire-list-conferences', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
+  ...(['maxPages', 'maxItems'] as const).map((field) => ({
+    node: 'signalwire-list-conferences',
+    field,
+    values: NUMBERS,
+    node_: { mode: 'all' },
+    run: (v: string) => {
+      const problem = listSettings({ mode: 'all', [field]: v }).problem;
+      if (problem) throw problem;
+    },
+  })),
+  ...(Object.keys(CONFERENCE_DATE_FILTERS) as ConferenceDateField[]).map((field) => ({
+    node: 'signalwire-list-conferences',
+    field,
+    values: ['2024-05-31', ' 2024-05-31 ', '2024-02-29', '2023-02-29', '2024-13-01', '2024-5-31', '31.05.2024', '2024-05-31T00:00:00Z', 'today', ''],
+    node_: {},
+    run: (v: string) => checked(checkDate(field, v), v),
+  })),
+  { node: 'signalwire-list-conferences', field: 'status', values: ['init', 'in-progress', 'completed', 'running', 'Completed', ''], node_: {}, run: (v) => checked(checkConferenceStatus(v), v) },
+  { node: 'signalwire-list-conferences', field: 'friendlyName', values: ['standup', 'a b & c', 'n'.repeat(64), 'n'.repeat(65), 'tab\there', ''], node_: {}, run: (v) => checked(checkFriendlyName(v), v) },
 ];
+
+/** A rule's verdict as the node gives it: a problem becomes the runtime's error. */
+function checked(result: { value: unknown } | { problem: Problem }, value: unknown): void {
+  if ('problem' in result) throw problemError('bad-input', result.problem, value);
+}
 
 describe('one set of rules for the editor and the runtime', () => {
   const definitions = loadEditor();
 
   it('loads every node definition through the shared editor scripts', () => {
-    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-participant', 'signalwire-list-participants', 'signalwire-space']);
+    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space']);
   });
 
   for (const { node, field, values, node_, run } of TABLE) {

@@ -7,7 +7,7 @@ import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
 import { text } from './texts';
-import type { Call, Participant, SpaceSettings } from './types';
+import type { Call, Conference, Participant, SpaceSettings } from './types';
 
 const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
 /**
@@ -155,8 +155,32 @@ export class SignalWireClient {
     return this.accountPath('Conferences', conferenceSid, 'Participants');
   }
 
+  /** `.../Conferences/{ConferenceSid}/Participants/{CallSid}`: one participant (get, update, remove). */
+  participantPath(conferenceSid: string, callSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Participants', callSid);
+  }
+
+  /** `.../Conferences`: the account's conferences (a listing). */
+  conferencesPath(): string {
+    return this.accountPath('Conferences');
+  }
+
+  /** `.../Conferences/{ConferenceSid}`: one conference (get, update). */
+  conferencePath(conferenceSid: string): string {
+    return this.accountPath('Conferences', conferenceSid);
+  }
+
+  /** `GET /Accounts/{ProjectId}/Conferences/{Sid}`: the conference object. */
+  async getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
+    const body = await this.getJson(this.conferencePath(conferenceSid), undefined, signal);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw badResponse('not-object', {}, { statusCode: 200 });
+    }
+    return body as Conference;
+  }
+
   async getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
-    const body = await this.getJson(`${this.participantsPath(conferenceSid)}/${encodeURIComponent(callSid)}`, undefined, signal);
+    const body = await this.getJson(this.participantPath(conferenceSid, callSid), undefined, signal);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badResponse('not-object', {}, { statusCode: 200 });
     }
@@ -174,7 +198,7 @@ export class SignalWireClient {
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */
   async checkCredentials(signal?: AbortSignal): Promise<void> {
-    await this.getJson(this.accountPath('Conferences'), { PageSize: 1 }, signal);
+    await this.getJson(this.conferencesPath(), { PageSize: 1 }, signal);
   }
 
   /** GET a path on the space's own origin and parse its JSON, within the limits above. */

@@ -209,3 +209,58 @@ export function checkEvents(value: unknown): { events: string[] } | { problem: P
 export function checkVerify(value: unknown): boolean {
   return !(value === false || value === 'false');
 }
+
+// ------------------------------------------------------------- list conferences node
+
+/** The `Status` values of a conference, and of the list filter. */
+export const CONFERENCE_STATUSES = ['init', 'in-progress', 'completed'] as const;
+/** The API's limit for `FriendlyName` (the vendor spec's maxLength). */
+export const MAX_FRIENDLY_NAME_CHARS = 64;
+/**
+ * The date filters of list conferences, by node property, with their query parameter names:
+ * the `<` and `>` belong to the names (sent percent-encoded as %3C and %3E).
+ */
+export const CONFERENCE_DATE_FILTERS = {
+  dateCreated: 'DateCreated',
+  dateCreatedBefore: 'DateCreated<',
+  dateCreatedAfter: 'DateCreated>',
+  dateUpdated: 'DateUpdated',
+  dateUpdatedBefore: 'DateUpdated<',
+  dateUpdatedAfter: 'DateUpdated>',
+} as const;
+export type ConferenceDateField = keyof typeof CONFERENCE_DATE_FILTERS;
+
+/** A date filter: blank is "not set"; otherwise a real calendar date written `YYYY-MM-DD`. */
+export function checkDate(field: ConferenceDateField, value: unknown): { value: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { value: undefined };
+  const text = typeof value === 'string' ? value.trim() : '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const date = new Date(Date.UTC(y, mo - 1, d));
+    if (date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d) return { value: text };
+  }
+  return problem('date', { field });
+}
+
+/** The FriendlyName filter: blank is "not set"; otherwise a string of at most 64 characters. */
+export function checkFriendlyName(value: unknown): { value: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { value: undefined };
+  if (typeof value !== 'string') return problem('friendly-name', { field: 'friendlyName', max: MAX_FRIENDLY_NAME_CHARS });
+  // eslint-disable-next-line no-control-regex
+  if (value.length > MAX_FRIENDLY_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(value)) {
+    return problem('friendly-name', { field: 'friendlyName', max: MAX_FRIENDLY_NAME_CHARS });
+  }
+  return { value };
+}
+
+/** The Status filter: blank is "not set"; otherwise `init`, `in-progress` or `completed`. */
+export function checkConferenceStatus(value: unknown): { value: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { value: undefined };
+  const known: readonly string[] = CONFERENCE_STATUSES;
+  if (typeof value === 'string' && known.includes(value.trim())) return { value: value.trim() };
+  return problem('conference-status', { field: 'status', allowed: CONFERENCE_STATUSES.join(', ') });
+}

@@ -77,10 +77,37 @@ export interface SpaceSettings {
   maxRetryAfterMs?: number;
 }
 
+/**
+ * A conference as `GET /Accounts/{AccountSid}/Conferences[/{Sid}]` returns it (vendor spec
+ * `ConferenceResponse`; Twilio adds `reason_conference_ended`, `call_sid_ending_conference`).
+ */
+export interface Conference {
+  sid: string;
+  account_sid: string;
+  date_created: string;
+  date_updated: string;
+  friendly_name: string;
+  status: 'init' | 'in-progress' | 'completed' | string;
+  api_version: string;
+  region: string;
+  uri: string;
+  subresource_uris: Record<string, string>;
+  [field: string]: unknown;
+}
+
 /** The query of a list request; undefined means "not sent". */
 export interface ListQuery {
   Muted?: 'true' | 'false';
   Hold?: 'true' | 'false';
+  /** List conferences: the filters, under the API's names (`DateCreated<` is one name). */
+  FriendlyName?: string;
+  Status?: string;
+  DateCreated?: string;
+  'DateCreated<'?: string;
+  'DateCreated>'?: string;
+  DateUpdated?: string;
+  'DateUpdated<'?: string;
+  'DateUpdated>'?: string;
   Page?: number;
   PageSize?: number;
   PageToken?: string;

@@ -14,6 +14,8 @@ export const spaceNode = withCatalogue(require('../../dist/nodes/signalwire-spac
 export const listNode = withCatalogue(require('../../dist/nodes/signalwire-list-participants.js'), 'signalwire-list-participants');
 export const getNode = withCatalogue(require('../../dist/nodes/signalwire-get-participant.js'), 'signalwire-get-participant');
 export const eventsNode = withCatalogue(require('../../dist/nodes/signalwire-conference-events.js'), 'signalwire-conference-events');
+export const listConferencesNode = withCatalogue(require('../../dist/nodes/signalwire-list-conferences.js'), 'signalwire-list-conferences');
+export const getConferenceNode = withCatalogue(require('../../dist/nodes/signalwire-get-conference.js'), 'signalwire-get-conference');
 export const ALL_NODES = [spaceNode, listNode, getNode];
 
 export { helper };
