@@ -75,15 +75,23 @@
         if (typeof v === "number") {
             return String(v);
         }
-        var s = String(v);
-        return JSON.stringify(s.length > 200 ? s.slice(0, 200) + shared("values.cut", { count: s.length - 200 }) : s);
+        return JSON.stringify(cut(String(v)));
+    }
+
+    /** Text quoted in a message, cut as the runtime cuts it. */
+    function cut(s) {
+        return s.length > 200 ? s.slice(0, 200) + shared("values.cut", { count: s.length - 200 }) : s;
     }
 
     /** The message of a broken rule, the same sentence the runtime would give. */
     function problemText(problem, value) {
-        var vars = $.extend({}, problem.vars);
-        if (typeof vars.field === "string") {
-            vars.field = shared("fields." + vars.field);
+        var vars = {};
+        Object.keys(problem.vars).forEach(function(k) {
+            var v = problem.vars[k];
+            vars[k] = typeof v === "string" ? cut(v) : v;
+        });
+        if (typeof problem.vars.field === "string") {
+            vars.field = shared("fields." + problem.vars.field);
         }
         vars.value = describe(value);
         return shared("errors." + problem.key, vars);
@@ -154,6 +162,16 @@
                     return true;
                 }
                 return checkNumber(field, v);
+            };
+        },
+        /** Any rule of rules.ts that answers { problem } or something else: true, or the runtime's sentence. */
+        rule: function(check) {
+            return function(v, opt) {
+                if (v === undefined || v === null) {
+                    return true;
+                }
+                var r = check(v);
+                return r && r.problem ? problemText(r.problem, v) : true;
             };
         },
         pageToken: function(applies) {
@@ -348,11 +366,14 @@
     /** The space dialog's oneditsave: trimmed fields; the stored-token placeholder untouched. */
     function saveSpaceDialog() {
         trimInputs("node-config-input-", ["space", "projectId", "timeout", "retries", "maxInFlight", "maxQueue"]);
-        var token = $("#node-config-input-apiToken");
-        var tv = token.val();
-        if (typeof tv === "string" && tv !== "__PWRD__") {
-            token.val(tv.trim());
-        }
+        // "__PWRD__" stands for a stored secret: left as it is, so the stored one is kept.
+        ["apiToken", "signingKey"].forEach(function(p) {
+            var secret = $("#node-config-input-" + p);
+            var v = secret.val();
+            if (typeof v === "string" && v !== "__PWRD__") {
+                secret.val(v.trim());
+            }
+        });
     }
 
     addStyle();
