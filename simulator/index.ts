@@ -3,6 +3,8 @@ export { FakeSpace, parseCallRoute, parseRoute } from './fake-space';
 export type { Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
 export { CONFERENCE_KEYS, ConferenceRecords, parseConferenceRoute, parseConferencesRoute } from './fake-space';
 export type { DateBounds, FakeConference } from './fake-space';
+export { TwilioSpace, twilioSid } from './twilio-space';
+export type { TwilioConference, TwilioParticipant, TwilioSpaceOptions } from './twilio-space';
 export type { FakeParticipant } from './participants';
 export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participants';
 export type { CallFields, CallStatus, FakeCall } from './calls';

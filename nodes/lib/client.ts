@@ -7,6 +7,7 @@ import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
 import { text } from './texts';
+import { apiPathSuffix } from './rules';
 import type { Call, Conference, Participant, SpaceSettings } from './types';
 
 const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
@@ -144,10 +145,16 @@ export class SignalWireClient {
     });
   }
 
-  /** `{apiRoot}/Accounts/{ProjectId}` and the given path segments, each encoded. */
+  /**
+   * `{apiRoot}/Accounts/{ProjectId}` and the given path segments, each encoded, with the API
+   * root's suffix: none under SignalWire's `/api/laml/2010-04-01`, `.json` under any other root
+   * (Twilio's `/2010-04-01` and services like it answer nothing else). Every request path is
+   * built here, whole: appending segments to a result would put them after the suffix.
+   */
   accountPath(...segments: string[]): string {
     const { apiRoot } = this.settings.endpoint;
-    return [`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}`, ...segments.map(encodeURIComponent)].join('/');
+    const path = [`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}`, ...segments.map(encodeURIComponent)].join('/');
+    return `${path}${apiPathSuffix(apiRoot)}`;
   }
 
   /** `/api/laml/2010-04-01/Accounts/{ProjectId}/Conferences/{ConferenceSid}/Participants` */

@@ -264,3 +264,14 @@ export function checkConferenceStatus(value: unknown): { value: string | undefin
   if (typeof value === 'string' && known.includes(value.trim())) return { value: value.trim() };
   return problem('conference-status', { field: 'status', allowed: CONFERENCE_STATUSES.join(', ') });
 }
+
+// ------------------------------------------------------------- Twilio-compatible services
+
+/**
+ * The suffix of every request path: none under SignalWire's LaML root `/api/laml/2010-04-01`
+ * (the vendor spec's paths), `.json` under any other root, as Twilio's API (`/2010-04-01`) and
+ * the services shaped like it require; SignalWire answers its `/2010-04-01` form with `.json` too.
+ */
+export function apiPathSuffix(apiRoot: string): '' | '.json' {
+  return apiRoot === DEFAULT_API_ROOT ? '' : '.json';
+}

@@ -1,0 +1,491 @@
+// A fake of Twilio's REST API (2010-04-01) for the Conference resource, as Twilio's own spec
+// (twilio_api_v2010.yaml) describes it: a real HTTP server on loopback, so the nodes can be tested
+// against a Twilio-compatible service and not only against SignalWire's.
+//
+// What makes it Twilio and not SignalWire:
+// - every JSON path ends in `.json`; the same path without it answers XML (200 for a resource
+//   that exists, 404 otherwise), as Twilio does;
+// - the API root is `/2010-04-01` (no `/api/laml`), IDs are prefixed (AC, CF, CA) 34-character SIDs;
+// - list answers carry `start` and `end` beside the paging keys, and their `next_page_uri`
+//   (with the `.json` suffix and every filter) holds a PageToken made of `PA` and the last SID;
+// - participants carry `label` and `queue_time`, and a participant in a conference is `connected`
+//   (Twilio's statuses: queued, connecting, ringing, connected, complete, failed);
+// - conferences carry `reason_conference_ended` and `call_sid_ending_conference`;
+// - `DateCreated<` / `DateCreated>` mean on or before / on or after the day;
+// - Basic auth is the Account SID (AC...) and the Auth Token; error bodies are
+//   `{ code, message, more_info, status }` with Twilio's more_info links.
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ConferenceRecords } from './fake-space';
+import { rfc2822 } from './rfc2822';
+
+export const TWILIO_ROOT = '/2010-04-01';
+
+/** A Twilio SID: two letters and 32 hex digits. */
+export function twilioSid(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString('hex')}`;
+}
+
+export interface TwilioConference {
+  account_sid: string;
+  api_version: string;
+  call_sid_ending_conference: string | null;
+  date_created: string;
+  date_updated: string;
+  friendly_name: string;
+  reason_conference_ended: string | null;
+  region: string;
+  sid: string;
+  status: 'init' | 'in-progress' | 'completed';
+  subresource_uris: { participants: string; recordings: string };
+  uri: string;
+}
+
+export interface TwilioParticipant {
+  account_sid: string;
+  call_sid: string;
+  call_sid_to_coach: string | null;
+  coaching: boolean;
+  conference_sid: string;
+  date_created: string;
+  date_updated: string;
+  end_conference_on_exit: boolean;
+  hold: boolean;
+  label: string | null;
+  muted: boolean;
+  queue_time: string | null;
+  start_conference_on_enter: boolean;
+  status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+  uri: string;
+}
+
+export interface TwilioSpaceOptions {
+  accountSid?: string;
+  authToken?: string;
+  host?: string;
+}
+
+export interface TwilioRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The form of a POST, decoded. */
+  form: Record<string, string>;
+  contentType: string;
+  authorized: boolean;
+}
+
+export type TwilioFault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'drop' } | { kind: 'hang' };
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const XML_TYPE = 'application/xml; charset=utf-8';
+const MAX_BODY = 64 * 1024;
+
+export class TwilioSpace {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly host: string;
+  url = '';
+  requests: TwilioRequest[] = [];
+  /** The announcement URLs played, per conference SID (POST AnnounceUrl). */
+  readonly announcements: Array<{ conferenceSid: string; callSid?: string; url: string }> = [];
+
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private faults: TwilioFault[] = [];
+  private readonly confs = new ConferenceRecords<TwilioConference>();
+  /** Participants per conference, in joining order (a Map keeps it). */
+  private readonly parts = new Map<string, Map<string, TwilioParticipant>>();
+  /** Every call SID ever in a conference, in joining order: the page tokens point into it. */
+  private readonly order = new Map<string, string[]>();
+  private readonly calls = new Map<string, Record<string, unknown>>();
+
+  constructor(opts: TwilioSpaceOptions = {}) {
+    this.accountSid = opts.accountSid ?? twilioSid('AC');
+    this.authToken = opts.authToken ?? randomBytes(16).toString('hex');
+    this.host = opts.host ?? '127.0.0.1';
+  }
+
+  /** What a space field holds for this fake: its origin and Twilio's API root. */
+  get spaceUrl(): string {
+    return `${this.url}${TWILIO_ROOT}`;
+  }
+
+  start(): Promise<string> {
+    const server = http.createServer((req, res) => this.onRequest(req, res));
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, this.host, () => {
+        const addr = server.address();
+        this.url = `http://${this.host}:${typeof addr === 'object' && addr ? addr.port : 0}`;
+        resolve(this.url);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = null;
+    const done = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    server.closeAllConnections();
+    return done;
+  }
+
+  injectFaults(...faults: TwilioFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private base(): string {
+    return `${TWILIO_ROOT}/Accounts/${this.accountSid}`;
+  }
+
+  addConference(fields: Partial<TwilioConference> = {}): string {
+    const sid = fields.sid ?? twilioSid('CF');
+    const now = rfc2822();
+    const uri = `${this.base()}/Conferences/${sid}`;
+    this.confs.put({
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      call_sid_ending_conference: null,
+      date_created: fields.date_created ?? now,
+      date_updated: fields.date_updated ?? fields.date_created ?? now,
+      friendly_name: fields.friendly_name ?? `room-${sid.slice(2, 8)}`,
+      reason_conference_ended: null,
+      region: 'us1',
+      sid,
+      status: fields.status ?? 'in-progress',
+      subresource_uris: { participants: `${uri}/Participants.json`, recordings: `${uri}/Recordings.json` },
+      uri: `${uri}.json`,
+    });
+    this.parts.set(sid, new Map());
+    this.order.set(sid, []);
+    return sid;
+  }
+
+  conference(sid: string): TwilioConference | undefined {
+    const c = this.confs.get(sid);
+    return c && structuredClone(c);
+  }
+
+  conferences(): TwilioConference[] {
+    return this.confs.all().map((c) => structuredClone(c));
+  }
+
+  addParticipant(conferenceSid: string, fields: Partial<TwilioParticipant> = {}): TwilioParticipant {
+    const list = this.parts.get(conferenceSid);
+    if (!list) throw new Error(`unknown conference ${conferenceSid}`);
+    const callSid = fields.call_sid ?? twilioSid('CA');
+    const now = rfc2822();
+    const p: TwilioParticipant = {
+      account_sid: this.accountSid,
+      call_sid: callSid,
+      call_sid_to_coach: fields.call_sid_to_coach ?? null,
+      coaching: fields.coaching ?? false,
+      conference_sid: conferenceSid,
+      date_created: fields.date_created ?? now,
+      date_updated: fields.date_updated ?? now,
+      end_conference_on_exit: fields.end_conference_on_exit ?? false,
+      hold: fields.hold ?? false,
+      label: fields.label ?? null,
+      muted: fields.muted ?? false,
+      queue_time: fields.queue_time ?? null,
+      start_conference_on_enter: fields.start_conference_on_enter ?? true,
+      status: fields.status ?? 'connected',
+      uri: `${this.base()}/Conferences/${conferenceSid}/Participants/${callSid}.json`,
+    };
+    list.set(callSid, p);
+    this.order.get(conferenceSid)!.push(callSid);
+    this.calls.set(callSid, {
+      sid: callSid,
+      account_sid: this.accountSid,
+      from: '+15017122661',
+      to: '+15558675310',
+      formatted_from: '(501) 712-2661',
+      caller_name: 'Alice Example',
+      direction: 'inbound',
+      status: 'in-progress',
+      start_time: now,
+      uri: `${this.base()}/Calls/${callSid}.json`,
+    });
+    return { ...p };
+  }
+
+  participants(conferenceSid: string): TwilioParticipant[] {
+    return [...(this.parts.get(conferenceSid)?.values() ?? [])].map((p) => ({ ...p }));
+  }
+
+  participant(conferenceSid: string, callSid: string): TwilioParticipant | undefined {
+    const p = this.parts.get(conferenceSid)?.get(callSid);
+    return p && { ...p };
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => {
+      const raw = req.url ?? '/';
+      const qi = raw.indexOf('?');
+      const path = qi < 0 ? raw : raw.slice(0, qi);
+      const query = new URLSearchParams(qi < 0 ? '' : raw.slice(qi + 1));
+      const contentType = String(req.headers['content-type'] ?? '');
+      const form = req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : new URLSearchParams();
+      const authorized = this.checkAuth(req.headers.authorization);
+      this.requests.push({ method: req.method ?? '', path, query: Object.fromEntries(query), form: Object.fromEntries(form), contentType, authorized });
+      const fault = this.faults.shift();
+      if (fault?.kind === 'hang') return;
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') {
+        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
+        return this.sendJson(res, fault.status, this.errorBody(fault.status, 20000 + fault.status, http.STATUS_CODES[fault.status] ?? 'Error'));
+      }
+      try {
+        this.serve(req.method ?? 'GET', path, query, form, authorized, res);
+      } catch (err) {
+        if (err instanceof HttpError) {
+          if (path.endsWith('.json')) return this.sendJson(res, err.status, this.errorBody(err.status, err.code, err.message));
+          return this.sendXml(res, err.status, `<TwilioResponse><RestException><Code>${err.code}</Code><Message>${err.message}</Message><Status>${err.status}</Status></RestException></TwilioResponse>`);
+        }
+        if (!res.headersSent) this.sendJson(res, 500, this.errorBody(500, 20500, 'Internal Server Error'));
+      }
+    });
+  }
+
+  private checkAuth(header: string | undefined): boolean {
+    const m = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
+    if (!m) return false;
+    const got = Buffer.from(m[1], 'base64');
+    const want = Buffer.from(`${this.accountSid}:${this.authToken}`);
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+
+  private errorBody(status: number, code: number, message: string): object {
+    return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+  }
+
+  private sendJson(res: http.ServerResponse, status: number, body: object | null): void {
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
+    if (body === null) {
+      res.writeHead(status, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private sendXml(res: http.ServerResponse, status: number, inner: string): void {
+    const text = `<?xml version='1.0' encoding='UTF-8'?>\n${inner}`;
+    res.writeHead(status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private serve(method: string, path: string, query: URLSearchParams, form: URLSearchParams, authorized: boolean, res: http.ServerResponse): void {
+    if (!authorized) throw new HttpError(401, 20003, 'Authenticate');
+    const json = path.endsWith('.json');
+    const rest = json ? path.slice(0, -5) : path;
+    const prefix = `${TWILIO_ROOT}/Accounts/`;
+    if (!rest.startsWith(prefix)) throw new HttpError(404, 20404, `The requested resource ${path} was not found`);
+    const seg = rest.slice(prefix.length).split('/').map((s) => decodeURIComponent(s));
+    if (seg[0] !== this.accountSid) throw new HttpError(404, 20404, `The requested resource ${path} was not found`);
+    const notFound = () => new HttpError(404, 20404, `The requested resource ${path} was not found`);
+    const route = seg.slice(1);
+    // Without `.json` Twilio answers XML: the resource when it exists, a RestException otherwise.
+    const xml = (tag: string) => {
+      this.sendXml(res, 200, `<TwilioResponse><${tag}/></TwilioResponse>`);
+    };
+
+    if (route.length === 1 && route[0] === 'Conferences') {
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      if (!json) return xml('Conferences');
+      return this.sendJson(res, 200, this.conferenceList(rest, query));
+    }
+    if (route.length === 2 && route[0] === 'Conferences') {
+      const c = this.confs.get(route[1]);
+      if (!c) throw notFound();
+      if (!json) return xml('Conference');
+      if (method === 'POST') return this.sendJson(res, 200, this.updateConference(c, form));
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      return this.sendJson(res, 200, c);
+    }
+    if (route.length === 3 && route[0] === 'Conferences' && route[2] === 'Participants') {
+      if (!this.confs.get(route[1])) throw notFound();
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      if (!json) return xml('Participants');
+      return this.sendJson(res, 200, this.participantList(rest, route[1], query));
+    }
+    if (route.length === 4 && route[0] === 'Conferences' && route[2] === 'Participants') {
+      const p = this.parts.get(route[1])?.get(route[3]);
+      if (!p) throw notFound();
+      if (!json) return xml('Participant');
+      if (method === 'DELETE') {
+        this.leave(route[1], route[3]);
+        return this.sendJson(res, 204, null);
+      }
+      if (method === 'POST') return this.sendJson(res, 200, this.updateParticipant(p, form));
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      return this.sendJson(res, 200, p);
+    }
+    if (route.length === 2 && route[0] === 'Calls') {
+      const call = this.calls.get(route[1]);
+      if (!call) throw notFound();
+      if (!json) return xml('Call');
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      return this.sendJson(res, 200, call);
+    }
+    throw notFound();
+  }
+
+  /** PageSize (1..1000, default 50), Page and PageToken as Twilio checks them. */
+  private paging(query: URLSearchParams): { pageSize: number; page: number; token: string | null } {
+    const ps = query.get('PageSize');
+    const pageSize = ps === null ? 50 : /^\d{1,4}$/.test(ps) ? Number(ps) : NaN;
+    if (!(pageSize >= 1 && pageSize <= 1000)) throw new HttpError(400, 20001, 'Invalid PageSize');
+    const pg = query.get('Page');
+    if (pg !== null && !/^\d{1,9}$/.test(pg)) throw new HttpError(400, 20001, 'Invalid Page');
+    const page = pg === null ? 0 : Number(pg);
+    const token = query.get('PageToken');
+    if (token !== null && !/^P[AB][A-Z]{2}[0-9a-f]{32}$/.test(token)) throw new HttpError(400, 20001, 'Invalid PageToken');
+    if (page > 0 && token === null) throw new HttpError(400, 20001, 'Page > 0 requires the PageToken from next_page_uri');
+    return { pageSize, page, token };
+  }
+
+  /** A list answer in Twilio's key order, with `start` and `end` and `.json` paging URIs. */
+  private listBody(key: string, path: string, filterQs: string, pageSize: number, page: number, items: unknown[], nextToken: string | null, prevToken: string | null): object {
+    const uri = (p: number, token: string | null) => `${path}.json?${filterQs}PageSize=${pageSize}&Page=${p}${token ? `&PageToken=${token}` : ''}`;
+    const start = page * pageSize;
+    return {
+      end: start + Math.max(items.length, 1) - 1,
+      first_page_uri: uri(0, null),
+      next_page_uri: nextToken ? uri(page + 1, nextToken) : null,
+      page,
+      page_size: pageSize,
+      previous_page_uri: prevToken && page > 0 ? uri(page - 1, prevToken) : null,
+      start,
+      uri: uri(page, null),
+      [key]: items,
+    };
+  }
+
+  /** Items after (PA<sid>) or before (PB<sid>) the token's SID in `order`, which lists every SID ever. */
+  private pageOf<T>(order: string[], present: (sid: string) => T | undefined, pageSize: number, token: string | null): { items: T[]; next: string | null; prev: string | null } {
+    const sids = order.filter((s) => present(s) !== undefined);
+    let from = 0;
+    let end = sids.length;
+    if (token) {
+      const at = order.indexOf(token.slice(2));
+      if (at < 0) throw new HttpError(400, 20001, 'Invalid PageToken');
+      if (token.startsWith('PA')) from = sids.filter((s) => order.indexOf(s) <= at).length;
+      else {
+        const before = sids.filter((s) => order.indexOf(s) < at).length;
+        from = Math.max(0, before - pageSize);
+        end = before;
+      }
+    }
+    const slice = sids.slice(from, Math.min(end, from + pageSize));
+    const items = slice.map((s) => present(s)!);
+    const next = from + slice.length < sids.length && slice.length ? `PA${slice[slice.length - 1]}` : null;
+    const prev = slice.length ? `PB${slice[0]}` : null;
+    return { items, next, prev };
+  }
+
+  private conferenceList(path: string, query: URLSearchParams): object {
+    const { pageSize, page, token } = this.paging(query);
+    const f = ConferenceRecords.filters(query);
+    if ('error' in f) throw new HttpError(400, 20001, f.error);
+    // The listing's filters, in the order of the question, ahead of the paging keys.
+    const matching = this.confs.page(f.filter, 'inclusive', 1_000_000, null).items.map((c) => c.sid);
+    const all = this.confs.all().map((c) => c.sid);
+    const r = this.pageOf(all, (sid) => (matching.includes(sid) ? this.confs.get(sid) : undefined), pageSize, token);
+    const qs = f.qs === '' ? '' : `${f.qs.slice(1)}&`;
+    return this.listBody('conferences', path, qs, pageSize, page, r.items, r.next, r.prev);
+  }
+
+  private participantList(path: string, conferenceSid: string, query: URLSearchParams): object {
+    const { pageSize, page, token } = this.paging(query);
+    let qs = '';
+    const want: Partial<Record<'muted' | 'hold' | 'coaching', boolean>> = {};
+    for (const [name, key] of [['Muted', 'muted'], ['Hold', 'hold'], ['Coaching', 'coaching']] as const) {
+      const v = query.get(name);
+      if (v === null) continue;
+      if (v !== 'true' && v !== 'false') throw new HttpError(400, 20001, `Invalid ${name}`);
+      want[key] = v === 'true';
+      qs += `${name}=${v}&`;
+    }
+    const list = this.parts.get(conferenceSid)!;
+    const present = (sid: string) => {
+      const p = list.get(sid);
+      if (!p) return undefined;
+      for (const [k, v] of Object.entries(want)) if (p[k as 'muted'] !== v) return undefined;
+      return p;
+    };
+    const r = this.pageOf(this.order.get(conferenceSid)!, present, pageSize, token);
+    return this.listBody('participants', path, qs, pageSize, page, r.items, r.next, r.prev);
+  }
+
+  private updateParticipant(p: TwilioParticipant, form: URLSearchParams): TwilioParticipant {
+    const bool = (name: string): boolean | undefined => {
+      const v = form.get(name);
+      if (v === null) return undefined;
+      if (v !== 'true' && v !== 'false') throw new HttpError(400, 21610, `Invalid ${name}`);
+      return v === 'true';
+    };
+    const muted = bool('Muted');
+    const hold = bool('Hold');
+    if (muted !== undefined) p.muted = muted;
+    if (hold !== undefined) p.hold = hold;
+    const announce = form.get('AnnounceUrl');
+    if (announce !== null) this.announcements.push({ conferenceSid: p.conference_sid, callSid: p.call_sid, url: announce });
+    p.date_updated = rfc2822();
+    return { ...p };
+  }
+
+  private updateConference(c: TwilioConference, form: URLSearchParams): TwilioConference {
+    const status = form.get('Status');
+    if (status !== null) {
+      if (status !== 'completed') throw new HttpError(400, 20001, 'Invalid Status: only completed');
+      c.status = 'completed';
+      c.reason_conference_ended = 'conference-ended-via-api';
+      for (const sid of [...(this.parts.get(c.sid)?.keys() ?? [])]) this.leave(c.sid, sid);
+    }
+    const announce = form.get('AnnounceUrl');
+    if (announce !== null) this.announcements.push({ conferenceSid: c.sid, url: announce });
+    c.date_updated = rfc2822();
+    return structuredClone(c);
+  }
+
+  private leave(conferenceSid: string, callSid: string): void {
+    this.parts.get(conferenceSid)?.delete(callSid);
+    const call = this.calls.get(callSid);
+    if (call) call.status = 'completed';
+  }
+}
