@@ -2,12 +2,10 @@
 // sentence: the same values go through the dialog's validators (the node HTML and the shared
 // resources/ scripts, run as the editor runs them) and through the runtime's settings check.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import type * as SettingsModule from '../nodes/lib/callback-settings';
 import type * as TextsModule from '../nodes/lib/texts';
 import { translatorFor } from './support/catalogues';
+import { loadEditor } from './support/editor-sandbox';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { eventsSettings }: typeof SettingsModule = require('../dist/nodes/lib/callback-settings.js');
@@ -15,40 +13,7 @@ const { eventsSettings }: typeof SettingsModule = require('../dist/nodes/lib/cal
 const { useCatalogue }: typeof TextsModule = require('../dist/nodes/lib/texts.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const ROOT = path.join(__dirname, '..');
 const TYPE = 'signalwire-conference-events';
-type Validate = (this: object, v: unknown, opt?: object) => true | string;
-type Definition = { defaults: Record<string, { value?: unknown; validate?: Validate }>; inputs: number; outputs: number; category: string };
-
-/** Runs the editor scripts in a sandbox with just enough of RED and jQuery, keeping each registered definition. */
-function loadEditor(): Map<string, Definition> {
-  const definitions = new Map<string, Definition>();
-  const chain: Record<string, unknown> = {};
-  for (const m of ['attr', 'text', 'appendTo', 'val', 'on', 'toggle', 'find', 'length']) chain[m] = () => chain;
-  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (...objs: object[]) => Object.assign({}, ...objs) });
-  const RED = {
-    nodes: {
-      registerType(type: string, def: Definition & { _?: unknown }) {
-        def._ = translatorFor(type);
-        definitions.set(type, def);
-      },
-      getType: (type: string) => definitions.get(type),
-    },
-    validators: { typedInput: () => () => true },
-    settings: { httpNodeRoot: '/' },
-    _: translatorFor('signalwire-space'),
-  };
-  const sandbox: Record<string, unknown> = { RED, $, jQuery: $, document: { getElementById: () => null }, URL, JSON };
-  sandbox.window = sandbox;
-  const context = vm.createContext(sandbox);
-  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js']) vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
-  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js', `nodes/${TYPE}.html`]) assert.ok(fs.existsSync(path.join(ROOT, file)), file);
-  const html = fs.readFileSync(path.join(ROOT, 'nodes', `${TYPE}.html`), 'utf8');
-  assert.match(html, /<script src="resources\/node-red-contrib-signalwire\/signalwire-rules\.js"><\/script>/);
-  assert.match(html, /<script src="resources\/node-red-contrib-signalwire\/signalwire-editor\.js"><\/script>/);
-  for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1], context, { filename: `${TYPE}.html` });
-  return definitions;
-}
 
 /** What the runtime says of a setting: true, or its error message. */
 function runtime(config: SettingsModule.ConferenceEventsConfig): true | string {

@@ -2,46 +2,12 @@
 // validators (the node HTML and resources/ scripts, run here as the editor runs them) and
 // through the runtime, and both must agree on each value and say the same sentence.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import { numberInput, optionalPageToken } from '../nodes/lib/inputs';
 import { listSettings } from '../nodes/lib/listing';
 import { resolveSpaceSettings } from '../nodes/lib/space';
 import { problemError } from '../nodes/lib/errors';
 import { checkConferenceStatus, checkDate, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField, type Problem } from '../nodes/lib/rules';
-import { translatorFor } from './support/catalogues';
-
-const ROOT = path.join(__dirname, '..');
-type Definition = { defaults: Record<string, { validate?: (this: object, v: unknown, opt?: object) => true | string }> };
-
-/** Runs the editor scripts in a sandbox with just enough of RED and jQuery, keeping each registered definition. */
-function loadEditor(): Map<string, Definition> {
-  const definitions = new Map<string, Definition>();
-  const chain: Record<string, unknown> = {};
-  for (const m of ['attr', 'text', 'appendTo', 'val', 'on', 'toggle', 'find', 'length']) chain[m] = () => chain;
-  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (...objs: object[]) => Object.assign({}, ...objs) });
-  const RED = {
-    nodes: {
-      registerType(type: string, def: Definition & { _?: unknown }) {
-        def._ = translatorFor(type);
-        definitions.set(type, def);
-      },
-      getType: (type: string) => definitions.get(type),
-    },
-    validators: { typedInput: () => () => true },
-    _: translatorFor('signalwire-space'),
-  };
-  const sandbox: Record<string, unknown> = { RED, $, jQuery: $, document: { getElementById: () => null }, URL, JSON };
-  sandbox.window = sandbox;
-  const context = vm.createContext(sandbox);
-  for (const file of ['resources/signalwire-rules.js', 'resources/signalwire-editor.js']) vm.runInContext(fs.readFileSync(path.join(ROOT, file), 'utf8'), context, { filename: file });
-  for (const file of fs.readdirSync(path.join(ROOT, 'nodes')).filter((f) => f.endsWith('.html'))) {
-    const html = fs.readFileSync(path.join(ROOT, 'nodes', file), 'utf8');
-    for (const m of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(m[1], context, { filename: file });
-  }
-  return definitions;
-}
+import { loadEditor } from './support/editor-sandbox';
 
 /** What the runtime says of a value: true, or its error message. */
 function runtime(check: () => unknown): true | string {
@@ -106,7 +72,7 @@ describe('one set of rules for the editor and the runtime', () => {
   const definitions = loadEditor();
 
   it('loads every node definition through the shared editor scripts', () => {
-    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space']);
+    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space', 'signalwire-update-conference', 'signalwire-update-participant']);
   });
 
   for (const { node, field, values, node_, run } of TABLE) {

@@ -1,7 +1,7 @@
 // What the conference events node shows and logs: counts of events and refusals, the reason of
 // the last refusal, and at most one warning a minute whatever a caller sends.
 import type { Node, NodeStatus } from 'node-red';
-import { STATUS_INTERVAL_MS } from './status';
+import { CoalescedStatus } from './status';
 import type { Translate } from './texts';
 
 /** Why a request was refused. */
@@ -47,16 +47,14 @@ export class CallbackStatus {
   events = 0;
   refused = 0;
   last: Refusal | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private shownAt = 0;
-  private shown = '';
-  private closed = false;
+  private readonly display: CoalescedStatus;
 
   constructor(
-    private readonly node: Node,
+    node: Node,
     private readonly t: Translate,
     private readonly mode: CheckMode,
   ) {
+    this.display = new CoalescedStatus(node);
     this.update();
   }
 
@@ -88,33 +86,11 @@ export class CallbackStatus {
   }
 
   close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.display.close();
   }
 
   private update(): void {
-    if (this.closed || this.timer) return;
-    const wait = this.shownAt + STATUS_INTERVAL_MS - Date.now();
-    if (wait <= 0) {
-      this.flush();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, wait);
-    this.timer.unref();
-  }
-
-  private flush(): void {
-    if (this.closed) return;
-    const status = this.current();
-    const key = `${status.fill}|${status.shape}|${status.text}`;
-    this.shownAt = Date.now();
-    if (key === this.shown) return;
-    this.shown = key;
-    this.node.status(status);
+    this.display.show(() => this.current());
   }
 }
 

@@ -40,17 +40,62 @@ const KIND_KEYS: Record<string, string> = {
 export const STATUS_INTERVAL_MS = 200;
 
 /**
- * The node's short status. A node handling thousands of messages a second would otherwise
- * push two editor events per message: updates are coalesced to one per STATUS_INTERVAL_MS
- * (the first at once), identical ones are dropped, and the latest always lands.
+ * A node's status, shown at most once per STATUS_INTERVAL_MS: a node handling thousands of
+ * messages a second would otherwise push editor events for each. The first update shows at
+ * once, identical ones are dropped, and the latest always lands; it is computed when shown.
  */
-export class StatusReporter {
+export class CoalescedStatus {
   private shown = '';
   private shownAt = 0;
-  private pending: NodeStatus | null = null;
+  private pending: (() => NodeStatus) | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
-  constructor(private readonly node: Node, private readonly t: Translate) {}
+  constructor(private readonly node: Node) {}
+
+  show(status: () => NodeStatus): void {
+    if (this.closed) return;
+    this.pending = status;
+    if (this.timer) return;
+    const wait = this.shownAt + STATUS_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.flush();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** Drops what is pending and stops the timer; nothing shows afterwards. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = null;
+  }
+
+  private flush(): void {
+    const status = this.pending?.();
+    this.pending = null;
+    if (!status) return;
+    const key = `${status.fill}|${status.shape}|${status.text}`;
+    if (key === this.shown) return;
+    this.shown = key;
+    this.shownAt = Date.now();
+    this.node.status(status);
+  }
+}
+
+/** The status of a request node: requesting, the result, or a short reason for a failure. */
+export class StatusReporter {
+  private readonly display: CoalescedStatus;
+
+  constructor(private readonly node: Node, private readonly t: Translate) {
+    this.display = new CoalescedStatus(node);
+  }
 
   requesting(): void {
     this.set({ fill: 'blue', shape: 'dot', text: this.t('status.requesting') });
@@ -66,9 +111,7 @@ export class StatusReporter {
 
   /** On close: drop what is pending, stop the timer, clear the status. */
   close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = null;
+    this.display.close();
     this.node.status({});
   }
 
@@ -82,28 +125,6 @@ export class StatusReporter {
   }
 
   private set(status: NodeStatus): void {
-    this.pending = status;
-    if (this.timer) return;
-    const wait = this.shownAt + STATUS_INTERVAL_MS - Date.now();
-    if (wait <= 0) {
-      this.flush();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, wait);
-    this.timer.unref();
-  }
-
-  private flush(): void {
-    const status = this.pending;
-    this.pending = null;
-    if (!status) return;
-    const key = `${status.fill}|${status.shape}|${status.text}`;
-    if (key === this.shown) return;
-    this.shown = key;
-    this.shownAt = Date.now();
-    this.node.status(status);
+    this.display.show(() => status);
   }
 }
