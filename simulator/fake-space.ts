@@ -16,7 +16,8 @@ export type Fault =
   | { kind: 'hang' } // accept the request, never answer (until close)
   | { kind: 'drop' } // destroy the socket without answering
   | { kind: 'redirect'; location: string; status?: number } // default 302
-  | { kind: 'delay'; ms: number }; // answer normally after ms
+  | { kind: 'delay'; ms: number } // answer normally after ms
+  | { kind: 'lost'; then: 'drop' | 'hang' }; // carry the request out, then drop the connection or never answer
 
 export interface FakeSpaceOptions {
   projectId?: string;
@@ -33,7 +34,46 @@ export interface RecordedRequest {
   query: Record<string, string>;
   authorized: boolean;
   at: number;
+  /** The form-encoded body of a write (POST), as sent; set once the body has arrived. */
+  form?: Record<string, string>;
+  contentType?: string;
 }
+
+/** What a write asked the space to play: every AnnounceUrl accepted, in order. */
+export interface Announcement {
+  conferenceSid: string;
+  /** The participant's call; null for an announcement to the whole conference. */
+  callSid: string | null;
+  url: string;
+  method: string;
+}
+
+/** The parameters of a participant update (vendor spec UpdateConferenceParticipantRequest). */
+const PARTICIPANT_UPDATE_PARAMS = ['Muted', 'Hold', 'HoldUrl', 'HoldMethod', 'AnnounceUrl', 'AnnounceMethod', 'WaitUrl', 'WaitMethod', 'Coaching', 'CallSidToCoach'];
+/** The parameters of a conference update (vendor spec UpdateConferenceRequest). */
+const CONFERENCE_UPDATE_PARAMS = ['Status', 'AnnounceUrl', 'AnnounceMethod'];
+/** Largest request body read; the rest is discarded. */
+const MAX_REQUEST_BODY = 64 * 1024;
+
+/** A write's form, checked as the API checks it: known names, true/false, GET/POST, http(s) URLs. */
+function checkForm(form: URLSearchParams, known: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of form) {
+    if (!known.includes(name)) throw new BadRequest(`Invalid parameter ${name}`);
+    if ((name === 'Muted' || name === 'Hold' || name === 'Coaching') && value !== 'true' && value !== 'false') {
+      throw new BadRequest(`Invalid ${name}: must be true or false`);
+    }
+    if (/Method$/.test(name) && value !== 'GET' && value !== 'POST') throw new BadRequest(`Invalid ${name}: must be GET or POST`);
+    if (/Url$/.test(name) && !/^https?:\/\/[^\s/?#]+/.test(value)) throw new BadRequest(`Invalid ${name}: must be an http or https URL`);
+    if (name === 'Status' && value !== 'completed') throw new BadRequest('Invalid Status: only completed is allowed');
+    out.set(name, value);
+  }
+  if (out.get('Coaching') === 'true' && !out.has('CallSidToCoach')) throw new BadRequest('Coaching requires CallSidToCoach');
+  return out;
+}
+
+/** Stands in for the response of a request whose answer is lost: everything written goes nowhere. */
+const LOST_RESPONSE = { setHeader() {}, writeHead() {}, end() {}, headersSent: false, destroyed: false } as unknown as http.ServerResponse;
 
 export type PagingQuirk = null | 'repeat-next' | { nextPageUri: string };
 
@@ -277,6 +317,8 @@ export class FakeSpace {
   latencyMs: number;
   voiceScope: boolean;
   pagingQuirk: PagingQuirk = null;
+  /** Every announcement a write asked for (participant or conference), oldest first. */
+  announcements: Announcement[] = [];
 
   requests: RecordedRequest[] = [];
   recordRequests = true;
@@ -294,6 +336,8 @@ export class FakeSpace {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly confs = new Map<string, ConferenceState>();
+  /** Conferences ended by endConference() or a POST Status=completed. */
+  private readonly endedConferences = new Set<string>();
   /** Every conference of the account, as `GET /Conferences[/{Sid}]` answers; kept after it ends. */
   private readonly conferenceRecords = new ConferenceRecords<FakeConference>();
   private readonly activeCalls = new Map<string, CallRecord>();
@@ -446,6 +490,50 @@ export class FakeSpace {
     if (record) Object.assign(record, { status: 'completed', date_updated: now });
   }
 
+  /**
+   * Ends a conference, as POST Status=completed does: every participant's call ends, its
+   * participant list is empty, its status completed. Ending it again changes nothing.
+   */
+  endConference(sid: string): void {
+    const c = this.conf(sid);
+    if (this.endedConferences.has(sid)) return;
+    const now = rfc2822();
+    for (const p of c.all()) this.endCall(p.call_sid, now);
+    c.clear();
+    this.endedConferences.add(sid);
+    const record = this.conferenceRecords.get(sid);
+    if (record) {
+      record.status = 'completed';
+      record.date_updated = now;
+    }
+  }
+
+  /** `init`, `in-progress` or `completed` (after endConference or a POST Status=completed). */
+  conferenceStatus(sid: string): FakeConference['status'] {
+    this.conf(sid);
+    return this.endedConferences.has(sid) ? 'completed' : (this.conferenceRecords.get(sid)?.status ?? 'in-progress');
+  }
+
+  /** The conference object a write answers: its record when the account keeps one. */
+  private conferenceObject(sid: string, pathname: string): FakeConference {
+    const record = this.conferenceRecords.get(sid);
+    if (record) return { ...record };
+    const now = rfc2822();
+    const uri = `${pathname.replace(/\.json$/, '')}.json`;
+    return {
+      sid,
+      account_sid: this.projectId,
+      date_created: now,
+      date_updated: now,
+      friendly_name: sid,
+      status: this.conferenceStatus(sid),
+      api_version: '2010-04-01',
+      region: 'us1',
+      uri,
+      subresource_uris: { participants: uri.replace(/\.json$/, '/Participants.json'), recordings: uri.replace(/\.json$/, '/Recordings.json') },
+    };
+  }
+
   conferences(): string[] {
     return [...this.confs.keys()];
   }
@@ -568,7 +656,17 @@ export class FakeSpace {
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     res.once('close', this.onResponseClosed);
-    req.resume(); // discard any body so keep-alive sockets stay usable
+    // A write's body is read (bounded) before it is answered; any other body is discarded so
+    // keep-alive sockets stay usable.
+    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const chunks: Buffer[] = [];
+    let bodyBytes = 0;
+    if (hasBody) {
+      req.on('data', (c: Buffer) => {
+        if (bodyBytes < MAX_REQUEST_BODY) chunks.push(c);
+        bodyBytes += c.length;
+      });
+    } else req.resume();
 
     const rawUrl = req.url ?? '/';
     const qi = rawUrl.indexOf('?');
@@ -581,6 +679,17 @@ export class FakeSpace {
       }
       this.requests.push({ method: req.method ?? '', path: pathname, query: Object.fromEntries(query), authorized, at: Date.now() });
     }
+    const recorded = this.recordRequests ? this.requests[this.requests.length - 1] : undefined;
+    let form = new URLSearchParams();
+    const readForm = (): void => {
+      const type = req.headers['content-type'];
+      const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_REQUEST_BODY);
+      if (type !== undefined && /^application\/x-www-form-urlencoded\b/i.test(type)) form = new URLSearchParams(text);
+      if (recorded && hasBody) {
+        recorded.form = Object.fromEntries(form);
+        recorded.contentType = type;
+      }
+    };
 
     const fault = this.faults.length ? this.faults.shift() : undefined;
     if (fault?.kind === 'hang') return; // answered never; close() destroys the socket
@@ -588,13 +697,20 @@ export class FakeSpace {
     const answer = (): void => {
       if (res.destroyed) return; // client gave up meanwhile
       if (fault?.kind === 'drop') req.socket.destroy();
-      else if (fault?.kind === 'status') this.sendFault(res, fault);
+      else if (fault?.kind === 'lost') {
+        try {
+          this.serve(req, LOST_RESPONSE, rawUrl, pathname, query, authorized, form);
+        } catch {
+          // carried out or not, the answer is lost either way
+        }
+        if (fault.then === 'drop') req.socket.destroy();
+      } else if (fault?.kind === 'status') this.sendFault(res, fault);
       else if (fault?.kind === 'redirect') {
         res.writeHead(fault.status ?? 302, { Location: fault.location, 'Content-Length': 0 });
         res.end();
       } else {
         try {
-          this.serve(req, res, rawUrl, pathname, query, authorized);
+          this.serve(req, res, rawUrl, pathname, query, authorized, form);
         } catch {
           // A bug here must not crash the test process that hosts the fake.
           if (!res.headersSent) this.sendError(res, 500, 20500, 'Internal Server Error');
@@ -602,15 +718,20 @@ export class FakeSpace {
         }
       }
     };
-    if (wait <= 0) {
-      answer();
-      return;
-    }
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      answer();
-    }, wait);
-    this.timers.add(t);
+    const schedule = (): void => {
+      readForm();
+      if (wait <= 0) {
+        answer();
+        return;
+      }
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        answer();
+      }, wait);
+      this.timers.add(t);
+    };
+    if (!hasBody || req.readableEnded) schedule();
+    else req.once('end', schedule);
   }
 
   private checkAuth(header: string | undefined): boolean {
@@ -630,10 +751,22 @@ export class FakeSpace {
     pathname: string,
     query: URLSearchParams,
     authorized: boolean,
+    form: URLSearchParams = new URLSearchParams(),
   ): void {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
+    // Writes: POST /Conferences/{Sid} (end, announce); POST and DELETE of one participant.
+    const conferenceWrite = req.method === 'POST' ? parseConferenceRoute(pathname) : null;
+    if (conferenceWrite) {
+      if (conferenceWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      return this.writeConference(res, pathname, conferenceWrite.conferenceSid, form);
+    }
+    const participantWrite = req.method === 'POST' || req.method === 'DELETE' ? parseRoute(pathname) : null;
+    if (participantWrite && participantWrite.callSid !== null) {
+      if (participantWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      return this.writeParticipant(req.method ?? '', res, pathname, participantWrite.conferenceSid, participantWrite.callSid, form);
+    }
     const callRoute = parseCallRoute(pathname);
     if (callRoute) {
       if (req.method !== 'GET') {
@@ -742,6 +875,50 @@ export class FakeSpace {
       page_size: q.pageSize,
       conferences: r.items,
     });
+  }
+
+  /** POST (update: muted, hold, coaching, announcement) or DELETE (remove) of one participant. */
+  private writeParticipant(method: string, res: http.ServerResponse, pathname: string, conferenceSid: string, callSid: string, form: URLSearchParams): void {
+    const p = this.confs.get(conferenceSid)?.get(callSid);
+    if (!p) return this.notFound(res, pathname);
+    if (method === 'DELETE') {
+      this.removeParticipant(conferenceSid, callSid);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    let params: Map<string, string>;
+    try {
+      params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
+    } catch (err) {
+      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
+      throw err;
+    }
+    const patch: Partial<FakeParticipant> = {};
+    if (params.has('Muted')) patch.muted = params.get('Muted') === 'true';
+    if (params.has('Hold')) patch.hold = params.get('Hold') === 'true';
+    if (params.has('Coaching')) patch.coaching = params.get('Coaching') === 'true';
+    if (params.has('CallSidToCoach')) patch.call_sid_to_coach = params.get('CallSidToCoach');
+    const url = params.get('AnnounceUrl');
+    if (url !== undefined) this.announcements.push({ conferenceSid, callSid, url, method: params.get('AnnounceMethod') ?? 'POST' });
+    this.send(res, 200, JSON.stringify(this.updateParticipant(conferenceSid, callSid, patch)));
+  }
+
+  /** POST /Conferences/{Sid}: Status=completed ends it (again: no change), AnnounceUrl plays to everyone. */
+  private writeConference(res: http.ServerResponse, pathname: string, conferenceSid: string, form: URLSearchParams): void {
+    if (!this.confs.has(conferenceSid)) return this.notFound(res, pathname);
+    let params: Map<string, string>;
+    try {
+      params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
+      if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
+    } catch (err) {
+      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
+      throw err;
+    }
+    if (params.get('Status') === 'completed') this.endConference(conferenceSid);
+    const url = params.get('AnnounceUrl');
+    if (url !== undefined) this.announcements.push({ conferenceSid, callSid: null, url, method: params.get('AnnounceMethod') ?? 'POST' });
+    this.send(res, 200, JSON.stringify(this.conferenceObject(conferenceSid, pathname)));
   }
 
   private notFound(res: http.ServerResponse, pathname: string): void {
