@@ -226,6 +226,47 @@ export class SignalWireClient {
     }
   }
 
+  /**
+   * A write: POST of a form-encoded body on the space's own origin, with the same slot,
+   * deadlines, redaction and error mapping as a read. `retryCondition` (see writes.ts) decides
+   * which failed attempts may be sent again: writes are retried only where twice does no harm.
+   * Resolves to the JSON object the API answers.
+   */
+  async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badResponse('not-object', {}, { statusCode: 200 });
+    return parsed as Record<string, unknown>;
+  }
+
+  /** A DELETE (the API answers 204 with no body); retried as `retryCondition` allows. */
+  async delete(path: string, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<void> {
+    await this.write('delete', path, undefined, retryCondition, signal);
+  }
+
+  private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<string> {
+    try {
+      const res = await this.http.request<string>({
+        method,
+        url: path,
+        data,
+        signal,
+        headers: data === undefined ? undefined : { 'Content-Type': 'application/x-www-form-urlencoded' },
+        'axios-retry': { retryCondition },
+      });
+      return typeof res.data === 'string' ? res.data : '';
+    } catch (err) {
+      const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
+      if (attempt?.expired && attempt.timedOut && !signal?.aborted) throw this.gaveUp();
+      throw this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
+    }
+  }
+
   /** Removes every credential form from an error about this space. */
   redact(err: SignalWireError): SignalWireError {
     return redactError(err, this.secrets);

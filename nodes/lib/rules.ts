@@ -275,3 +275,78 @@ export function checkConferenceStatus(value: unknown): { value: string | undefin
 export function apiPathSuffix(apiRoot: string): '' | '.json' {
   return apiRoot === DEFAULT_API_ROOT ? '' : '.json';
 }
+
+// ------------------------------------------------------------- write nodes (update participant / conference)
+
+/** What update participant does; `msg` (the node's default) means "the word in msg.action". */
+export const PARTICIPANT_ACTIONS = ['mute', 'unmute', 'hold', 'unhold', 'remove'] as const;
+/** What update conference does. */
+export const CONFERENCE_ACTIONS = ['end', 'announce'] as const;
+/**
+ * The update parameters of the vendor spec (UpdateConferenceParticipantRequest,
+ * UpdateConferenceRequest) that `msg.params` may carry. Muted, Hold, HoldUrl and AnnounceUrl
+ * (and Status for a conference) come from the action and the URL settings, never from it.
+ */
+export const PARTICIPANT_PARAMS = ['HoldMethod', 'AnnounceMethod', 'WaitUrl', 'WaitMethod', 'Coaching', 'CallSidToCoach'] as const;
+export const CONFERENCE_PARAMS = ['AnnounceMethod'] as const;
+const MAX_CALL_URL_CHARS = 2048;
+
+/** An action word from the node or from msg.action: one of `known`, or a problem. */
+export function checkAction(known: readonly string[], value: unknown): { action: string } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (typeof value === 'string' && known.includes(value.trim())) return { action: value.trim() };
+  if (isBlank(value)) return problem('write-action-missing', { allowed: known.join(', ') });
+  return problem('write-action', { allowed: known.join(', ') });
+}
+
+/**
+ * A URL SignalWire fetches (hold music, announcement, wait music): blank is "not set"; otherwise
+ * an absolute http:// or https:// URL without spaces, user name or password.
+ */
+export function checkCallUrl(name: string, value: unknown): { url: string | undefined } | { problem: Problem } {
+  if (isBlank(value)) return { url: undefined };
+  const bad = (key: string, vars: Problem['vars']) => ({ problem: { key, vars } });
+  const problem = bad('write-url', { name, url: String(value) });
+  if (typeof value !== 'string') return problem;
+  const text = value.trim();
+  if (text.length > MAX_CALL_URL_CHARS || /\s/.test(text) || !/^https?:\/\/[^/?#\s@]+(?:[/?#]|$)/i.test(text)) return problem;
+  try {
+    const url = new URL(text);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return problem;
+  } catch {
+    return problem;
+  }
+  return { url: text };
+}
+
+/**
+ * `msg.params`: more update parameters by their API names, each checked by its kind in the
+ * spec (GET/POST, true/false, an http(s) URL, a SID). Any other name is a problem.
+ */
+export function checkWriteParams(allowed: readonly string[], value: unknown): { form: Record<string, string> } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (value === undefined || value === null) return { form: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) return problem('write-params');
+  const form: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!allowed.includes(name)) return problem('write-param', { name, allowed: allowed.join(', ') });
+    if (raw === undefined || raw === null) continue;
+    if (/Method$/.test(name)) {
+      const m = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
+      if (m !== 'GET' && m !== 'POST') return problem('write-param-method', { name, value: String(raw) });
+      form[name] = m;
+    } else if (/Url$/.test(name)) {
+      const url = checkCallUrl(name, raw);
+      if ('problem' in url) return url;
+      if (url.url !== undefined) form[name] = url.url;
+    } else if (name === 'Coaching') {
+      if (raw !== true && raw !== false && raw !== 'true' && raw !== 'false') return problem('write-param-boolean', { name, value: String(raw) });
+      form[name] = String(raw);
+    } else {
+      if (typeof raw !== 'string' || !isSafeSegment(raw)) return problem('write-param-sid', { name, value: String(raw) });
+      form[name] = raw;
+    }
+  }
+  if (form.Coaching === 'true' && form.CallSidToCoach === undefined) return problem('write-coaching');
+  return { form };
+}

@@ -1,0 +1,45 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { resolveSid, typedSetting } from './lib/inputs';
+import { handleRequests } from './lib/request-node';
+import { PARTICIPANT_ACTIONS } from './lib/rules';
+import { actionSetting, participantWrite, sendParticipantWrite } from './lib/writes';
+
+interface UpdateParticipantDef extends NodeDef {
+  space?: string;
+  conferenceSid?: string;
+  conferenceSidType?: string;
+  callSid?: string;
+  callSidType?: string;
+  action?: string;
+  holdUrl?: string;
+  announceUrl?: string;
+}
+
+const STATUS = { mute: 'status.muted', unmute: 'status.unmuted', hold: 'status.held', unhold: 'status.unheld', remove: 'status.removed' } as const;
+
+export = function (RED: NodeAPI): void {
+  function UpdateParticipantNode(this: Node, config: UpdateParticipantDef): void {
+    RED.nodes.createNode(this, config);
+    const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
+    const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
+    const setting = actionSetting(PARTICIPANT_ACTIONS, config.action);
+    const action = 'action' in setting ? setting.action : 'msg';
+
+    handleRequests(
+      RED,
+      this,
+      config.space,
+      async ({ client, msg, signal, send, t }) => {
+        const conferenceSid = await resolveSid(RED, this, conference, msg, 'conferenceSid');
+        const callSid = await resolveSid(RED, this, call, msg, 'callSid');
+        const write = participantWrite(action, config.holdUrl, config.announceUrl, msg);
+        msg.payload = await sendParticipantWrite(client, conferenceSid, callSid, write, signal);
+        send(msg);
+        return t(STATUS[write.action]);
+      },
+      'problem' in setting ? setting.problem : undefined,
+    );
+  }
+
+  RED.nodes.registerType('signalwire-update-participant', UpdateParticipantNode);
+};

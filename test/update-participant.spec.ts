@@ -1,0 +1,369 @@
+// Update participant against the fake space: each action's request and output, the state it
+// leaves (read back through the API's list and get), each retry rule of a write, each bad
+// input (no request), no secret in errors or logs, one message out per input.
+import assert from 'node:assert/strict';
+import {
+  assertNoStray,
+  caughtError,
+  collect,
+  completions,
+  credentials,
+  flow,
+  helper,
+  lastStatus,
+  load,
+  outcome,
+  spaceNode,
+  startSpace,
+  updateParticipantNode,
+  type FlowNode,
+  type Harness,
+} from './support/harness';
+
+const UPDATE = { type: 'signalwire-update-participant' };
+const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
+const MODULES = [spaceNode, updateParticipantNode];
+
+/** A GET through the API, as list and get participant see the space. */
+async function api(h: Harness, path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${h.space.url}/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}${path}`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${h.space.projectId}:${h.space.apiToken}`).toString('base64')}` },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+describe('signalwire-update-participant', function () {
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await startSpace();
+  });
+
+  afterEach(async () => {
+    try {
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
+  });
+
+  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
+    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
+  }
+
+  /** Only the requests the node made (the tests' own reads through api() excluded). */
+  function writes() {
+    return h.space.requests.filter((r) => r.method !== 'GET');
+  }
+
+  describe('actions', () => {
+    it('mutes: a form-encoded POST Muted=true; the output is the updated participant, and the list shows it muted', async () => {
+      const p = h.space.addParticipant(h.conferenceSid, { muted: false });
+      const n1 = await deploy({ action: 'mute' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, topic: 't' });
+      const msg = await got;
+      assert.equal(h.space.requests.length, 1);
+      const [req] = h.space.requests;
+      assert.equal(req.method, 'POST');
+      assert.equal(req.path, `/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Participants/${p.call_sid}`);
+      assert.equal(req.contentType, 'application/x-www-form-urlencoded');
+      assert.deepEqual(req.form, { Muted: 'true' });
+      assert.equal(msg.payload.call_sid, p.call_sid);
+      assert.equal(msg.payload.muted, true);
+      assert.equal(msg.topic, 't');
+      const list = await api(h, '/Participants');
+      assert.equal(list.body.participants.find((x: any) => x.call_sid === p.call_sid).muted, true);
+      assert.equal((await api(h, '/Participants?Muted=true')).body.participants.length, 1);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'muted' });
+    });
+
+    const CASES = [
+      { action: 'mute', before: { muted: false }, form: { Muted: 'true' }, field: 'muted', value: true, status: 'muted' },
+      { action: 'unmute', before: { muted: true }, form: { Muted: 'false' }, field: 'muted', value: false, status: 'unmuted' },
+      { action: 'hold', before: { hold: false }, form: { Hold: 'true' }, field: 'hold', value: true, status: 'on hold' },
+      { action: 'unhold', before: { hold: true }, form: { Hold: 'false' }, field: 'hold', value: false, status: 'off hold' },
+    ] as const;
+    for (const c of CASES) {
+      it(`${c.action} from msg.action (the default): sends ${JSON.stringify(c.form)}, the get shows ${c.field} ${c.value}`, async () => {
+        const p = h.space.addParticipant(h.conferenceSid, c.before);
+        const n1 = await deploy();
+        const got = outcome();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: c.action });
+        const msg = await got;
+        assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', c.form]]);
+        assert.equal(msg.payload[c.field], c.value);
+        assert.equal((await api(h, `/Participants/${p.call_sid}`)).body[c.field], c.value);
+        assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: c.status });
+      });
+    }
+
+    it('removes: a DELETE with no body; the output says which call left which conference; a get then answers 404', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const other = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'remove' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      const msg = await got;
+      assert.deepEqual(msg.payload, { removed: true, conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      assert.equal(h.space.requests.length, 1);
+      assert.equal(h.space.requests[0].method, 'DELETE');
+      assert.equal(h.space.requests[0].form, undefined, 'no body');
+      assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+      assert.deepEqual((await api(h, '/Participants')).body.participants.map((x: any) => x.call_sid), [other.call_sid]);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'removed' });
+    });
+
+    it('reads ConferenceSid and CallSid from a status callback payload, and the SIDs from configured properties', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      let n1 = await deploy({ action: 'hold' });
+      let got = outcome();
+      n1.receive({ payload: { ConferenceSid: h.conferenceSid, CallSid: p.call_sid, StatusCallbackEvent: 'participant-join' } });
+      assert.equal((await got).payload.hold, true);
+      await helper.unload();
+      n1 = await deploy({ action: 'unhold', callSid: 'who', callSidType: 'msg', conferenceSid: h.conferenceSid, conferenceSidType: 'str' });
+      got = outcome();
+      n1.receive({ who: p.call_sid });
+      assert.equal((await got).payload.hold, false);
+    });
+
+    it('sends the hold music and announcement URLs (msg over node) and msg.params by their API names', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'hold', holdUrl: 'https://music.example.com/hold.xml', announceUrl: 'https://node.example.com/a.xml' });
+      const got = outcome();
+      n1.receive({
+        conferenceSid: h.conferenceSid,
+        callSid: p.call_sid,
+        announceUrl: 'https://msg.example.com/a.xml',
+        params: { HoldMethod: 'post', AnnounceMethod: 'GET', WaitUrl: 'http://wait.example.com/w', WaitMethod: 'GET' },
+      });
+      await got;
+      assert.deepEqual(h.space.requests[0].form, {
+        Hold: 'true',
+        HoldUrl: 'https://music.example.com/hold.xml',
+        AnnounceUrl: 'https://msg.example.com/a.xml',
+        HoldMethod: 'POST',
+        AnnounceMethod: 'GET',
+        WaitUrl: 'http://wait.example.com/w',
+        WaitMethod: 'GET',
+      });
+      assert.deepEqual(h.space.announcements, [{ conferenceSid: h.conferenceSid, callSid: p.call_sid, url: 'https://msg.example.com/a.xml', method: 'GET' }]);
+    });
+
+    it('sends Coaching with CallSidToCoach', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const coached = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'mute' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, params: { Coaching: true, CallSidToCoach: coached.call_sid } });
+      const msg = await got;
+      assert.deepEqual(h.space.requests[0].form, { Muted: 'true', Coaching: 'true', CallSidToCoach: coached.call_sid });
+      assert.equal(msg.payload.coaching, true);
+      assert.equal(msg.payload.call_sid_to_coach, coached.call_sid);
+    });
+
+    it('sends exactly one message per input and ends each once', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy();
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
+      await got;
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'kick' });
+      await err;
+      assert.deepEqual(await collect('out', 100), [], 'no second output');
+      assert.equal(completions().length, 2);
+      assert.equal(completions()[0].error, undefined);
+      assert.ok(completions()[1].error);
+    });
+
+    it('reports a participant who has left (404) to the Catch node', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      h.space.removeParticipant(h.conferenceSid, p.call_sid);
+      const n1 = await deploy({ action: 'mute' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      const msg = await err;
+      assert.equal(msg.statusCode, 404);
+      assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+      assert.equal(h.space.requests.length, 1);
+    });
+  });
+
+  describe('retries', () => {
+    for (const action of ['mute', 'hold', 'remove']) {
+      it(`${action}: a 429 is retried (it was not carried out)`, async () => {
+        const p = h.space.addParticipant(h.conferenceSid);
+        h.space.injectFaults({ kind: 'status', status: 429 });
+        const n1 = await deploy({ action });
+        const got = outcome();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+        await got;
+        assert.equal(writes().length, 2);
+      });
+    }
+
+    it('an update with an announcement: a 429 is retried too', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      h.space.injectFaults({ kind: 'status', status: 429 });
+      const n1 = await deploy({ action: 'mute', announceUrl: 'https://a.example.com/x' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      await got;
+      assert.equal(writes().length, 2);
+      assert.equal(h.space.announcements.length, 1, 'played once');
+    });
+
+    const LOSSES = [
+      { name: 'a timeout', fault: { kind: 'hang' } },
+      { name: 'a dropped connection', fault: { kind: 'drop' } },
+      { name: 'a 502', fault: { kind: 'status', status: 502 } },
+      { name: 'a 503', fault: { kind: 'status', status: 503 } },
+      { name: 'a 504', fault: { kind: 'status', status: 504 } },
+    ] as const;
+    for (const { name, fault } of LOSSES) {
+      for (const action of ['mute', 'unhold']) {
+        it(`${action}: retried after ${name} (setting a value twice does no harm)`, async () => {
+          const p = h.space.addParticipant(h.conferenceSid, { muted: false, hold: true });
+          h.space.injectFaults(fault);
+          const n1 = await deploy({ action });
+          const got = outcome();
+          n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+          await got;
+          assert.equal(writes().length, 2);
+        });
+      }
+
+      it(`an update with an announcement is NOT re-sent after ${name}: one request, an error`, async () => {
+        const p = h.space.addParticipant(h.conferenceSid);
+        h.space.injectFaults(fault);
+        const n1 = await deploy({ action: 'mute' });
+        const err = caughtError();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, announceUrl: 'https://a.example.com/x' });
+        await err;
+        assert.equal(writes().length, 1);
+      });
+    }
+
+    it('an announcement carried out whose answer was lost is played once, not twice', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      h.space.injectFaults({ kind: 'lost', then: 'drop' });
+      const n1 = await deploy({ action: 'mute', announceUrl: 'https://a.example.com/x' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      await err;
+      assert.equal(writes().length, 1);
+      assert.equal(h.space.announcements.length, 1);
+    });
+
+    for (const then of ['drop', 'hang'] as const) {
+      it(`remove: carried out, answer lost (${then === 'drop' ? 'dropped connection' : 'timeout'}), retried, 404: that is success`, async () => {
+        const p = h.space.addParticipant(h.conferenceSid);
+        h.space.injectFaults({ kind: 'lost', then });
+        const n1 = await deploy({ action: 'remove' });
+        const got = outcome();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+        const msg = await got;
+        assert.deepEqual(msg.payload, { removed: true, conferenceSid: h.conferenceSid, callSid: p.call_sid });
+        assert.deepEqual(writes().map((r) => r.method), ['DELETE', 'DELETE']);
+        assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+      });
+    }
+
+    it('remove: a 404 to the first attempt is an error (the participant was not there)', async () => {
+      const n1 = await deploy({ action: 'remove' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: 'not-here' });
+      const msg = await err;
+      assert.equal(msg.statusCode, 404);
+      assert.equal(writes().length, 1);
+    });
+
+    it('remove: a 404 after a 429 is an error (the 429 was not carried out)', async () => {
+      h.space.injectFaults({ kind: 'status', status: 429 });
+      const n1 = await deploy({ action: 'remove' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: 'not-here' });
+      const msg = await err;
+      assert.equal(msg.statusCode, 404);
+      assert.equal(writes().length, 2);
+    });
+
+    it('never retries a 400 or a 500', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      h.space.injectFaults({ kind: 'status', status: 500 });
+      const n1 = await deploy({ action: 'mute' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      assert.equal((await err).statusCode, 500);
+      assert.equal(writes().length, 1);
+    });
+  });
+
+  describe('bad input: a clear error and no request', () => {
+    const BAD: Array<{ name: string; node?: FlowNode; msg: Record<string, unknown>; error: RegExp }> = [
+      { name: 'an unknown msg.action', msg: { action: 'kick' }, error: /^Action must be one of mute, unmute, hold, unhold, remove, got "kick"$/ },
+      { name: 'a missing msg.action', msg: {}, error: /^Action is missing: set msg.action to one of mute, unmute, hold, unhold, remove/ },
+      { name: 'msg.action "msg"', msg: { action: 'msg' }, error: /^Action must be one of/ },
+      { name: 'a hold URL that is not http(s)', node: { action: 'hold', holdUrl: 'ftp://x.example.com/h' }, msg: {}, error: /^holdUrl must be an absolute http:\/\/ or https:\/\/ URL/ },
+      { name: 'a javascript: announcement URL', msg: { action: 'mute', announceUrl: 'javascript:alert(1)' }, error: /^announceUrl must be an absolute http/ },
+      { name: 'a URL with a password', msg: { action: 'mute', holdUrl: 'https://u:p@x.example.com/' }, error: /^holdUrl must be/ },
+      { name: 'a relative URL', msg: { action: 'mute', holdUrl: '/hold.xml' }, error: /^holdUrl must be/ },
+      { name: 'an unknown update parameter', msg: { action: 'mute', params: { StatusCallback: 'https://x.example.com' } }, error: /^msg.params.StatusCallback is not an update parameter this node sends: use HoldMethod, AnnounceMethod, WaitUrl, WaitMethod, Coaching, CallSidToCoach/ },
+      { name: 'Muted in msg.params', msg: { action: 'unmute', params: { Muted: 'true' } }, error: /^msg.params.Muted is not an update parameter/ },
+      { name: 'msg.params not an object', msg: { action: 'mute', params: 'HoldMethod=GET' }, error: /^msg.params must be an object/ },
+      { name: 'a method that is not GET or POST', msg: { action: 'mute', params: { HoldMethod: 'PUT' } }, error: /^msg.params.HoldMethod must be GET or POST, got "PUT"$/ },
+      { name: 'Coaching not a boolean', msg: { action: 'mute', params: { Coaching: 'yes' } }, error: /^msg.params.Coaching must be true or false/ },
+      { name: 'Coaching without CallSidToCoach', msg: { action: 'mute', params: { Coaching: true } }, error: /^msg.params.Coaching true needs msg.params.CallSidToCoach/ },
+      { name: 'an unsafe CallSidToCoach', msg: { action: 'mute', params: { CallSidToCoach: '../x' } }, error: /^msg.params.CallSidToCoach must be a call SID/ },
+      { name: 'a bad WaitUrl', msg: { action: 'mute', params: { WaitUrl: 'file:///etc/passwd' } }, error: /^WaitUrl must be an absolute http/ },
+      { name: 'an unsafe call SID', msg: { action: 'mute', callSid: 'a/../b' }, error: /^Call SID "a\/..\/b" may contain only/ },
+      { name: 'remove with an unknown parameter', msg: { action: 'remove', params: { Foo: 1 } }, error: /^msg.params.Foo is not an update parameter/ },
+    ];
+    for (const { name, node, msg, error } of BAD) {
+      it(name, async () => {
+        const p = h.space.addParticipant(h.conferenceSid);
+        const n1 = await deploy(node);
+        const err = caughtError();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, ...msg });
+        const caught = await err;
+        assert.match(caught.error.message, error);
+        assert.equal(h.space.requests.length, 0);
+        assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'invalid input' });
+      });
+    }
+
+    it('an unknown action in the node\'s settings is a config error at deploy, and each message fails without a request', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'kick' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
+      assert.match((await err).error.message, /^Action must be one of msg, mute, unmute, hold, unhold, remove, got "kick"$/);
+      assert.equal(h.space.requests.length, 0);
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'config error' });
+    });
+  });
+
+  describe('secrets', () => {
+    it('never shows the API token in an error, on the msg or in a log line, also when the server echoes it', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const token = h.space.apiToken;
+      const basic = Buffer.from(`${h.space.projectId}:${token}`).toString('base64');
+      h.space.injectFaults(
+        { kind: 'status', status: 503 },
+        { kind: 'status', status: 400, body: JSON.stringify({ code: 21000, message: `bad request from ${token} (${basic})`, more_info: `https://x/${token}`, status: 400 }) },
+      );
+      const n1 = await deploy({ action: 'mute' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      const msg = await err;
+      assert.equal(h.space.requests.length, 2, 'the 503 was retried');
+      assert.match(msg.error.message, /\[redacted\]/);
+      const all = JSON.stringify({ error: msg.error, body: msg.signalwireError, log: helper.log().args });
+      assert.ok(!all.includes(token), 'token');
+      assert.ok(!all.includes(basic), 'Authorization header');
+    });
+  });
+});
