@@ -2,7 +2,9 @@
 // and the client under test each get a core and the server's work is never billed to a client.
 // Controlled by the bench's parent process over IPC.
 import { FakeSpace } from '../simulator/fake-space';
-import type { FakeCommand } from './lib/ipc';
+import { parseCallRoute, parseRoute } from '../simulator/fake-space';
+import { dropCallbacks, postCallbacks, prepareCallbacks } from './lib/callbacks';
+import type { FakeCommand, RequestCounts } from './lib/ipc';
 
 const space = new FakeSpace();
 // The request log is only kept where a section counts requests (listing, burst).
@@ -31,6 +33,22 @@ async function handle(cmd: FakeCommand): Promise<unknown> {
       return { requests: space.requests.length, maxInFlight: space.maxInFlight, inFlight: space.inFlight, connections: space.totalConnections };
     case 'memory':
       return process.memoryUsage();
+    case 'prepare-callbacks':
+      return prepareCallbacks(space, cmd);
+    case 'post-callbacks':
+      return postCallbacks(cmd);
+    case 'drop-callbacks':
+      dropCallbacks(cmd.batch);
+      return null;
+    case 'request-counts': {
+      const c: RequestCounts = { list: 0, calls: 0, other: 0, maxInFlight: space.maxInFlight };
+      for (const r of space.requests) {
+        if (r.method === 'GET' && parseCallRoute(r.path)) c.calls++;
+        else if (r.method === 'GET' && parseRoute(r.path)?.callSid === null) c.list++;
+        else c.other++;
+      }
+      return c;
+    }
     default:
       throw new Error(`unknown op ${(cmd as { op: string }).op}`);
   }

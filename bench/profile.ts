@@ -1,9 +1,11 @@
 // Profiles one contender of the get-participant comparison: runs it under --cpu-prof and prints
 // where the CPU time went (self time by function and by package).
 //   tsx bench/profile.ts [package|bare|sdk|http] [requests=20000] [concurrency=10] [latencyMs=0]
+//   tsx bench/profile.ts [events|old03|events-direct] [callbacks=20000] [concurrency=10]  (section 5a)
 import fs from 'node:fs';
 import path from 'node:path';
 import { FakeProcess, REPO_ROOT, runWorker, type FakeInfo } from './lib/ipc';
+import { EVENTS_CONTENDERS, type EventsConfig, type EventsContender, type EventsMeasurement } from './worker-events';
 import type { Contender, GetConfig, GetMeasurement } from './worker-get';
 
 interface ProfileNode {
@@ -79,11 +81,30 @@ export function summariseProfile(file: string, top = 25): string {
   return lines.join('\n');
 }
 
+/** Profiles one contender of the callbacks comparison (section 5a): events, old03 or events-direct. */
+async function profileEvents(fake: FakeProcess, info: FakeInfo, dir: string, c: EventsContender, n: number, k: number): Promise<void> {
+  const file = path.join(dir, `events-${c}-c${k}-${Date.now()}.cpuprofile`);
+  const cfg: EventsConfig = { fake: info, signingKey: 'PSK_profile', scenarios: [{ concurrency: k, n }], reps: 1, slices: 1, warmup: 1000, contenders: [c], profile: file };
+  const r = await runWorker<EventsMeasurement[]>('worker-events.ts', cfg, fake, { timeoutMs: 10 * 60_000 });
+  const m = r[0].result;
+  console.log(`${c}: ${m.rate.toFixed(0)} callbacks/s, answer p50 ${m.p50.toFixed(3)} ms, p99 ${m.p99.toFixed(3)} ms, ${m.cpuUs.toFixed(1)} µs CPU/callback`);
+  console.log(`profile: ${path.relative(REPO_ROOT, file)}\n`);
+  console.log(summariseProfile(file));
+}
+
 async function main(): Promise<void> {
   const [c = 'package', n = '20000', k = '10', lat = '0'] = process.argv.slice(2);
   const dir = path.join(REPO_ROOT, '.bench', 'prof');
   fs.mkdirSync(dir, { recursive: true });
   const fake = await FakeProcess.start();
+  if ((EVENTS_CONTENDERS as string[]).includes(c)) {
+    try {
+      await profileEvents(fake, await fake.call<FakeInfo>({ op: 'info' }), dir, c as EventsContender, Number(n), Number(k));
+    } finally {
+      await fake.stop();
+    }
+    return;
+  }
   try {
     const info = await fake.call<FakeInfo>({ op: 'info' });
     const conf = await fake.call<{ sid: string; callSids: string[] }>({ op: 'conference', participants: 100, sample: 100 });

@@ -5,7 +5,7 @@
 //   npm run bench          full run (about 10 minutes on 2 cores), targets pass/fail
 //   npm run bench:smoke    tiny sizes, one run each, no targets: sanity checks only (CI)
 //
-// Options: --smoke, --only=get,list,burst,cold, --json=FILE (default .bench/results.json),
+// Options: --smoke, --only=get,list,burst,cold,events, --json=FILE (default .bench/results.json),
 // --n20c1=N (requests per run at 20 ms, concurrency 1; default 500), --package=DIR (bench another
 // build of the package: a directory with package.json and dist/, e.g. one with a fix applied).
 import fs from 'node:fs';
@@ -13,12 +13,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { FakeProcess, REPO_ROOT, runWorker, type FakeInfo } from './lib/ipc';
 import { removeSnapshot, snapshotPackage } from './lib/snapshot';
 import { fmt, fmtMB, fmtMs, fmtRatio, MB, median, table } from './lib/stats';
 import type { BurstConfig, BurstRun } from './worker-burst';
 import { CONTENDERS, type Contender, type GetConfig, type GetMeasurement, type GetScenario } from './worker-get';
 import { LIST_CONTENDERS, type ListConfig, type ListContender, type ListResult } from './worker-list';
+import type { DetailsConfig, DetailsListing } from './worker-call-details';
+import type { CoalesceConfig, CoalesceResult } from './worker-coalesce';
+import { EVENTS_CONTENDERS, PUBLIC_URL, type EventsConfig, type EventsContender, type EventsMeasurement, type EventsScenario } from './worker-events';
 
 // ------------------------------------------------------------------ plan
 
@@ -30,7 +34,7 @@ const flag = (name: string): string | undefined => {
   return eq < 0 ? '' : a.slice(eq + 1);
 };
 const SMOKE = flag('smoke') !== undefined;
-const ONLY = new Set((flag('only') ?? 'get,list,burst,cold').split(',').filter(Boolean));
+const ONLY = new Set((flag('only') ?? 'get,list,burst,cold,events').split(',').filter(Boolean));
 const JSON_OUT = flag('json') || path.join(REPO_ROOT, '.bench', SMOKE ? 'results-smoke.json' : 'results.json');
 const N20C1 = Number(flag('n20c1') ?? 500);
 const PACKAGE_DIR = flag('package');
@@ -55,6 +59,11 @@ const PLAN = SMOKE
       list: { sizes: [250, 2000], reps: 1, live: false, warmups: 1 },
       burst: { messages: 1000, warmup: 50, reps: 1, latencyMs: 5, participants: 20 },
       cold: { reps: 1 },
+      events: {
+        throughput: { reps: 1, slices: 1, warmup: 50, scenarios: [{ concurrency: 1, n: 100 }, { concurrency: 10, n: 200 }] as EventsScenario[] },
+        coalesce: { callbacks: 100, windowMs: 1000, concurrency: 10, paced: [] as number[] },
+        details: { participants: 50, reps: 1, latencies: [0], warmups: 1 },
+      },
     }
   : {
       get: {
@@ -71,6 +80,12 @@ const PLAN = SMOKE
       list: { sizes: [250, 10_000, 100_000], reps: 5, live: true, warmups: 20 },
       burst: { messages: 10_000, warmup: 500, reps: 3, latencyMs: 5, participants: 20 },
       cold: { reps: 5 },
+      events: {
+        throughput: { reps: 3, slices: 3, warmup: 500, scenarios: [{ concurrency: 1, n: 3000 }, { concurrency: 10, n: 3000 }] as EventsScenario[] },
+        // 1,000 joins as fast as the node answers them, and paced over ten seconds (the issue's storm).
+        coalesce: { callbacks: 1000, windowMs: 1000, concurrency: 10, paced: [100] },
+        details: { participants: 500, reps: 3, latencies: [0, 20], warmups: 3 },
+      },
     };
 
 // ------------------------------------------------------------------ output helpers
@@ -374,15 +389,18 @@ function reportBurst(runs: BurstRun[]): void {
 
 // ------------------------------------------------------------------ section 4: cold start
 
-async function runCold(pkgDir: string): Promise<{ pkg: number[]; sdk: number[]; sdkClient: number[] }> {
+async function runCold(pkgDir: string): Promise<{ pkg: number[]; sdk: number[]; sdkClient: number[]; types: number }> {
   progress(`4. cold start: ${PLAN.cold.reps} fresh process(es) each`);
   const script = path.join(__dirname, 'cold-start.js');
   const once = (what: string) =>
     JSON.parse(execFileSync(process.execPath, [script, what], { env: { ...process.env, BENCH_PKG_DIR: pkgDir }, encoding: 'utf8' })) as { ms: number; clientMs?: number; types?: string[] };
-  const res = { pkg: [] as number[], sdk: [] as number[], sdkClient: [] as number[] };
+  const res = { pkg: [] as number[], sdk: [] as number[], sdkClient: [] as number[], types: 0 };
   for (let i = 0; i < PLAN.cold.reps; i++) {
     const p = once('package');
-    if (p.types?.length !== 3) throw new Error(`the package registered ${p.types?.join(', ')}`);
+    // Every node the package declares (package.json node-red.nodes), each registering its type.
+    const declared = Object.keys((JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);
+    if (p.types?.length !== declared.length || !declared.every((t) => p.types!.includes(t))) throw new Error(`the package registered ${p.types?.join(', ')}, declares ${declared.join(', ')}`);
+    res.types = p.types.length;
     res.pkg.push(p.ms);
     const s = once('sdk');
     res.sdk.push(s.ms);
@@ -391,7 +409,7 @@ async function runCold(pkgDir: string): Promise<{ pkg: number[]; sdk: number[]; 
   return res;
 }
 
-function reportCold(r: { pkg: number[]; sdk: number[]; sdkClient: number[] }): void {
+function reportCold(r: { pkg: number[]; sdk: number[]; sdkClient: number[]; types: number }): void {
   print(`\n## 4. Cold start (fresh process each, median of ${r.pkg.length})\n`);
   const p = median(r.pkg);
   const s = median(r.sdk);
@@ -399,7 +417,7 @@ function reportCold(r: { pkg: number[]; sdk: number[]; sdkClient: number[] }): v
     table(
       ['what', 'ms', 'runs (ms)'],
       [
-        ['this package: load and register its 3 nodes', fmtMs(p), r.pkg.map((x) => fmtMs(x)).join(', ')],
+        [`this package: load and register its ${r.types} nodes`, fmtMs(p), r.pkg.map((x) => fmtMs(x)).join(', ')],
         ["official SDK: require('@signalwire/compatibility-api')", fmtMs(s), r.sdk.map((x) => fmtMs(x)).join(', ')],
         ['(SDK: then RestClient(...) in On Start, not compared)', fmtMs(median(r.sdkClient)), r.sdkClient.map((x) => fmtMs(x)).join(', ')],
         ['package ÷ SDK', fmtRatio(p / s), ''],
@@ -408,6 +426,175 @@ function reportCold(r: { pkg: number[]; sdk: number[]; sdkClient: number[] }): v
   );
   check('cold start: both measured', p > 0 && s > 0);
   if (!SMOKE) target('4', 'cold start <= 0.5x the SDK require', fmtRatio(p / s), p / s <= 0.5);
+}
+
+// ------------------------------------------------------------------ section 5: conference events (issue 9)
+
+const EVENTS_LABEL: Record<EventsContender, string> = {
+  events: 'events node (publicUrl)',
+  old03: 'old example 03 front half',
+  'events-direct': '(events node, URL of the request)',
+};
+
+interface EventsResults {
+  throughput?: EventsMeasurement[];
+  coalesce?: CoalesceResult[];
+  details?: Array<{ latencyMs: number; listings: DetailsListing[] }>;
+}
+
+async function runEvents(fake: FakeProcess, info: FakeInfo): Promise<EventsResults> {
+  const plan = PLAN.events;
+  const signingKey = `PSK_${randomBytes(16).toString('hex')}`;
+  const res: EventsResults = {};
+  const t = plan.throughput;
+  const cfg: EventsConfig = { fake: info, signingKey, scenarios: t.scenarios, reps: t.reps, slices: t.slices, warmup: t.warmup };
+  progress(`5a. callbacks/s: ${t.scenarios.map((s) => `${s.n}@c${s.concurrency}`).join(', ')}, ${t.reps} run(s), ${EVENTS_CONTENDERS.length} contenders taking turns in ${t.slices} slice(s) per run`);
+  res.throughput = await runWorker<EventsMeasurement[]>('worker-events.ts', cfg, fake, { timeoutMs: 15 * 60_000 });
+
+  const c = plan.coalesce;
+  res.coalesce = [];
+  const cases: Array<{ coalesceMs: number; ratePerSec?: number }> = [];
+  for (const rate of [undefined, ...c.paced]) for (const coalesceMs of [c.windowMs, 0]) cases.push({ coalesceMs, ratePerSec: rate });
+  progress(`5b. ${fmt(c.callbacks)} join callbacks, output 2 into list participants: coalesce ${c.windowMs} ms and 0, ${['as fast as answered', ...c.paced.map((r) => `${r}/s`)].join(' and ')}`);
+  for (const k of cases) {
+    const cc: CoalesceConfig = { fake: info, signingKey, callbacks: c.callbacks, coalesceMs: k.coalesceMs, concurrency: c.concurrency, ratePerSec: k.ratePerSec };
+    res.coalesce.push(await runWorker<CoalesceResult>('worker-coalesce.ts', cc, fake, { timeoutMs: 5 * 60_000 }));
+  }
+
+  const d = plan.details;
+  res.details = [];
+  progress(`5c. call details: ${fmt(d.participants)} participants, listed twice with and without, ${d.reps} run(s), server latency ${d.latencies.join(' and ')} ms`);
+  for (const latencyMs of d.latencies) {
+    const dc: DetailsConfig = { fake: info, participants: d.participants, latencyMs, reps: d.reps, warmups: d.warmups };
+    res.details.push({ latencyMs, listings: await runWorker<DetailsListing[]>('worker-call-details.ts', dc, fake, { timeoutMs: 5 * 60_000 }) });
+  }
+  return res;
+}
+
+function reportEvents(r: EventsResults): void {
+  const plan = PLAN.events;
+  // 5a
+  print('\n## 5. Conference events (issue 9)\n');
+  print(
+    `### 5a. Callbacks per second, signature checked: answered and delivered into the flow (medians of the runs)\n\n` +
+      `Every contender gets the same signed participant-join callbacks (each distinct), POSTed from the fake space's process over keep-alive HTTP; ` +
+      `a callback is done when it is answered 204 and its message reached the sink. Both main rows are set up as behind a tunnel whose public URL ` +
+      `(${PUBLIC_URL}) the signatures cover: the node's publicUrl, the old function's SIGNALWIRE_CALLBACK_URL. The last row gets the same callbacks ` +
+      `signed over its own URL and reads it from the request.\n`,
+  );
+  const ms = r.throughput ?? [];
+  const rows: string[][] = [];
+  for (const s of plan.throughput.scenarios) {
+    const here = ms.filter((m) => m.concurrency === s.concurrency && m.n === s.n);
+    const reps = [...new Set(here.map((m) => m.rep))];
+    const ratio = (a: EventsContender, b: EventsContender) =>
+      median(reps.map((rep) => (here.find((m) => m.rep === rep && m.contender === a)?.result.rate ?? NaN) / (here.find((m) => m.rep === rep && m.contender === b)?.result.rate ?? NaN)));
+    for (const c of EVENTS_CONTENDERS) {
+      const mine = here.filter((m) => m.contender === c).map((m) => m.result);
+      if (!mine.length) continue;
+      rows.push([
+        String(s.concurrency),
+        fmt(s.n),
+        EVENTS_LABEL[c],
+        fmt(median(mine.map((x) => x.rate))),
+        fmtMs(median(mine.map((x) => x.p50))),
+        fmtMs(median(mine.map((x) => x.p99))),
+        fmt(median(mine.map((x) => x.cpuUs))),
+        fmt(median(mine.map((x) => x.senderCpuUs))),
+        c === 'events' ? '' : fmtRatio(ratio('events', c)),
+      ]);
+    }
+    const ok = here.length === EVENTS_CONTENDERS.length * reps.length && reps.length > 0 && here.every((m) => m.result.bad === 0 && m.result.delivered === m.result.n && (m.result.answered['204'] ?? 0) === m.result.n);
+    check(`events c${s.concurrency}: every callback answered 204 and delivered, by every contender`, ok);
+    if (!SMOKE) {
+      const v = ratio('events', 'old03');
+      target('5', `callbacks/s >= 1.5x old example 03 front half (concurrency ${s.concurrency})`, fmtRatio(v), v >= 1.5);
+    }
+  }
+  print(table(['conc.', 'callbacks', 'contender', 'callbacks/s', 'answer p50 ms', 'answer p99 ms', 'CPU µs/callback', 'sender CPU µs', 'events node ÷ it'], rows));
+  print('\nanswer ms: at the sender, POST to the end of the answer. CPU µs/callback: the Node-RED process; sender CPU: the sending process (the fake space\'s).');
+
+  // 5b
+  const co = r.coalesce ?? [];
+  print(`\n### 5b. ${fmt(plan.coalesce.callbacks)} participant-join callbacks of one conference, output 2 wired to list participants (mode all; the conference has ${fmt(plan.coalesce.callbacks)} participants; server latency 0 ms)\n`);
+  print(
+    table(
+      ['coalesce', 'sent', 'callbacks', 'answered 204', 'output 1', 'output 2', 'list requests', 'listings out', 'failed', 'sending s', 'until last listing ms', 'last state delivered'],
+      co.map((x) => [
+        `${fmt(x.coalesceMs)} ms`,
+        x.ratePerSec ? `${x.ratePerSec}/s` : `fast (${plan.coalesce.concurrency} at a time)`,
+        fmt(x.callbacks),
+        fmt(x.answered204),
+        fmt(x.output1),
+        fmt(x.output2),
+        fmt(x.listRequests),
+        fmt(x.listings),
+        fmt(x.failed),
+        fmt(x.sendSeconds, 2),
+        fmt(x.wallMs),
+        x.lastStateDelivered ? 'yes' : 'NO',
+      ]),
+    ),
+  );
+  print('\nlist requests: GET .../Participants seen by the fake space. last state delivered: the last output-2 message carries the last callback the node accepted.');
+  for (const x of co) {
+    const label = `coalesce ${x.coalesceMs} ms, ${x.ratePerSec ? `${x.ratePerSec}/s` : 'fast'}`;
+    check(
+      `events ${label}: every callback answered and on output 1, every output-2 message listed with one request, last state delivered`,
+      x.answered204 === x.callbacks && x.output1 === x.callbacks && x.coalescedSum === x.callbacks && x.failed === 0 && x.listings === x.output2 && x.listRequests === x.output2 && x.lastStateDelivered && x.participantsInLastListing === x.callbacks,
+      x.firstError,
+    );
+    if (x.coalesceMs === 0) check(`events ${label}: one list request per callback`, x.listRequests === x.callbacks);
+  }
+  if (!SMOKE) {
+    const fast = co.find((x) => x.coalesceMs > 0 && !x.ratePerSec);
+    const fastOff = co.find((x) => x.coalesceMs === 0 && !x.ratePerSec);
+    if (fast && fastOff) {
+      // A burst that arrives within one window: the first at once, the latest at the window's end.
+      const bound = Math.ceil((fast.sendSeconds * 1000) / fast.coalesceMs) + 1;
+      target('5', `burst of ${fmt(fast.callbacks)} joins, coalesce ${fast.coalesceMs} ms: list requests <= ceil(send time / window) + 1 (${bound})`, `${fast.listRequests} (off: ${fmt(fastOff.listRequests)})`, fast.listRequests <= bound && fast.lastStateDelivered);
+    }
+    for (const p of co.filter((x) => x.coalesceMs > 0 && x.ratePerSec)) {
+      const bound = Math.ceil((p.sendSeconds * 1000) / p.coalesceMs) + 1;
+      const off = co.find((x) => x.coalesceMs === 0 && x.ratePerSec === p.ratePerSec);
+      target('5', `${fmt(p.callbacks)} joins at ${p.ratePerSec}/s, coalesce ${p.coalesceMs} ms: about one list request per window (<= ${bound})`, `${p.listRequests} (off: ${fmt(off?.listRequests ?? NaN)})`, p.listRequests <= bound && p.lastStateDelivered);
+    }
+  }
+
+  // 5c
+  print(`\n### 5c. Call details: a conference of ${fmt(plan.details.participants)} listed, then refreshed (list participants, mode all; medians of ${plan.details.reps} run(s), a new conference each)\n`);
+  const drows: string[][] = [];
+  for (const block of r.details ?? []) {
+    const get = (v: 'details' | 'plain', l: 1 | 2) => block.listings.filter((x) => x.variant === v && x.listing === l);
+    for (const [v, l] of [['plain', 1], ['details', 1], ['plain', 2], ['details', 2]] as const) {
+      const xs = get(v, l);
+      const plainMs = median(get('plain', l).map((x) => x.ms));
+      drows.push([
+        `${block.latencyMs} ms`,
+        l === 1 ? 'first listing' : 'refresh',
+        v === 'details' ? 'callDetails: true' : 'callDetails: false',
+        fmt(median(xs.map((x) => x.listRequests))),
+        fmt(median(xs.map((x) => x.callRequests))),
+        fmtMs(median(xs.map((x) => x.ms))),
+        fmtMs(median(xs.map((x) => x.cpuMs))),
+        v === 'details' ? `+${fmtMs(median(xs.map((x) => x.ms)) - plainMs)}` : '',
+        `${fmt(median(xs.map((x) => x.withCall)))} of ${fmt(median(xs.map((x) => x.listed)))}`,
+      ]);
+      const n = plan.details.participants;
+      const wantCalls = v === 'details' && l === 1 ? n : 0;
+      check(
+        `call details ${block.latencyMs} ms, ${v}, listing ${l}: 1 list request, ${wantCalls} call lookups, every participant ${v === 'details' ? 'with' : 'without'} call`,
+        xs.length > 0 && xs.every((x) => x.listRequests === 1 && x.callRequests === wantCalls && x.otherRequests === 0 && x.listed === n && x.withCall === (v === 'details' ? n : 0)),
+        JSON.stringify(xs.map((x) => [x.listRequests, x.callRequests, x.otherRequests, x.listed, x.withCall])),
+      );
+    }
+    if (!SMOKE) {
+      const calls = get('details', 2).map((x) => x.callRequests);
+      target('5', `refresh of ${fmt(plan.details.participants)} with call details after a first listing: 0 call lookups (${block.latencyMs} ms)`, calls.join('/'), calls.every((x) => x === 0));
+    }
+  }
+  print(table(['server latency', 'listing', 'node', 'list requests', 'call lookups', 'wall ms', 'CPU ms', 'details cost ms', 'participants with call'], drows));
+  print('\ndetails cost: wall ms with callDetails minus without (medians). Call lookups: GET .../Calls/{CallSid}, at most the space\'s max in flight (10) at once.');
 }
 
 // ------------------------------------------------------------------ main
@@ -456,6 +643,13 @@ async function main(): Promise<number> {
       if (r) {
         results.cold = r;
         reportCold(r);
+      }
+    }
+    if (ONLY.has('events')) {
+      const r = await section('conference events', () => runEvents(fake, info));
+      if (r) {
+        results.events = r;
+        reportEvents(r);
       }
     }
   } finally {

@@ -2,6 +2,7 @@
 // processes; a worker asks the fake for things (latency, stats) through the parent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { PostCallbacks, PrepareCallbacks } from './callbacks';
 
 export type FakeCommand =
   | { op: 'info' }
@@ -10,7 +11,22 @@ export type FakeCommand =
   | { op: 'record'; on: boolean }
   | { op: 'reset' }
   | { op: 'stats' }
-  | { op: 'memory' };
+  | { op: 'memory' }
+  // The events section: signed callbacks made and POSTed by the fake space's process.
+  | ({ op: 'prepare-callbacks' } & PrepareCallbacks)
+  | ({ op: 'post-callbacks' } & PostCallbacks)
+  | { op: 'drop-callbacks'; batch: number }
+  | { op: 'request-counts' };
+
+/** Requests the fake space saw since the last reset, by kind (request log on). */
+export interface RequestCounts {
+  /** GET .../Conferences/{sid}/Participants (list pages) */
+  list: number;
+  /** GET .../Calls/{sid} (call details) */
+  calls: number;
+  other: number;
+  maxInFlight: number;
+}
 
 export interface FakeInfo {
   url: string;

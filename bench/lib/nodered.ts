@@ -24,6 +24,8 @@ export interface EmbeddedRed {
   RED: any;
   /** Puts msg into the flow through the bench-source node `id` (the runtime's own send). */
   source(id: string): (msg: Msg) => void;
+  /** With `listen`: http://127.0.0.1:{port}, the runtime's HTTP server (httpNodeRoot "/"). */
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,11 @@ export interface EmbedOptions {
   credentials?: Record<string, Record<string, string>>;
   /** Merged into the runtime settings (e.g. functionGlobalContext). */
   settings?: Record<string, unknown>;
+  /**
+   * Listen on 127.0.0.1 (a free port) with Node-RED's HTTP server for nodes at "/"
+   * (httpNodeRoot), so http in nodes and the conference events node receive requests.
+   */
+  listen?: boolean;
 }
 
 /** Flow nodes need x/y and z, or Node-RED files them as config nodes. */
@@ -58,7 +65,7 @@ export async function startNodeRed(opts: EmbedOptions): Promise<EmbeddedRed> {
     flowFile: 'flows.json',
     credentialSecret: false,
     httpAdminRoot: false,
-    httpNodeRoot: false,
+    httpNodeRoot: opts.listen ? '/' : false,
     disableEditor: true,
     // The package as built (a snapshot of dist/ taken by run.ts, so a rebuild by someone else
     // meanwhile cannot pull it away), loaded as an installed Node-RED module.
@@ -73,6 +80,15 @@ export async function startNodeRed(opts: EmbedOptions): Promise<EmbeddedRed> {
   };
   RED.init(server, settings);
   await RED.start();
+  let url = '';
+  if (opts.listen) {
+    server.on('request', RED.httpNode);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
 
   // Flows start after RED.start() resolves: wait for every bench-source to exist.
   const sourceIds = opts.flows.filter((n) => n.type === 'bench-source').map((n) => n.id as string);
@@ -89,6 +105,7 @@ export async function startNodeRed(opts: EmbedOptions): Promise<EmbeddedRed> {
 
   return {
     RED,
+    url,
     source(id: string) {
       const send = hooks.sources.get(id);
       if (!send) throw new Error(`no bench-source ${id}`);
@@ -96,6 +113,10 @@ export async function startNodeRed(opts: EmbedOptions): Promise<EmbeddedRed> {
     },
     async stop() {
       await RED.stop();
+      if (opts.listen) {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
       fs.rmSync(userDir, { recursive: true, force: true });
     },
   };
