@@ -434,6 +434,7 @@ const EVENTS_LABEL: Record<EventsContender, string> = {
   events: 'events node (publicUrl)',
   old03: 'old example 03 front half',
   'events-direct': '(events node, URL of the request)',
+  floor: '(floor: bare route, 204, no checks)',
 };
 
 interface EventsResults {
@@ -471,6 +472,8 @@ async function runEvents(fake: FakeProcess, info: FakeInfo): Promise<EventsResul
   return res;
 }
 
+const signed = (ms: number) => (Number.isFinite(ms) ? `${ms >= 0 ? '+' : '-'}${fmtMs(Math.abs(ms))}` : '-');
+
 function reportEvents(r: EventsResults): void {
   const plan = PLAN.events;
   // 5a
@@ -479,8 +482,9 @@ function reportEvents(r: EventsResults): void {
     `### 5a. Callbacks per second, signature checked: answered and delivered into the flow (medians of the runs)\n\n` +
       `Every contender gets the same signed participant-join callbacks (each distinct), POSTed from the fake space's process over keep-alive HTTP; ` +
       `a callback is done when it is answered 204 and its message reached the sink. Both main rows are set up as behind a tunnel whose public URL ` +
-      `(${PUBLIC_URL}) the signatures cover: the node's publicUrl, the old function's SIGNALWIRE_CALLBACK_URL. The last row gets the same callbacks ` +
-      `signed over its own URL and reads it from the request.\n`,
+      `(${PUBLIC_URL}) the signatures cover: the node's publicUrl, the old function's SIGNALWIRE_CALLBACK_URL. The third row gets the same callbacks ` +
+      `signed over its own URL and reads it from the request. The floor is a bare route on the same HTTP server (express, as http in and the events node) ` +
+      `that reads the body, answers 204 and sends the body on: what any receiver in Node-RED pays before its own work.\n`,
   );
   const ms = r.throughput ?? [];
   const rows: string[][] = [];
@@ -577,7 +581,7 @@ function reportEvents(r: EventsResults): void {
         fmt(median(xs.map((x) => x.callRequests))),
         fmtMs(median(xs.map((x) => x.ms))),
         fmtMs(median(xs.map((x) => x.cpuMs))),
-        v === 'details' ? `+${fmtMs(median(xs.map((x) => x.ms)) - plainMs)}` : '',
+        v === 'details' ? signed(median(xs.map((x) => x.ms)) - plainMs) : '',
         `${fmt(median(xs.map((x) => x.withCall)))} of ${fmt(median(xs.map((x) => x.listed)))}`,
       ]);
       const n = plan.details.participants;

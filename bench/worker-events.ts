@@ -16,8 +16,9 @@ import { fake, workerConfig, workerMain, type FakeInfo } from './lib/ipc';
 import { at, benchHooks, startNodeRed, type FlowNode, type Msg } from './lib/nodered';
 import { startProfiler } from './lib/profiler';
 
-export type EventsContender = 'events' | 'old03' | 'events-direct';
-export const EVENTS_CONTENDERS: EventsContender[] = ['events', 'old03', 'events-direct'];
+/** floor: a bare route on the same HTTP server that reads the body, answers 204 and sends it on (no parsing, no checks). */
+export type EventsContender = 'events' | 'old03' | 'events-direct' | 'floor';
+export const EVENTS_CONTENDERS: EventsContender[] = ['events', 'old03', 'events-direct', 'floor'];
 
 export interface EventsScenario {
   concurrency: number;
@@ -66,6 +67,7 @@ export const PUBLIC_URL = 'https://hooks.example.com/signalwire/conference-statu
 const OLD_PATH = '/signalwire/conference-status';
 const EVENTS_PATH = '/signalwire/conference-events';
 const DIRECT_PATH = '/signalwire/conference-events-direct';
+const FLOOR_PATH = '/bench/floor';
 
 // The function node of the old example 03 (git show 23b3d1c:"examples/03 - ..."), verbatim.
 const OLD_CHECK = `// Accepts the callback when its X-SignalWire-Signature is right (output 1), rejects it
@@ -116,6 +118,9 @@ export function eventsFlows(f: FakeInfo, signingKey: string): { flows: FlowNode[
     at(tab, { id: 'old-204', type: 'http response', name: '204 at once', statusCode: '204', headers: {}, wires: [] }),
     at(tab, { id: 'old-403', type: 'http response', name: '403 bad signature', statusCode: '403', headers: {}, wires: [] }),
     at(tab, { id: 'sink-old03', type: 'bench-sink', wires: [] }),
+    // the floor: the same HTTP server and express routing, nothing else
+    at(tab, { id: 'floor', type: 'bench-http-floor', url: FLOOR_PATH, wires: [['sink-floor']] }),
+    at(tab, { id: 'sink-floor', type: 'bench-sink', wires: [] }),
     // a source so that startNodeRed knows the flows are up; errors end as failures
     at(tab, { id: 'src', type: 'bench-source', wires: [[]] }),
     at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['sink-failed']] }),
@@ -136,6 +141,7 @@ async function main(): Promise<EventsMeasurement[]> {
     events: { target: `${nr.url}${EVENTS_PATH}`, signedUrl: PUBLIC_URL, sink: 'sink-events' },
     old03: { target: `${nr.url}${OLD_PATH}`, signedUrl: PUBLIC_URL, sink: 'sink-old03' },
     'events-direct': { target: `${nr.url}${DIRECT_PATH}`, signedUrl: `${nr.url}${DIRECT_PATH}`, sink: 'sink-events-direct' },
+    floor: { target: `${nr.url}${FLOOR_PATH}`, signedUrl: PUBLIC_URL, sink: 'sink-floor' },
   };
 
   // Every callback distinct: one participant (one CallSid) each, for the warm-up and every run.
@@ -165,7 +171,12 @@ async function main(): Promise<EventsMeasurement[]> {
         return;
       }
       if (sinkId !== t.sink) return;
-      const ok = c === 'old03' ? (msg.payload as Record<string, unknown>)?.StatusCallbackEvent === 'participant-join' : msg.topic === 'participant-join' && typeof msg.callSid === 'string';
+      const ok =
+        c === 'old03'
+          ? (msg.payload as Record<string, unknown>)?.StatusCallbackEvent === 'participant-join'
+          : c === 'floor'
+            ? typeof msg.payload === 'string' && msg.payload.includes('participant-join')
+            : msg.topic === 'participant-join' && typeof msg.callSid === 'string';
       if (!ok) {
         bad++;
         firstError ??= `bad message: ${JSON.stringify(msg.payload)?.slice(0, 200)}`;

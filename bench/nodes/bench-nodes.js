@@ -27,6 +27,31 @@ module.exports = function (RED) {
     });
   }
 
+  // The floor of a callback receiver inside Node-RED: a route on RED.httpNode (the same server,
+  // express app and routing as the http in node and the events node) that reads the body,
+  // answers 204 and sends the raw body on; no parsing, no signature, nothing else.
+  function BenchHttpFloor(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const path = config.url;
+    const handler = (req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(204);
+        res.end();
+        node.send({ payload: Buffer.concat(chunks).toString('utf8') });
+      });
+    };
+    RED.httpNode.post(path, handler);
+    node.on('close', () => {
+      const router = RED.httpNode._router;
+      if (!router) return;
+      router.stack = router.stack.filter((l) => !(l.route && l.route.stack.some((s) => s.handle === handler)));
+    });
+  }
+
   RED.nodes.registerType('bench-source', BenchSource);
+  RED.nodes.registerType('bench-http-floor', BenchHttpFloor);
   RED.nodes.registerType('bench-sink', BenchSink);
 };
