@@ -16,6 +16,7 @@ import {
   spaceNode,
   startSpace,
   updateParticipantNode,
+  waitUntil,
   type FlowNode,
   type Harness,
 } from './support/harness';
@@ -177,6 +178,21 @@ describe('signalwire-update-participant', function () {
       assert.equal(completions().length, 2);
       assert.equal(completions()[0].error, undefined);
       assert.ok(completions()[1].error);
+    });
+
+    it('aborts a held write when the flow stops: nothing is sent, the message ends once, no retry follows', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      h.space.injectFaults({ kind: 'hang' });
+      const n1 = await deploy({ action: 'mute' }, { ...FAST, timeout: 10 });
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
+      await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
+      await helper.unload();
+      await waitUntil(() => h.space.inFlight === 0, 500, 'the held request was not aborted');
+      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
+      assert.deepEqual(completions().map((c) => c.error), [undefined]);
+      assert.deepEqual(await collect('out', 100), []);
+      assert.deepEqual(await collect('caught', 0), []);
+      assert.equal(writes().length, 1, 'no retry after close');
     });
 
     it('reports a participant who has left (404) to the Catch node', async () => {

@@ -305,16 +305,16 @@ export function checkAction(known: readonly string[], value: unknown): { action:
  */
 export function checkCallUrl(name: string, value: unknown): { url: string | undefined } | { problem: Problem } {
   if (isBlank(value)) return { url: undefined };
-  const bad = (key: string, vars: Problem['vars']) => ({ problem: { key, vars } });
-  const problem = bad('write-url', { name, url: String(value) });
-  if (typeof value !== 'string') return problem;
+  const problem = (key: string, vars: Problem['vars']) => ({ problem: { key, vars } });
+  const invalid = problem('write-url', { name, url: String(value) });
+  if (typeof value !== 'string') return invalid;
   const text = value.trim();
-  if (text.length > MAX_CALL_URL_CHARS || /\s/.test(text) || !/^https?:\/\/[^/?#\s@]+(?:[/?#]|$)/i.test(text)) return problem;
+  if (text.length > MAX_CALL_URL_CHARS || /\s/.test(text) || !/^https?:\/\/[^/?#\s@]+(?:[/?#]|$)/i.test(text)) return invalid;
   try {
     const url = new URL(text);
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return problem;
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return invalid;
   } catch {
-    return problem;
+    return invalid;
   }
   return { url: text };
 }
