@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConferenceSimulator, FakeSpace, type SimEvent } from '../simulator';
-import { CALLBACK_PATH, DASHBOARD_PATH, EVENT_LOG_PATH, ROOT, combineExamples, readExamples } from './lib/examples';
+import { CALLBACK_PATH, DASHBOARD_PATH, EVENT_LOG_PATH, MODERATOR_DASHBOARD_PATH, MODERATOR_PATH, ROOT, combineExamples, readExamples } from './lib/examples';
 import { startNodeRed, type RunningNodeRed } from './lib/node-red-process';
 
 const USER_DIR = path.join(ROOT, '.node-red-home');
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     sim = new ConferenceSimulator({
       space: fake,
       callbackUrl,
-      alsoTo: [base + EVENT_LOG_PATH],
+      alsoTo: [base + EVENT_LOG_PATH, base + MODERATOR_PATH],
       signingKey,
       conferenceSid,
       intervalMs: 3000,
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     '',
     'node-red-contrib-signalwire demo',
     `  Editor:     ${base}/`,
-    `  Dashboard:  ${base}${DASHBOARD_PATH}`,
+    `  Dashboard:  ${base}${DASHBOARD_PATH} (example 03), ${base}${MODERATOR_DASHBOARD_PATH} (example 06, the moderator console)`,
   ];
   if (sim && fake) {
     lines.push(
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       `              (a config node of your own: Space ${fake.url} and the values above; README, Quick start)`,
       `  Conference: ${conferenceSid} (${fake.participantCount(conferenceSid)} participants; an event every ${sim.intervalMs / 1000} s)`,
       `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl} (example 03)`,
-      `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar)`,
+      `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar), ${base + MODERATOR_PATH} (example 06)`,
       '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',
       '  (and SIGNALWIRE_CONFERENCE_SID) in the environment, then npm start again.',
     );

@@ -155,7 +155,7 @@ export class ConferenceSimulator {
   async start(): Promise<void> {
     if (this.conferenceSid) throw new Error('ConferenceSimulator already started');
     this.stopped = false;
-    this.conferenceSid = this.space.addConference(this.presetConferenceSid);
+    this.conferenceSid = this.space.addConference(this.presetConferenceSid, { friendly_name: this.friendlyName });
     const events: SimEvent[] = [this.conferenceEvent('conference-start')];
     for (let i = 0; i < Math.min(3, this.maxParticipants); i++) events.push(this.join());
     this.timer = setInterval(() => {

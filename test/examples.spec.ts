@@ -11,6 +11,8 @@ import { FakeSpace, computeSignature } from '../simulator';
 import {
   CALLBACK_PATH,
   EVENT_LOG_PATH,
+  MODERATOR_DASHBOARD_PATH,
+  MODERATOR_PATH,
   DASHBOARD_PATH,
   ROOT,
   combineExamples,
@@ -23,7 +25,7 @@ import {
 } from '../scripts/lib/examples';
 import { startNodeRed, type RunningNodeRed } from '../scripts/lib/node-red-process';
 
-const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events'];
+const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference', 'signalwire-list-conferences'];
 const DASHBOARD_DIR = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
 // CI runs the suite on Node-RED 5 too (NODE_RED_PATH, under that run's node binary).
 const NODE_RED_DIR = process.env.NODE_RED_PATH ?? path.dirname(require.resolve('node-red/package.json'));
@@ -65,7 +67,7 @@ describe('examples/', function () {
   it('holds the example flows, named "NN - Title.json"', function () {
     assert.ok(files.length >= 5, `only ${files.length} example files`);
     for (const f of files) assert.match(f, /^\d\d - [^/\\]+\.json$/);
-    for (const num of ['01', '02', '03', '04', '05']) example(num);
+    for (const num of ['01', '02', '03', '04', '05', '06', '07']) example(num);
   });
 
   for (const file of files) {
@@ -123,6 +125,12 @@ describe('examples/', function () {
           ],
           'signalwire-conference-events': ['id', 'type', 'z', 'name', 'space', 'url', 'publicUrl', 'verify', 'events', 'coalesce', 'x', 'y', 'wires'],
           'signalwire-get-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'x', 'y', 'wires'],
+          'signalwire-update-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'action', 'holdUrl', 'announceUrl', 'x', 'y', 'wires'],
+          'signalwire-update-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'action', 'announceUrl', 'x', 'y', 'wires'],
+          'signalwire-list-conferences': [
+            'id', 'type', 'z', 'name', 'space', 'friendlyName', 'status', 'dateCreated', 'dateCreatedBefore', 'dateCreatedAfter',
+            'dateUpdated', 'dateUpdatedBefore', 'dateUpdatedAfter', 'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'maxItems', 'x', 'y', 'wires',
+          ],
         };
         for (const n of readExample(file).nodes.filter((x) => OUR_TYPES.includes(x.type))) {
           for (const k of Object.keys(n)) assert.ok(known[n.type].includes(k), `${n.type} has unknown property "${k}"`);
@@ -132,7 +140,7 @@ describe('examples/', function () {
             assert.ok(['msg', 'any', 'true', 'false'].includes(n.hold as string));
             assert.match(String(n.pageSize), /^(|[1-9]\d{0,2}|1000)$/);
           }
-          if (n.type !== 'signalwire-space' && n.type !== 'signalwire-conference-events') assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
+          if (!['signalwire-space', 'signalwire-conference-events', 'signalwire-list-conferences'].includes(n.type)) assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
         }
       });
     });
@@ -195,6 +203,33 @@ describe('examples/', function () {
     const debug = findNode(nodes, 'debug');
     assert.deepEqual((events.wires as string[][])[0], [debug.id]);
     assert.equal(debug.complete, 'payload');
+  });
+
+  it('06 is a moderator console: a button per row for mute, hold and remove, and an end button behind a confirmation', function () {
+    const nodes = example('06').nodes;
+    const events = findNode(nodes, 'signalwire-conference-events');
+    assert.equal(events.url, MODERATOR_PATH);
+    const table = findNode(nodes, 'ui-table');
+    const buttons = (table.columns as Array<Record<string, string>>).filter((c) => c.type === 'button').map((c) => c.key);
+    assert.deepEqual(buttons, ['mute', 'hold', 'remove']);
+    const update = findNode(nodes, 'signalwire-update-participant');
+    assert.equal(update.action, 'msg');
+    const end = findNode(nodes, 'signalwire-update-conference');
+    assert.equal(end.action, 'end');
+    const confirm = nodes.find((n) => n.type === 'ui-notification' && n.allowConfirm === true);
+    assert.ok(confirm, 'no confirmation before ending the conference');
+    const catcher = findNode(nodes, 'catch');
+    assert.deepEqual((catcher.scope as string[]).sort(), [update.id, end.id].sort(), 'every action error is shown');
+    assert.equal(findNode(nodes, 'ui-page').path, MODERATOR_DASHBOARD_PATH.replace(/^\/dashboard/, ''));
+  });
+
+  it('07 finds the in-progress conference by its friendly name and lists its participants', function () {
+    const nodes = example('07').nodes;
+    const find = findNode(nodes, 'signalwire-list-conferences');
+    assert.equal(find.status, 'in-progress');
+    const inject = findNode(nodes, 'inject');
+    assert.deepEqual((inject.props as unknown[])[0], { p: 'friendlyName', v: 'demo-conference', vt: 'str' });
+    assert.ok(findNode(nodes, 'signalwire-list-participants'));
   });
 
   it('04 reads page per message and joins them in automatic mode', function () {
@@ -542,15 +577,58 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     assert.equal(sidebar.messages.filter((m) => m.name === 'each page').length, 3);
   });
 
+  it('06: a click on mute, then on remove, changes the participant in the space and refreshes the table', async function () {
+    // The table's button click, as Dashboard 2.0 sends it (msg.payload the row, msg.column the key),
+    // comes from an inject node added for the test.
+    const ex = example('06');
+    const click = findNode(ex.nodes, 'function', 'action from the click');
+    const conf = space.addConference();
+    space.addParticipants(conf, 2);
+    const [first, second] = space.participants(conf);
+    const clicks: FlowNode[] = ['mute', 'remove'].map((column, i) => ({
+      id: `c11c${i}000000000000`, type: 'inject', z: (ex.nodes.find((n) => n.z) as FlowNode).z, name: `click ${column}`, x: 100, y: 600 + 40 * i,
+      props: [{ p: 'payload', v: JSON.stringify({ callSid: column === 'mute' ? first.call_sid : second.call_sid, caller: '+15550001', mute: 'mute', remove: 'remove' }), vt: 'json' }, { p: 'column', v: column, vt: 'str' }],
+      repeat: '', once: false, topic: '', wires: [[click.id]],
+    }));
+    await deploy([{ ...ex, nodes: [...ex.nodes, ...clicks] }]);
+    // the conference the console moderates: the sweep's flow context, set by a listing of it
+    const sweep = nodeRed.url + MODERATOR_PATH;
+    const params = { AccountSid: space.projectId, ConferenceSid: conf, FriendlyName: 'test', StatusCallbackEvent: 'participant-join', CallSid: first.call_sid };
+    const res = await fetch(sweep, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-SignalWire-Signature': computeSignature(sweep, params, signingKey) }, body: new URLSearchParams(params).toString() });
+    assert.equal(res.status, 204);
+    await until('the listing of the conference', () => listRequests(conf)[0], 5000);
+    await delay(300);
+    await inject('click mute');
+    await until('the participant muted in the space', () => space.participant(conf, first.call_sid)?.muted === true, 5000);
+    const t0 = Date.now();
+    await inject('click remove');
+    await until('the participant removed from the space', () => space.participant(conf, second.call_sid) === undefined, 5000);
+    await until('the refresh after the action', () => listRequests(conf, t0)[0], 5000);
+  });
+
+  it('07: finds the in-progress conference by its name and lists its participants', async function () {
+    await deploy([example('07')]);
+    const conf = space.addConference(undefined, { friendly_name: 'demo-conference' });
+    space.addParticipants(conf, 3);
+    await inject('demo-conference');
+    const listed = JSON.parse((await sidebar.waitFor('participants of the conference')).msg) as Array<{ conference_sid: string; call: unknown }>;
+    assert.equal(listed.length, 3);
+    assert.ok(listed.every((p) => p.conference_sid === conf && p.call !== undefined));
+  });
+
   it('all examples together, as npm start deploys them: one config node each, no errors', async function () {
     const all = [...examples.values()];
     const { flows, output } = await deploy(all);
     assert.doesNotMatch(output, /missing (node )?types/i);
     assert.doesNotMatch(output, /\[error\]|\[warn\]/);
     assert.equal(flows.filter((n) => n.type === 'tab').length, all.length);
-    for (const type of ['signalwire-space', 'ui-base', 'ui-theme', 'ui-page', 'ui-group']) {
+    for (const type of ['signalwire-space', 'ui-base', 'ui-theme']) {
       assert.equal(flows.filter((n) => n.type === type).length, 1, `${type} is not deduplicated`);
     }
+    // one page per path (the participants table, the moderator console), one group per page and name
+    const pages = new Set(all.flatMap((e) => e.nodes.filter((n) => n.type === 'ui-page').map((n) => n.path)));
+    assert.equal(flows.filter((n) => n.type === 'ui-page').length, pages.size, 'ui-page is not deduplicated by path');
+    assert.equal(flows.filter((n) => n.type === 'ui-group').length, pages.size, 'ui-group is not deduplicated');
     assert.equal(new Set(flows.map((n) => n.id)).size, flows.length, 'ids collide');
     const res = await fetch(`${nodeRed.url}/library/examples/flows/node-red-contrib-signalwire`);
     assert.equal(res.status, 200);

@@ -12,6 +12,9 @@ export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 /** The endpoint of example 03's events node, the dashboard page it fills, and example 05's endpoint. */
 export const CALLBACK_PATH = '/signalwire/conference-events';
 export const EVENT_LOG_PATH = '/signalwire/conference-events/log';
+/** Example 06's events node, and its dashboard page. */
+export const MODERATOR_PATH = '/signalwire/conference-events/moderator';
+export const MODERATOR_DASHBOARD_PATH = '/dashboard/moderator';
 export const DASHBOARD_PATH = '/dashboard/participants';
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
