@@ -86,8 +86,9 @@ export async function startNodeRed(opts: NodeRedOptions): Promise<RunningNodeRed
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`Node-RED did not start within ${opts.startTimeoutMs ?? 60_000} ms`)), opts.startTimeoutMs ?? 60_000);
     const check = () => {
-      // Node-RED 4 waits for missing types instead of starting flows: that is an answer too.
-      if (/Started flows|Flows stopped due to missing node types|Waiting for missing types to be registered/.test(output)) done();
+      // Node-RED 4 waits for missing types instead of starting flows: that is an answer too. The
+      // flows start before the HTTP server listens: wait for both, or a request can be refused.
+      if (/Started flows|Flows stopped due to missing node types|Waiting for missing types to be registered/.test(output) && /Server now running at/.test(output)) done();
     };
     const onExit = () => fail(new Error('Node-RED exited during start'));
     function done() {
