@@ -215,9 +215,7 @@ export class SignalWireClient {
       const res = await this.http.get<string>(path, { params, signal });
       body = res.data;
     } catch (err) {
-      const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
-      if (attempt?.expired && attempt.timedOut && !signal?.aborted) throw this.gaveUp();
-      throw this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
+      throw this.failure(err, signal);
     }
     try {
       return JSON.parse(body) as unknown;
@@ -261,10 +259,15 @@ export class SignalWireClient {
       });
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
-      const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
-      if (attempt?.expired && attempt.timedOut && !signal?.aborted) throw this.gaveUp();
-      throw this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
+      throw this.failure(err, signal);
     }
+  }
+
+  /** A failed request as this package's error: past its deadline, or mapped and redacted. */
+  private failure(err: unknown, signal: AbortSignal | undefined): SignalWireError {
+    const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
+    if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp();
+    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
   }
 
   /** Removes every credential form from an error about this space. */
