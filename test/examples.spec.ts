@@ -25,7 +25,7 @@ import {
 } from '../scripts/lib/examples';
 import { startNodeRed, type RunningNodeRed } from '../scripts/lib/node-red-process';
 
-const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference', 'signalwire-list-conferences'];
+const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference', 'signalwire-list-conferences', 'signalwire-get-conference'];
 const DASHBOARD_DIR = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
 // CI runs the suite on Node-RED 5 too (NODE_RED_PATH, under that run's node binary).
 const NODE_RED_DIR = process.env.NODE_RED_PATH ?? path.dirname(require.resolve('node-red/package.json'));
@@ -127,6 +127,7 @@ describe('examples/', function () {
           'signalwire-get-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'x', 'y', 'wires'],
           'signalwire-update-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'action', 'holdUrl', 'announceUrl', 'x', 'y', 'wires'],
           'signalwire-update-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'action', 'announceUrl', 'x', 'y', 'wires'],
+          'signalwire-get-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'x', 'y', 'wires'],
           'signalwire-list-conferences': [
             'id', 'type', 'z', 'name', 'space', 'friendlyName', 'status', 'dateCreated', 'dateCreatedBefore', 'dateCreatedAfter',
             'dateUpdated', 'dateUpdatedBefore', 'dateUpdatedAfter', 'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'maxItems', 'x', 'y', 'wires',
@@ -614,6 +615,8 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     const listed = JSON.parse((await sidebar.waitFor('participants of the conference')).msg) as Array<{ conference_sid: string; call: unknown }>;
     assert.equal(listed.length, 3);
     assert.ok(listed.every((p) => p.conference_sid === conf && p.call !== undefined));
+    const conference = JSON.parse((await sidebar.waitFor('the conference')).msg) as { sid: string; status: string };
+    assert.deepEqual([conference.sid, conference.status], [conf, 'in-progress']);
   });
 
   it('all examples together, as npm start deploys them: one config node each, no errors', async function () {
