@@ -62,7 +62,11 @@
     // The validation rules are the runtime's own (nodes/lib/rules.ts, served beside this file
     // as signalwire-rules.js), and so are their messages: the runtime catalogue's
     // signalwire-space.errors.* and .fields.*, so a dialog and a deployed node cannot disagree.
-    var RULES = window.SignalWireRules;
+    // Looked up when used, not when this script runs: the editor may run it before the rules
+    // script of the same node set has loaded.
+    function rules() {
+        return window.SignalWireRules;
+    }
     var SPACE = "signalwire-space";
 
     /** A text of the runtime catalogue (in the space node's namespace). */
@@ -99,7 +103,7 @@
 
     /** A number field by its rule: true, or the message. */
     function checkNumber(field, v) {
-        var r = RULES.checkNumber(field, v);
+        var r = rules().checkNumber(field, v);
         return r.problem ? problemText(r.problem, v) : true;
     }
 
@@ -108,7 +112,7 @@
         if (isBlank(v)) {
             return true;
         }
-        var r = RULES.checkSpace(String(v));
+        var r = rules().checkSpace(String(v));
         return r.problem ? problemText(r.problem, v) : true;
     }
 
@@ -120,7 +124,7 @@
         if (isBlank(v)) {
             return "";
         }
-        var r = RULES.checkSpace(String(v));
+        var r = rules().checkSpace(String(v));
         return r.endpoint ? r.endpoint.origin : "";
     }
 
@@ -176,14 +180,17 @@
         },
         pageToken: function(applies) {
             return function(v, opt) {
-                if (isBlank(v) || (applies && !applies.call(this)) || RULES.isPageToken(String(v).trim())) {
+                if (isBlank(v) || (applies && !applies.call(this)) || rules().isPageToken(String(v).trim())) {
                     return true;
                 }
                 return shared("errors.page-token", { field: shared("fields.pageToken"), value: describe(v) });
             };
         },
         space: function() {
-            return checkSpace;
+            // Two parameters: Node-RED shows a returned message only from a validator taking (v, opt).
+            return function(v, opt) {
+                return checkSpace(v);
+            };
         }
     };
 
@@ -279,7 +286,7 @@
         var origin = spaceOrigin(value);
         var host = origin ? new URL(origin).host : "";
         var tip = $("#node-config-signalwire-host-tip");
-        var other = origin !== "" && !RULES.isSignalWireHost(origin);
+        var other = origin !== "" && !rules().isSignalWireHost(origin);
         tip.attr("data-host", other ? host : null).toggle(other);
         tip.find("span").text(other ? t("signalwire-space.tip.otherHost", { host: host }) : "");
     }

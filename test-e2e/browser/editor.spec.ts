@@ -254,7 +254,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     // the reason shows as a tooltip when the pointer comes over the field
     await page.mouse.move(5, 500);
     await space.hover();
-    await waitFor('the validation message', async () => /only allowed for local hosts/.test((await page.locator('.red-ui-popover:visible').allInnerTexts()).join(' ')), 5000);
+    await waitFor('the validation message', async () => /allowed only for loopback hosts/.test((await page.locator('.red-ui-popover:visible').allInnerTexts()).join(' ')), 5000);
     await page.mouse.move(5, 500);
     await typeInto(space, 'https://example.signalwire.com');
     await waitFor('no input-error on an https space', async () => !(await hasInputError(space)), 5000);
