@@ -194,6 +194,62 @@
         }
     };
 
+    // ------------------------------------------------------------- list nodes
+
+    var LIST_MODES = ["all", "page", "pages"];
+    var LIST_FIELDS = ["pageSize", "page", "pageToken", "maxPages", "maxItems"];
+
+    /**
+     * A list node's mode: the dialog's while it is open, else the node's. Page fields only count
+     * in the modes that show them, as at runtime: a value left over from another mode must not
+     * mark the node invalid behind a hidden field.
+     */
+    function currentMode(node) {
+        var field = $("#node-input-mode");
+        return field.length ? field.val() : (node.mode || "all");
+    }
+
+    /**
+     * The paging properties every list node has, checked by the shared rules in the modes that
+     * use them. `keys` names the node's own texts (written out in its HTML, where a scan finds
+     * them): invalidMode, pageSizePage and pageSizePages.
+     */
+    function listingDefaults(type, keys) {
+        function when(test) {
+            return function() { return test(currentMode(this)); };
+        }
+        return {
+            mode: { value: "all", validate: validators.oneOf(type, LIST_MODES, keys.invalidMode) },
+            pageSize: { value: "", validate: validators.number("pageSize", when(function(m) { return m !== "all"; })) },
+            page: { value: "", validate: validators.number("page", when(function(m) { return m === "page"; })) },
+            pageToken: { value: "", validate: validators.pageToken(when(function(m) { return m === "page"; })) },
+            maxPages: { value: 200, validate: validators.number("maxPages", when(function(m) { return m !== "page"; })) },
+            maxItems: { value: 10000, validate: validators.number("maxItems", when(function(m) { return m !== "page"; })) }
+        };
+    }
+
+    /** The paging part of a list dialog: the rows, tips and page-size placeholder of the mode chosen. */
+    function prepareListing(node, type, keys) {
+        var t = translator(type);
+        var mode = $("#node-input-mode");
+        if (LIST_MODES.indexOf(String(node.mode)) === -1) {
+            mode.val("all");
+        }
+        function update() {
+            var m = mode.val() || "all";
+            $(".node-row-signalwire-page, .node-row-signalwire-pageToken").toggle(m === "page");
+            $(".node-row-signalwire-pageSize").toggle(m === "page" || m === "pages");
+            $(".node-row-signalwire-maxPages, .node-row-signalwire-maxItems").toggle(m === "all" || m === "pages");
+            $("#node-input-pageSize").attr("placeholder", t(m === "pages" ? keys.pageSizePages : keys.pageSizePage));
+            $(".node-tip-signalwire-all").toggle(m === "all");
+            $(".node-tip-signalwire-page").toggle(m === "page");
+            $(".node-tip-signalwire-pages").toggle(m === "pages");
+            RED.tray.resize();
+        }
+        mode.on("change", update);
+        update();
+    }
+
     // ------------------------------------------------------------- dialogs
 
     /**
@@ -398,6 +454,11 @@
         SID_TYPES: SID_TYPES,
         typedInputs: typedInputs,
         trimInputs: trimInputs,
+        listing: {
+            fields: LIST_FIELDS,
+            defaults: listingDefaults,
+            prepare: prepareListing
+        },
         space: {
             prepare: prepareSpaceDialog,
             save: saveSpaceDialog,

@@ -16,7 +16,7 @@ export function loadEditor(): Map<string, Definition> {
   const definitions = new Map<string, Definition>();
   const chain: Record<string, unknown> = {};
   for (const m of ['attr', 'text', 'appendTo', 'val', 'on', 'toggle', 'find', 'length']) chain[m] = () => chain;
-  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (...objs: object[]) => Object.assign({}, ...objs) });
+  const $ = Object.assign(() => ({ ...chain, length: 0 }), { extend: (target: object, ...objs: object[]) => Object.assign(target, ...objs) });
   const RED = {
     nodes: {
       registerType(type: string, def: Definition & { _?: unknown }) {
