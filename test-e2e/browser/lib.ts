@@ -122,7 +122,7 @@ export function launchBrowser(dir: string, opts: { viewport?: { width: number; h
     headless: true,
     viewport: opts.viewport ?? { width: 1400, height: 900 },
     locale: opts.locale ?? 'en-US',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
 
