@@ -105,7 +105,8 @@ export class SignalWireClient {
       : new http.Agent({ keepAlive: true, maxSockets: settings.maxInFlight });
     this.http = axios.create({
       baseURL: settings.endpoint.origin,
-      auth: { username: settings.projectId, password: settings.apiToken },
+      // With no proxy variable set, axios would look for one on every request and find none.
+      proxy: proxyFromEnvironment() ? undefined : false,
       // No idle timeout: each attempt has a deadline for the whole exchange (see Attempt).
       timeout: 0,
       httpAgent: isHttps ? undefined : this.agent,
@@ -116,7 +117,8 @@ export class SignalWireClient {
       // Bodies are parsed here, so an HTML or empty answer becomes a clear error, not a string.
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
-      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT },
+      // Basic auth written once, not encoded again for every request.
+      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) },
     });
     // Registered before axios-retry: the response handler frees the slot before a retry waits.
     this.http.interceptors.request.use((config) => this.beginAttempt(config));
@@ -318,6 +320,15 @@ export function requestDeadline(timeoutMs: number, retries: number, retryBaseMs:
   let waits = 0;
   for (let i = 1; i <= retries; i++) waits += Math.max(backoffCap(i, retryBaseMs, MAX_BACKOFF_MS), maxRetryAfterMs);
   return (retries + 2) * timeoutMs + waits;
+}
+
+function basicAuth(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** Whether any variable that axios reads for a proxy is set (it reads lower case, then upper). */
+function proxyFromEnvironment(): boolean {
+  return ['http_proxy', 'https_proxy', 'all_proxy'].some((name) => !!(process.env[name] || process.env[name.toUpperCase()]));
 }
 
 /** Only the facts of an axios error survive: its config holds the Authorization header. */
