@@ -47,8 +47,14 @@ export function paramsFromParsed(body: unknown): CallbackParams | undefined {
 
 /** The raw parameters for `msg.callback`: a string per name, an array for a repeated name. */
 export function rawParameters(params: CallbackParams): Record<string, string | string[]> {
-  // fromEntries defines own properties: a parameter named "__proto__" stays a plain key.
-  return Object.fromEntries([...params].map(([name, values]) => [name, values.length === 1 ? values[0] : [...values]]));
+  const raw: Record<string, string | string[]> = {};
+  for (const [name, values] of params) {
+    const value = values.length === 1 ? values[0] : [...values];
+    // A parameter named "__proto__" stays a plain key: assigning it would set the prototype.
+    if (name === '__proto__') Object.defineProperty(raw, name, { value, enumerable: true, writable: true, configurable: true });
+    else raw[name] = value;
+  }
+  return raw;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -61,6 +67,15 @@ const RFC2822 =
  * null.
  */
 export function toIsoTimestamp(value: string): string | null {
+  // Callbacks of one moment share their timestamp: the last one read is kept.
+  if (value === lastTimestamp.value) return lastTimestamp.iso;
+  const iso = readTimestamp(value);
+  lastTimestamp = { value, iso };
+  return iso;
+}
+let lastTimestamp: { value: string | undefined; iso: string | null } = { value: undefined, iso: null };
+
+function readTimestamp(value: string): string | null {
   const m = RFC2822.exec(value);
   if (m) {
     const [, day, mon, year, hh, mm, ss = '0', sign, oh, om] = m;
@@ -104,6 +119,38 @@ export function camelCase(name: string): string {
   return name.replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase());
 }
 
+/** How a parameter becomes a field of the event. */
+interface FieldRule {
+  key: string;
+  type: 'boolean' | 'integer' | 'timestamp' | 'text';
+  /** Its place among FIRST, or FIRST.length for the rest. */
+  rank: number;
+}
+
+/**
+ * The rule of each parameter name seen, worked out once: callbacks repeat the same twenty-odd
+ * names. Bounded in count and in name length, since the names come from the sender
+ * (undefined: a name left out).
+ */
+const fieldRules = new Map<string, FieldRule | undefined>();
+const MAX_FIELD_RULES = 1000;
+const MAX_REMEMBERED_NAME = 64;
+
+function fieldRule(name: string): FieldRule | undefined {
+  if (fieldRules.has(name)) return fieldRules.get(name);
+  let rule: FieldRule | undefined;
+  const key = UNSAFE.has(name) ? '' : (RENAMED[name] ?? camelCase(name));
+  if (key !== '' && !UNSAFE.has(key)) {
+    const type = BOOLEANS.has(name) ? 'boolean' : INTEGERS.has(name) ? 'integer' : name === 'Timestamp' ? 'timestamp' : 'text';
+    const i = FIRST.indexOf(key);
+    rule = { key, type, rank: i === -1 ? FIRST.length : i };
+  }
+  if (name.length > MAX_REMEMBERED_NAME) return rule;
+  if (fieldRules.size >= MAX_FIELD_RULES) fieldRules.clear();
+  fieldRules.set(name, rule);
+  return rule;
+}
+
 /** The typed event of a conference status callback (see the node's help for every field). */
 export type ConferenceEvent = Record<string, string | string[] | boolean | number | null>;
 
@@ -115,26 +162,27 @@ export type ConferenceEvent = Record<string, string | string[] | boolean | numbe
  * typed field, every value (an array) otherwise.
  */
 export function toConferenceEvent(params: CallbackParams): ConferenceEvent {
-  const fields: Array<[string, ConferenceEvent[string]]> = [];
+  // The known fields first, in FIRST's order, then the others in the order they arrived.
+  const first: Array<[string, ConferenceEvent[string]] | undefined> = new Array(FIRST.length);
+  const rest: Array<[string, ConferenceEvent[string]]> = [];
   for (const [name, values] of params) {
-    if (UNSAFE.has(name)) continue;
-    const key = RENAMED[name] ?? camelCase(name);
-    if (UNSAFE.has(key) || key === '') continue;
-    const first = values[0];
-    let value: ConferenceEvent[string];
-    if (BOOLEANS.has(name)) value = toBoolean(first);
-    else if (INTEGERS.has(name)) value = toInteger(first);
-    else if (name === 'Timestamp') value = toIsoTimestamp(first);
-    else value = values.length === 1 ? first : [...values];
-    fields.push([key, value]);
+    const rule = fieldRule(name);
+    if (!rule) continue;
+    const value = values[0];
+    let typed: ConferenceEvent[string];
+    if (rule.type === 'boolean') typed = toBoolean(value);
+    else if (rule.type === 'integer') typed = toInteger(value);
+    else if (rule.type === 'timestamp') typed = toIsoTimestamp(value);
+    else typed = values.length === 1 ? value : [...values];
+    // Two names with one key (e.g. "CallSid" and "callSid"): the later wins, as before.
+    if (rule.rank < FIRST.length) first[rule.rank] = [rule.key, typed];
+    else rest.push([rule.key, typed]);
   }
-  const rank = (k: string) => {
-    const i = FIRST.indexOf(k);
-    return i === -1 ? FIRST.length : i;
-  };
-  // A stable sort: the known fields first, the others in the order they arrived.
-  fields.sort((a, b) => rank(a[0]) - rank(b[0]));
-  return Object.fromEntries(fields);
+  const event: ConferenceEvent = {};
+  // Plain assignment is safe: fieldRule leaves out "__proto__" and the other UNSAFE keys.
+  for (const field of first) if (field) event[field[0]] = field[1];
+  for (const [key, value] of rest) event[key] = value;
+  return event;
 }
 
 /** A single-valued parameter as text, or undefined. */

@@ -51,14 +51,36 @@ export function resolveCallbackAuth(credentials: { projectId?: string; signingKe
   };
 }
 
+/**
+ * Every name with each of its values, names sorted and a repeated name's values sorted: the
+ * order in which a callback is signed and identified. Sorted once per callback (the signature
+ * check and the identity both read it): the parameters are not changed after parsing.
+ */
+const sortedCache = new WeakMap<CallbackParams, Array<[string, string]>>();
+function sortedPairs(params: CallbackParams): Array<[string, string]> {
+  let pairs = sortedCache.get(params);
+  if (!pairs) {
+    pairs = [];
+    // Plain code-unit order, as the SDKs sort (Array.prototype.sort without a comparator).
+    for (const name of [...params.keys()].sort()) {
+      const values = params.get(name)!;
+      for (const value of values.length === 1 ? values : [...values].sort()) pairs.push([name, value]);
+    }
+    sortedCache.set(params, pairs);
+  }
+  return pairs;
+}
+
+/** The signed text after the URL: each name with each of its values, in signing order. */
+function signedParams(params: CallbackParams): string {
+  let data = '';
+  for (const [name, value] of sortedPairs(params)) data += name + value;
+  return data;
+}
+
 /** The text that is signed: the URL, then each name with each of its values, names and values sorted. */
 export function signedData(url: string, params: CallbackParams): string {
-  let data = url;
-  // Plain code-unit order, as the SDKs sort (Array.prototype.sort without a comparator).
-  for (const name of [...params.keys()].sort()) {
-    for (const value of [...params.get(name)!].sort()) data += name + value;
-  }
-  return data;
+  return url + signedParams(params);
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'https:': '443', 'http:': '80' };
@@ -79,7 +101,8 @@ export function urlForms(url: string): string[] {
   const pm = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(authority.slice(at + 1));
   if (!pm) return [url];
   const [, host, port] = pm;
-  const forms = new Set<string>();
+  // The URL exactly as it came is one of the forms: first, as the likeliest to match.
+  const forms = new Set<string>([url]);
   for (const [s, h, r] of [
     [scheme, host, rest],
     [scheme.toLowerCase(), host.toLowerCase(), rest === '' || /^[?#]/.test(rest) ? `/${rest}` : rest],
@@ -105,15 +128,17 @@ function sameText(a: string, b: string): boolean {
 
 /**
  * True when `signature` is the callback's signature under `key` for `url` (in any of its
- * forms, see urlForms) and `params`. Every form is computed and compared, timing-safe.
+ * forms, see urlForms) and `params`. Each comparison is timing-safe; the forms are tried in
+ * order (the URL as it came first) and the first match ends the check: which form of a public
+ * URL matched is no secret, while a forged signature still costs every form.
  */
 export function checkSignature(key: SigningKey, signature: string, url: string, params: CallbackParams): boolean {
   if (signature === '' || signature.length > MAX_SIGNATURE_CHARS) return false;
-  let valid = false;
+  const signed = signedParams(params);
   for (const form of urlForms(url)) {
-    if (sameText(signature, key.sign(signedData(form, params)))) valid = true;
+    if (sameText(signature, key.sign(form + signed))) return true;
   }
-  return valid;
+  return false;
 }
 
 /**
@@ -122,11 +147,9 @@ export function checkSignature(key: SigningKey, signature: string, url: string, 
  * different callbacks always differ in their event, call or timestamp.
  */
 export function callbackIdentity(params: CallbackParams): string {
-  const hash = createHash('sha256');
-  for (const name of [...params.keys()].sort()) {
-    for (const value of [...params.get(name)!].sort()) hash.update(`${name.length}:${name}${value.length}:${value}`, 'utf8');
-  }
-  return hash.digest('base64');
+  let text = '';
+  for (const [name, value] of sortedPairs(params)) text += `${name.length}:${name}${value.length}:${value}`;
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
 /** The config node `signalwire-space` as the conference events node sees it. */
