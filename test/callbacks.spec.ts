@@ -145,17 +145,22 @@ describe('callback signature', () => {
     assert.equal(sig.checkSignature(key, unsorted, url, new Map([['B', ['z', 'x', 'y']], ['A', ['one']]])), false);
   });
 
-  it('compares timing-safe: crypto.timingSafeEqual decides, for each of the two URL forms', () => {
+  it('compares timing-safe: crypto.timingSafeEqual decides; the URL as it came is tried first, and a forged signature is compared with every form', () => {
     const crypto = require('node:crypto') as typeof import('node:crypto'); // eslint-disable-line @typescript-eslint/no-require-imports
     const spy = sinon.spy(crypto, 'timingSafeEqual');
     try {
       const url = 'https://example.com/cb';
       const s = sdk.getExpectedTwilioSignature(KEY, url, CALLBACK);
       assert.equal(sig.checkSignature(key, s, url, paramsOf(CALLBACK)), true);
-      // https://example.com:443/cb and https://example.com/cb: one comparison each, none skipped.
-      assert.equal(spy.callCount, 2);
+      // Signed over the URL as it came: the first comparison matches.
+      assert.equal(spy.callCount, 1);
+      // Signed over https://example.com:443/cb: the second form matches.
+      const withPort = sdk.getExpectedTwilioSignature(KEY, 'https://example.com:443/cb', CALLBACK);
+      assert.equal(sig.checkSignature(key, withPort, url, paramsOf(CALLBACK)), true);
+      assert.equal(spy.callCount, 3);
+      // A forged signature: https://example.com/cb and https://example.com:443/cb, one comparison each.
       assert.equal(sig.checkSignature(key, `${s.slice(0, -3)}xx=`, url, paramsOf(CALLBACK)), false);
-      assert.equal(spy.callCount, 4);
+      assert.equal(spy.callCount, 5);
     } finally {
       spy.restore();
     }
