@@ -369,6 +369,13 @@ export async function saveFailureScreenshot(ctx: Mocha.Context, page: Page | und
           // not a dialog
         }
       });
+      // A modal notification (e.g. the "Are you sure you want to deploy?" prompt) keeps the
+      // full shade over the editor: every later click would land on the shade.
+      document.querySelectorAll('.red-ui-notification').forEach((n) => {
+        const cancel = Array.from(n.querySelectorAll('button')).find((b) => /cancel|abbrechen/i.test(b.textContent ?? ''));
+        if (cancel) cancel.click();
+      });
+      (window as any).$?.('#red-ui-full-shade').hide();
       if (RED.view.state() !== 0) RED.view.state(0);
     })
     .catch(() => undefined);
