@@ -242,6 +242,21 @@ describe('callback parsing', () => {
     assert.deepEqual(ev, { muted: null, timestamp: null, duration: null, tag: ['a', 'b'] });
   });
 
+  it('remembers how to read at most 1,000 parameter names, none longer than 64 characters, and reads the same either way', () => {
+    // With checking off, anyone can send names: what the node remembers of them is bounded.
+    for (let i = 0; i < 3000; i++) parsing.toConferenceEvent(paramsOf({ [`Name${i}`]: 'x', Muted: 'true' }));
+    assert.ok(parsing.rememberedFieldNames() <= 1000, `remembered ${parsing.rememberedFieldNames()}`);
+    const long = `Long${'x'.repeat(100)}`;
+    parsing.toConferenceEvent(paramsOf({ CallSid: 'CA0', StatusCallbackEvent: 'participant-leave' }));
+    const before = parsing.rememberedFieldNames();
+    const first = parsing.toConferenceEvent(paramsOf({ [long]: 'v', CallSid: 'CA1', StatusCallbackEvent: 'participant-join' }));
+    assert.equal(parsing.rememberedFieldNames(), before, 'a long name is not remembered');
+    // The second time from the remembered rules: the same event, the known fields first.
+    const second = parsing.toConferenceEvent(paramsOf({ [long]: 'v', CallSid: 'CA1', StatusCallbackEvent: 'participant-join' }));
+    assert.deepEqual(Object.entries(second), Object.entries(first));
+    assert.deepEqual(Object.keys(first), ['event', 'callSid', `long${'x'.repeat(100)}`]);
+  });
+
   it('reads RFC 2822 dates with any zone, without a weekday or seconds; refuses impossible dates', () => {
     assert.equal(parsing.toIsoTimestamp('Tue, 14 Aug 2018 19:37:39 +0000'), '2018-08-14T19:37:39.000Z');
     assert.equal(parsing.toIsoTimestamp('14 Aug 2018 21:37:39 +0200'), '2018-08-14T19:37:39.000Z');

@@ -136,6 +136,11 @@ const fieldRules = new Map<string, FieldRule | undefined>();
 const MAX_FIELD_RULES = 1000;
 const MAX_REMEMBERED_NAME = 64;
 
+/** How many parameter names have their rule remembered (for the spec of the bound). */
+export function rememberedFieldNames(): number {
+  return fieldRules.size;
+}
+
 function fieldRule(name: string): FieldRule | undefined {
   if (fieldRules.has(name)) return fieldRules.get(name);
   let rule: FieldRule | undefined;
