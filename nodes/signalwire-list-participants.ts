@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { callDetailsOn, withCallDetails } from './lib/call-details';
+import { callDetailsOn, callDetailsStep } from './lib/call-details';
 import { filterSetting, resolveFilter, resolveSid, typedSetting } from './lib/inputs';
 import { listSettings, sendListing, type ListNodeConfig } from './lib/listing';
 import { handleRequests } from './lib/request-node';
@@ -31,10 +31,13 @@ export = function (RED: NodeAPI): void {
         Muted: resolveFilter(muted, ctx.msg.muted, 'muted'),
         Hold: resolveFilter(hold, ctx.msg.hold, 'hold'),
       };
-      const listing = { path: ctx.client.participantsPath(conferenceSid), itemsKey: 'participants' };
-      // With call details, each page gets them before it is sent, in every mode.
-      const client = callDetails ? withCallDetails(ctx.client, listing.itemsKey, ctx.signal) : ctx.client;
-      return sendListing(RED, { ...ctx, client }, listing, filters, settings, (count) => ctx.t('status.participants', { count }));
+      const listing = {
+        path: ctx.client.participantsPath(conferenceSid),
+        itemsKey: 'participants',
+        // With call details, each page gets them before it is sent, in every mode.
+        onPage: callDetails ? callDetailsStep(ctx.client) : undefined,
+      };
+      return sendListing(RED, ctx, listing, filters, settings, (count) => ctx.t('status.participants', { count }));
     }, settings.problem);
   }
 

@@ -95,6 +95,17 @@ describe('a hostile space', function () {
       assert.equal(s.requests.length, 1);
     });
 
+    it('with call details on, refuses an overfull page before looking up a single call', async () => {
+      const path = s.participantsPath('C1');
+      const participants = Array.from({ length: 60 }, (_, i) => ({ call_sid: `CA${i}`, conference_sid: 'C1' }));
+      s.handle = (req, res) => HostileServer.json(res, JSON.stringify(req.url?.includes('/Calls/') ? { sid: 'CA0' } : participantsPage(path, participants, null, 50)));
+      const n1 = await deploy({ ...LIST, mode: 'page', pageSize: 50, callDetails: true });
+      const err = caughtError();
+      n1.receive({ conferenceSid: 'C1' });
+      assert.equal((await err).error.message, 'SignalWire sent 60 participants in a page of 50: refused');
+      assert.deepEqual(s.requests.map((r) => r.url.split('?')[0]), [path], 'no call was looked up');
+    });
+
     it('refuses an answer over 2 MiB and says it is too large', async () => {
       const big = JSON.stringify(participantsPage(s.participantsPath('C1'), [{ pad: 'x'.repeat(2.1 * 1024 * 1024) }], null));
       s.handle = (_req, res) => HostileServer.json(res, big);

@@ -3,14 +3,13 @@
 // list costs requests only for participants not seen before.
 import type { SignalWireClient } from './client';
 import { isAbort } from './errors';
-import { isSafeSegment, NUMBER_RULES } from './rules';
+import { isSafeSegment } from './rules';
 import type { Call, CallDetails, Participant } from './types';
 
 export type { CallDetails };
 
 /** Calls remembered per space: far above a real conference, a few MB at most. */
 export const CALL_CACHE_SIZE = 10_000;
-const MAX_PAGE_SIZE = NUMBER_RULES.pageSize.max;
 /** Longer values are not a number, a SIP address or a caller name: they are left out (null). */
 export const MAX_DETAIL_CHARS = 256;
 
@@ -180,21 +179,13 @@ export function callDetailsOn(value: unknown): boolean {
 }
 
 /**
- * The client a list node hands to its listing when call details are on: the same client, whose
- * list pages get call details before the listing sees them. Each page waits for its details,
- * so the *one message per page* mode keeps its memory flat.
+ * The per-page step of a participant listing with call details on: each checked page gets its
+ * calls before it is sent, so the *one message per page* mode keeps its memory flat, and a page
+ * the listing refuses costs no lookups.
  */
-export function withCallDetails(client: SignalWireClient, itemsKey: string, signal?: AbortSignal): SignalWireClient {
-  const enriching = Object.create(client) as SignalWireClient;
-  enriching.getJson = async (path: string, params: object | undefined, sig?: AbortSignal): Promise<unknown> => {
-    const body = await client.getJson(path, params, sig);
-    const items = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[itemsKey] : undefined;
-    // A longer page than the API can send is refused by the listing: no lookups for it.
-    if (Array.isArray(items) && items.length <= MAX_PAGE_SIZE) {
-      const participants = items.filter((p): p is Participant => p !== null && typeof p === 'object' && !Array.isArray(p));
-      await addCallDetails(client, participants, sig ?? signal);
-    }
-    return body;
+export function callDetailsStep(client: SignalWireClient): (items: unknown[], signal?: AbortSignal) => Promise<void> {
+  return (items, signal) => {
+    const participants = items.filter((p): p is Participant => p !== null && typeof p === 'object' && !Array.isArray(p));
+    return addCallDetails(client, participants, signal);
   };
-  return enriching;
 }

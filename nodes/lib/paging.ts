@@ -5,10 +5,6 @@ import type { ListQuery, Page } from './types';
 export const ALL_PAGES_PAGE_SIZE = 1000;
 /** The API's page size when a request names none. */
 export const API_DEFAULT_PAGE_SIZE = 50;
-export const DEFAULT_MAX_PAGES = 200;
-/** Items one listing may hold: far above a real conference, far below what fills memory. */
-export const DEFAULT_MAX_ITEMS = 10_000;
-export const MAX_MAX_ITEMS = 1_000_000;
 /** Longer next_page_uri values are refused rather than quoted or followed. */
 const MAX_PAGE_URI_CHARS = 2048;
 
@@ -42,10 +38,12 @@ export interface ListingLimits {
   signal?: AbortSignal;
 }
 
-/** What a list endpoint is: its path, and the key of its items in a page. */
+/** What a list endpoint is: its path, the key of its items in a page, and what each page gets. */
 export interface Listing {
   path: string;
   itemsKey: string;
+  /** Runs on each page's items once the page has passed its checks, before anyone sees it. */
+  onPage?: (items: unknown[], signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -61,6 +59,7 @@ export async function fetchPage<T>(client: SignalWireClient, listing: Listing, p
   if (items.length > pageSize) {
     throw badResponse('page-too-big', { count: items.length, key: listing.itemsKey, pageSize });
   }
+  await listing.onPage?.(items, signal);
   const page = body as Page<T>;
   return { ...page, items: items as T[] };
 }
