@@ -1,11 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { isFormContentType, param, paramsFromParsed, parseForm, rawParameters, toConferenceEvent } from './lib/callback-parsing';
+import { isFormContentType, param, paramsFromParsed, parseForm, rawParameters, toConferenceEvent, type ConferenceEvent } from './lib/callback-parsing';
 import { bodyLimit, mountRoute, readBody, requestUrl, type RouteRequest, type RouteResponse } from './lib/callback-route';
 import { callbackIdentity, checkSignature, type CallbackParams, type CallbackSpaceNode } from './lib/callback-signature';
-import { CallbackStatus, REFUSAL_HTTP, WarningLimiter, type CheckMode, type Refusal } from './lib/callback-status';
+import { CallbackStatus, REFUSALS, WarningLimiter, type CheckMode, type Refusal } from './lib/callback-status';
 import { eventsSettings, type ConferenceEventsConfig, type EventsSettings } from './lib/callback-settings';
 import { Coalescer } from './lib/coalescer';
-import { configError, quote, type SignalWireError } from './lib/errors';
+import { configError, quote, toSignalWireError, type SignalWireError } from './lib/errors';
 import { ReplayMemory } from './lib/replay-memory';
 import { memoized } from './lib/status';
 import { text, useCatalogue, type Vars } from './lib/texts';
@@ -15,6 +15,22 @@ interface ConferenceEventsDef extends NodeDef, ConferenceEventsConfig {
 }
 
 type Msg = Record<string, unknown>;
+
+/** What output 2 sends of a callback: its event, converted once for both outputs. */
+interface Converted {
+  topic: string | undefined;
+  payload: ConferenceEvent;
+}
+
+/** A payload of its own: output 1's message may be changed by the flow before output 2 sends. */
+function copyEvent(event: ConferenceEvent): ConferenceEvent {
+  const copy: ConferenceEvent = {};
+  for (const key of Object.keys(event)) {
+    const value = event[key];
+    copy[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return copy;
+}
 
 export = function (RED: NodeAPI): void {
   useCatalogue(RED);
@@ -43,56 +59,39 @@ export = function (RED: NodeAPI): void {
       return;
     }
 
-    const initialAuth = space.callbackAuth;
-    const mode: CheckMode = !settings.verify ? 'unverified' : !initialAuth?.key ? 'no-key' : !initialAuth.projectId ? 'no-project' : 'verified';
+    // Fixed for the node's life: Node-RED restarts this node when its space node changes.
+    const auth = space.callbackAuth;
+    const mode: CheckMode = !settings.verify ? 'unverified' : !auth?.key ? 'no-key' : !auth.projectId ? 'no-project' : 'verified';
     const limit = bodyLimit((RED.settings as { apiMaxLength?: unknown }).apiMaxLength);
     const replay = new ReplayMemory();
     const warnings = new WarningLimiter();
     let closed = false;
 
-    const coalescer = new Coalescer<CallbackParams>(settings.coalesceMs, (conferenceSid, params, count) => {
-      if (closed) return;
-      const msg: Msg = { topic: param(params, 'StatusCallbackEvent'), conferenceSid, payload: toConferenceEvent(params), coalesced: count };
-      if (msg.topic === undefined) delete msg.topic;
+    const coalescer = new Coalescer<Converted>(settings.coalesceMs, (conferenceSid, event, count) => {
+      const msg: Msg = {};
+      if (event.topic !== undefined) msg.topic = event.topic;
+      msg.conferenceSid = conferenceSid;
+      msg.payload = event.payload;
+      msg.coalesced = count;
       node.send([null, msg as NodeMessage]);
     });
 
-    /** One warning a minute at most: the reason, and how many refusals it did not log. */
-    const warn = (line: string): void => {
+    /**
+     * One warning a minute at most: the reason, and how many refusals it did not log. The line is
+     * only written when it is logged: a flood of refusals costs no texts.
+     */
+    const warn = (line: () => string): void => {
       const w = warnings.take();
       if (!w.log) return;
-      node.warn(w.suppressed > 0 ? `${line} ${text('log.suppressed', { count: w.suppressed })}` : line);
-    };
-
-    const refusalText = (reason: Refusal, vars: Vars): string => {
-      switch (reason) {
-        case 'method':
-          return text('log.reason-method', vars);
-        case 'type':
-          return text('log.reason-type', vars);
-        case 'size':
-          return text('log.reason-size', vars);
-        case 'body':
-          return text('log.reason-body', vars);
-        case 'no-key':
-          return text('log.reason-no-key', vars);
-        case 'no-project':
-          return text('log.reason-no-project', vars);
-        case 'no-signature':
-          return text('log.reason-no-signature', vars);
-        case 'signature':
-          return text('log.reason-signature', vars);
-        case 'account':
-          return text('log.reason-account', vars);
-      }
+      node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
     };
 
     // Set once the route is up; the handler below uses it.
     let status: CallbackStatus | undefined;
 
     /** Refuses a request: its status code and nothing else, a count, at most one warning a minute. */
-    const refuse = (res: RouteResponse, reason: Refusal, vars: Vars = {}, headers: Record<string, string> = {}): void => {
-      const code = REFUSAL_HTTP[reason];
+    const refuse = (res: RouteResponse, reason: Refusal, vars: () => Vars = () => ({}), headers: Record<string, string> = {}): void => {
+      const code = REFUSALS[reason].http;
       if (!res.headersSent) {
         // The caller learns the status code only, never which check failed.
         if (code === 413) headers.Connection = 'close';
@@ -100,36 +99,44 @@ export = function (RED: NodeAPI): void {
         res.end();
       }
       status?.refusedFor(reason);
-      warn(text('log.callback-refused', { status: code, reason: refusalText(reason, vars) }));
+      warn(() => text('log.callback-refused', { status: code, reason: text(REFUSALS[reason].log, vars()) }));
+    };
+
+    /** Something failed unexpectedly (here or in a middleware before us): 500, as the core node does. */
+    const fail = (err: unknown, res: RouteResponse): void => {
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      }
+      warn(() => toSignalWireError(err).message);
     };
 
     const handle = async (req: RouteRequest, res: RouteResponse): Promise<void> => {
-      if (req.method !== 'POST') return refuse(res, 'method', { method: quote(String(req.method)) }, { Allow: 'POST' });
+      if (req.method !== 'POST') return refuse(res, 'method', () => ({ method: quote(String(req.method)) }), { Allow: 'POST' });
       const encoding = req.headers['content-encoding'];
       if (!isFormContentType(req.headers['content-type']) || (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')) {
-        return refuse(res, 'type', { type: quote(String(req.headers['content-type'] ?? '')) });
+        return refuse(res, 'type', () => ({ type: quote(String(req.headers['content-type'] ?? '')) }));
       }
+      // Checking cannot work: refused before the body is read.
+      if (mode === 'no-key' || mode === 'no-project') return refuse(res, mode);
       const read = await readBody(req, limit);
       if ('aborted' in read) return;
-      if ('status' in read) return read.status === 413 ? refuse(res, 'size', { max: limit }) : refuse(res, 'body');
+      if ('status' in read) return read.status === 413 ? refuse(res, 'size', () => ({ max: limit })) : refuse(res, 'body');
       let params: CallbackParams | undefined;
       if (typeof read.body === 'string') params = parseForm(read.body);
       else if (Buffer.isBuffer(read.body)) params = parseForm(read.body.toString('utf8'));
       else params = paramsFromParsed(read.body);
       if (!params) return refuse(res, 'body');
 
-      const auth = space.callbackAuth;
-      if (settings.verify) {
-        if (!auth?.key) return refuse(res, 'no-key');
-        if (!auth.projectId) return refuse(res, 'no-project');
+      if (mode === 'verified' && auth?.key) {
         const header = req.headers['x-signalwire-signature'] ?? req.headers['x-twilio-signature'];
         const signature = Array.isArray(header) ? header[0] : header;
         if (!signature) return refuse(res, 'no-signature');
         const url = settings.publicUrl ?? requestUrl(req);
-        if (url === undefined || !checkSignature(auth.key, signature, url, params)) return refuse(res, 'signature', { url: quote(url ?? '') });
+        if (url === undefined || !checkSignature(auth.key, signature, url, params)) return refuse(res, 'signature', () => ({ url: quote(url ?? '') }));
       }
       const accountSid = param(params, 'AccountSid');
-      if (auth?.projectId && accountSid !== auth.projectId) return refuse(res, 'account', { account: quote(accountSid ?? '') });
+      if (auth?.projectId && accountSid !== auth.projectId) return refuse(res, 'account', () => ({ account: quote(accountSid ?? '') }));
 
       // Answered at once, before anything runs in the flow.
       res.writeHead(204);
@@ -145,33 +152,22 @@ export = function (RED: NodeAPI): void {
       const callSid = param(params, 'CallSid');
       if (conferenceSid) msg.conferenceSid = conferenceSid;
       if (callSid) msg.callSid = callSid;
-      msg.payload = toConferenceEvent(params);
+      const payload = toConferenceEvent(params);
+      msg.payload = payload;
       msg.callback = rawParameters(params);
       status?.accepted();
       node.send([msg as NodeMessage, null]);
-      if (conferenceSid) coalescer.push(conferenceSid, params);
+      if (conferenceSid) coalescer.push(conferenceSid, { topic: event, payload: copyEvent(payload) });
     };
 
     const mounted = mountRoute(RED, {
       nodeId: node.id,
       path: settings.path,
       handler: (req, res) => {
-        handle(req, res).catch((err: unknown) => {
-          if (!res.headersSent) {
-            res.writeHead(500);
-            res.end();
-          }
-          warn(text('errors.unexpected', { message: quote(String((err as Error)?.message ?? err)) }));
-        });
+        handle(req, res).catch((err: unknown) => fail(err, res));
       },
-      onError: (err, res) => {
-        // A middleware (httpNodeMiddleware, cors) passed on an error: as the core node does, 500.
-        if (!res.headersSent) {
-          res.writeHead(500);
-          res.end();
-        }
-        warn(text('errors.unexpected', { message: quote(String((err as Error)?.message ?? err)) }));
-      },
+      // A middleware (httpNodeMiddleware, cors) passed on an error.
+      onError: fail,
     });
     if ('disabled' in mounted) {
       setupFailed(configError('callback-http-off'), 'status.http-off');

@@ -38,8 +38,9 @@ function runtimeKeys(): Set<string> {
   for (const file of files('nodes', '.ts')) {
     const src = read(file);
     for (const m of src.matchAll(/\b(?:text|t)\(\s*'((?:errors|status|fields|values|log|test)\.[\w.-]+)'/g)) used.add(m[1]);
-    for (const m of src.matchAll(/'(status\.[\w-]+)'/g)) used.add(m[1]);
-    for (const m of src.matchAll(/(?:new SignalWireError\(\s*'[\w-]+',\s*|\b(?:badInput|configError|badResponse|problem)\(\s*)'([\w-]+)'/g)) used.add(`errors.${m[1]}`);
+    // Whole keys written in tables (a status or a log line per case).
+    for (const m of src.matchAll(/'((?:status|log)\.[\w-]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/(?:new SignalWireError\(\s*(?:'[\w-]+'|\w+),\s*|\b(?:badInput|configError|badResponse|problem)\(\s*)'([\w-]+)'/g)) used.add(`errors.${m[1]}`);
     for (const m of src.matchAll(/\bkey\s*=\s*rule\.integer \? \(upward \? '([\w-]+)' : '([\w-]+)'\) : '([\w-]+)'/g)) for (const k of m.slice(1)) used.add(`errors.${k}`);
     for (const m of src.matchAll(/resolveSid\([^)]*'(\w+)'\)/g)) used.add(`fields.${m[1]}`);
   }

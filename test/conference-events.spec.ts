@@ -510,6 +510,21 @@ describe('signalwire-conference-events node', function () {
       assert.equal(changed.reduce((n: number, m: Msg) => n + m.coalesced, 0), 1000);
     });
 
+    it("sends on output 2 the event as it came, whatever the flow did meanwhile to output 1's message", async () => {
+      await start({ coalesce: 300 });
+      const second = callback();
+      for (const body of [callback(), second]) assert.equal((await post(body)).status, 204);
+      const out = await collect('out', 50);
+      assert.equal(out.length, 2);
+      // A function node changes the payload of output 1 before output 2's window ends.
+      out[1].payload.callSid = 'changed by the flow';
+      out[1].payload.muted = 'changed by the flow';
+      const changed = await collect('changed', 500);
+      const last = changed[changed.length - 1];
+      assert.equal(last.payload.callSid, second.CallSid);
+      assert.equal(last.payload.muted, true);
+    });
+
     it('with coalesce 0 sends every accepted callback on output 2 as well', async () => {
       await start({ coalesce: 0 });
       for (let i = 0; i < 3; i++) assert.equal((await post(callback())).status, 204);

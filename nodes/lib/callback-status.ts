@@ -7,30 +7,20 @@ import type { Translate } from './texts';
 /** Why a request was refused. */
 export type Refusal = 'method' | 'type' | 'size' | 'body' | 'no-key' | 'no-project' | 'no-signature' | 'signature' | 'account';
 
-/** The HTTP status each refusal answers with. */
-export const REFUSAL_HTTP: Record<Refusal, number> = {
-  method: 405,
-  type: 415,
-  size: 413,
-  body: 400,
-  'no-key': 403,
-  'no-project': 403,
-  'no-signature': 403,
-  signature: 403,
-  account: 403,
-};
-
-// Whole keys, so that the catalogue test finds each one used.
-const REASON_KEYS: Record<Refusal, string> = {
-  method: 'status.refused-method',
-  type: 'status.refused-type',
-  size: 'status.refused-size',
-  body: 'status.refused-body',
-  'no-key': 'status.refused-no-key',
-  'no-project': 'status.refused-no-project',
-  'no-signature': 'status.refused-no-signature',
-  signature: 'status.refused-signature',
-  account: 'status.refused-account',
+/**
+ * Each refusal: the HTTP status it answers with, its reason in the node's status and in the
+ * warning log. Whole keys, so that the catalogue test finds each one used.
+ */
+export const REFUSALS: Record<Refusal, { http: number; status: string; log: string }> = {
+  method: { http: 405, status: 'status.refused-method', log: 'log.reason-method' },
+  type: { http: 415, status: 'status.refused-type', log: 'log.reason-type' },
+  size: { http: 413, status: 'status.refused-size', log: 'log.reason-size' },
+  body: { http: 400, status: 'status.refused-body', log: 'log.reason-body' },
+  'no-key': { http: 403, status: 'status.refused-no-key', log: 'log.reason-no-key' },
+  'no-project': { http: 403, status: 'status.refused-no-project', log: 'log.reason-no-project' },
+  'no-signature': { http: 403, status: 'status.refused-no-signature', log: 'log.reason-no-signature' },
+  signature: { http: 403, status: 'status.refused-signature', log: 'log.reason-signature' },
+  account: { http: 403, status: 'status.refused-account', log: 'log.reason-account' },
 };
 
 /** How the node checks callbacks, which sets the colour of its status. */
@@ -77,7 +67,7 @@ export class CallbackStatus {
     else if (this.mode === 'no-project') parts.push(t('status.no-project'));
     else parts.push(this.events === 0 && this.refused === 0 ? t('status.listening') : t('status.events', { count: this.events }));
     if (this.mode === 'unverified') parts.push(t('status.unverified'));
-    if (this.refused > 0) parts.push(t('status.refused', { count: this.refused, reason: t(REASON_KEYS[this.last!]) }));
+    if (this.refused > 0) parts.push(t('status.refused', { count: this.refused, reason: t(REFUSALS[this.last!].status) }));
     const text = parts.join(', ');
     if (this.mode === 'no-key' || this.mode === 'no-project') return { fill: 'red', shape: 'ring', text };
     if (this.mode === 'unverified') return { fill: 'yellow', shape: 'ring', text };
