@@ -3,7 +3,7 @@ import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callback-sign
 import { SignalWireClient } from './lib/client';
 import { redactError, secretForms, toSignalWireError } from './lib/errors';
 import type { SpaceNode } from './lib/request-node';
-import { resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/space';
+import { resolveCredentials, resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/space';
 import { registerTestConnection } from './lib/test-connection';
 import { useCatalogue } from './lib/texts';
 
@@ -23,11 +23,8 @@ export = function (RED: NodeAPI): void {
     } catch (err) {
       // Reported by every node that uses this space, on each message, so Catch nodes see it.
       // A token pasted into the wrong field must not be quoted back.
-      const signingKey = (credentials.signingKey?.trim() || process.env.SIGNALWIRE_SIGNING_KEY || '').trim();
-      const secrets = [
-        ...secretForms(credentials.projectId ?? '', credentials.apiToken ?? process.env.SIGNALWIRE_API_TOKEN ?? ''),
-        ...(signingKey.length >= 4 ? [signingKey] : []),
-      ];
+      const { projectId, apiToken, signingKey } = resolveCredentials(credentials);
+      const secrets = [...secretForms(projectId, apiToken), ...secretForms(projectId, signingKey)];
       this.configError = redactError(toSignalWireError(err, 'config'), secrets);
       this.error(this.configError.message);
     }

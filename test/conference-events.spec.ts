@@ -679,6 +679,25 @@ describe('signalwire-conference-events node', function () {
       assert.equal(JSON.stringify(errors).includes(KEY.toLowerCase()), false, JSON.stringify(errors));
     });
 
+    it('keeps an API token taken from SIGNALWIRE_API_TOKEN out of that error too (the field left empty)', async () => {
+      const token = 'envtoken-0123456789abcdef';
+      const saved = process.env.SIGNALWIRE_API_TOKEN;
+      process.env.SIGNALWIRE_API_TOKEN = token;
+      try {
+        await load(
+          eventsFlow().map((n) => (n.id === 'space' ? { ...n, space: `http://${token}.example.com` } : n)),
+          { space: { projectId: PROJECT, apiToken: '', signingKey: KEY } },
+          MODULES,
+        );
+        const errors = loggedErrors('space');
+        assert.equal(errors.length, 1);
+        assert.equal(JSON.stringify(errors).includes(token), false, JSON.stringify(errors));
+      } finally {
+        if (saved === undefined) delete process.env.SIGNALWIRE_API_TOKEN;
+        else process.env.SIGNALWIRE_API_TOKEN = saved;
+      }
+    });
+
     it('speaks the runtime\'s language: German status', async () => {
       await useLanguage('de');
       const n1 = await start({}, NO_KEY);

@@ -6,6 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { Node } from 'node-red';
+import { resolveCredentials } from './space';
 
 /** POST parameters as received: each name with its values in arrival order. */
 export type CallbackParams = Map<string, string[]>;
@@ -37,18 +38,10 @@ export interface CallbackAuth {
   key: SigningKey | undefined;
 }
 
-function firstNonEmpty(...values: Array<string | undefined>): string {
-  for (const v of values) if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  return '';
-}
-
 /** The config node's callback settings: its credentials, or SIGNALWIRE_* variables where they are empty. */
 export function resolveCallbackAuth(credentials: { projectId?: string; signingKey?: string } | undefined, env: NodeJS.ProcessEnv = process.env): CallbackAuth {
-  const secret = firstNonEmpty(credentials?.signingKey, env.SIGNALWIRE_SIGNING_KEY);
-  return {
-    projectId: firstNonEmpty(credentials?.projectId, env.SIGNALWIRE_PROJECT_ID),
-    key: secret === '' ? undefined : signingKey(secret),
-  };
+  const { projectId, signingKey: secret } = resolveCredentials(credentials, env);
+  return { projectId, key: secret === '' ? undefined : signingKey(secret) };
 }
 
 /**

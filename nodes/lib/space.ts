@@ -42,16 +42,24 @@ function firstNonEmpty(...values: Array<string | undefined>): string {
   return '';
 }
 
+/** A config node's credentials, each taken from its SIGNALWIRE_* variable where the node leaves it empty (trimmed; '' when neither has it). */
+export function resolveCredentials(credentials: (SpaceCredentials & { signingKey?: string }) | undefined, env: NodeJS.ProcessEnv = process.env): { projectId: string; apiToken: string; signingKey: string } {
+  return {
+    projectId: firstNonEmpty(credentials?.projectId, env.SIGNALWIRE_PROJECT_ID),
+    apiToken: firstNonEmpty(credentials?.apiToken, env.SIGNALWIRE_API_TOKEN),
+    signingKey: firstNonEmpty(credentials?.signingKey, env.SIGNALWIRE_SIGNING_KEY),
+  };
+}
+
 /**
  * Resolves a config node's settings, taking the space, Project ID and token from the
  * environment where the node leaves them empty (containers keep secrets out of flows).
  */
 export function resolveSpaceSettings(config: SpaceConfig, credentials: SpaceCredentials | undefined, env: NodeJS.ProcessEnv = process.env): SpaceSettings {
   const endpoint = parseSpace(firstNonEmpty(config.space, env.SIGNALWIRE_SPACE, env.SIGNALWIRE_SPACE_URL));
-  const projectId = firstNonEmpty(credentials?.projectId, env.SIGNALWIRE_PROJECT_ID);
+  const { projectId, apiToken } = resolveCredentials(credentials, env);
   if (projectId === '') throw configError('project-missing');
   if (!isSafeSegment(projectId)) throw configError('project-chars');
-  const apiToken = firstNonEmpty(credentials?.apiToken, env.SIGNALWIRE_API_TOKEN);
   if (apiToken === '') throw configError('token-missing');
   return {
     endpoint,
