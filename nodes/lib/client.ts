@@ -180,29 +180,17 @@ export class SignalWireClient {
   }
 
   /** `GET /Accounts/{ProjectId}/Conferences/{Sid}`: the conference object. */
-  async getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
-    const body = await this.getJson(this.conferencePath(conferenceSid), undefined, signal);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badResponse('not-object', {}, { statusCode: 200 });
-    }
-    return body as Conference;
+  getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
+    return this.getObject<Conference>(this.conferencePath(conferenceSid), signal);
   }
 
-  async getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
-    const body = await this.getJson(this.participantPath(conferenceSid, callSid), undefined, signal);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badResponse('not-object', {}, { statusCode: 200 });
-    }
-    return body as Participant;
+  getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
+    return this.getObject<Participant>(this.participantPath(conferenceSid, callSid), signal);
   }
 
   /** `GET /Accounts/{ProjectId}/Calls/{CallSid}`: the call (a participant's number and caller name are there). */
-  async getCall(callSid: string, signal?: AbortSignal): Promise<Call> {
-    const body = await this.getJson(this.accountPath('Calls', callSid), undefined, signal);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badResponse('not-object', {}, { statusCode: 200 });
-    }
-    return body as Call;
+  getCall(callSid: string, signal?: AbortSignal): Promise<Call> {
+    return this.getObject<Call>(this.accountPath('Calls', callSid), signal);
   }
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */
@@ -219,11 +207,12 @@ export class SignalWireClient {
     } catch (err) {
       throw this.failure(err, signal);
     }
-    try {
-      return JSON.parse(body) as unknown;
-    } catch {
-      throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
-    }
+    return parseJson(body);
+  }
+
+  /** GET one resource: its JSON must be an object. */
+  private async getObject<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return asObject(await this.getJson(path, undefined, signal)) as T;
   }
 
   /**
@@ -234,14 +223,7 @@ export class SignalWireClient {
    */
   async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badResponse('not-object', {}, { statusCode: 200 });
-    return parsed as Record<string, unknown>;
+    return asObject(parseJson(body));
   }
 
   /** A DELETE (the API answers 204 with no body); retried as `retryCondition` allows. */
@@ -320,6 +302,21 @@ export function requestDeadline(timeoutMs: number, retries: number, retryBaseMs:
   let waits = 0;
   for (let i = 1; i <= retries; i++) waits += Math.max(backoffCap(i, retryBaseMs, MAX_BACKOFF_MS), maxRetryAfterMs);
   return (retries + 2) * timeoutMs + waits;
+}
+
+/** An answer's JSON; an empty or non-JSON answer is a clear error. */
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
+  }
+}
+
+/** The JSON of one resource: an object, not an array or a plain value. */
+function asObject(json: unknown): Record<string, unknown> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw badResponse('not-object', {}, { statusCode: 200 });
+  return json as Record<string, unknown>;
 }
 
 function basicAuth(username: string, password: string): string {
