@@ -95,4 +95,19 @@ describe('the client on the wire (nodes/lib/client.ts)', () => {
       await proxy.close();
     }
   });
+
+  it('goes straight to a space that NO_PROXY names, although HTTP_PROXY is set', async () => {
+    const proxy = await recordingServer();
+    const space = await recordingServer();
+    try {
+      process.env.HTTP_PROXY = proxy.origin;
+      process.env.NO_PROXY = '127.0.0.1';
+      await clientFor(space.origin).getParticipant('CF1', 'CA1');
+      assert.equal(space.seen.length, 1);
+      assert.equal(proxy.seen.length, 0);
+    } finally {
+      await proxy.close();
+      await space.close();
+    }
+  });
 });

@@ -83,13 +83,16 @@ describe('signalwire-get-participant', function () {
     assert.deepEqual(await collect('caught', 0), []);
   });
 
-  it('shows a config error as a red ring at deploy, before any message', async () => {
+  it('shows a config error as a red ring at deploy, before any message; a message then fails with it and makes no request', async () => {
     const n1 = await load(flow(GET, h.space, { space: 'http://example.com' }), credentials(h.space));
     const atDeploy = statuses(n1);
     assert.ok(atDeploy.length > 0, 'a status right after deploy');
     assert.equal(atDeploy[atDeploy.length - 1].fill, 'red');
     assert.equal(atDeploy[atDeploy.length - 1].shape, 'ring');
     assert.ok(loggedErrors('space').length >= 1, 'the config node logs an error');
+    const err = caughtError();
+    n1.receive({ conferenceSid: h.conferenceSid, callSid: 'CA1' });
+    assert.match((await err).error.message, /plain http:\/\/ is allowed only for loopback hosts/);
     assert.equal(h.space.requests.length, 0);
   });
 

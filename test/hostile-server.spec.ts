@@ -95,6 +95,15 @@ describe('a hostile space', function () {
       assert.equal(s.requests.length, 1);
     });
 
+    it('in one-page mode without a page size, holds a page to the API default of 50: 51 items are refused', async () => {
+      const path = s.participantsPath('C1');
+      s.handle = (_req, res) => HostileServer.json(res, JSON.stringify(participantsPage(path, Array.from({ length: 51 }, () => ({})), null, 50)));
+      const n1 = await deploy({ ...LIST, mode: 'page' });
+      const err = caughtError();
+      n1.receive({ conferenceSid: 'C1' });
+      assert.equal((await err).error.message, 'SignalWire sent 51 participants in a page of 50: refused');
+    });
+
     it('with call details on, refuses an overfull page before looking up a single call', async () => {
       const path = s.participantsPath('C1');
       const participants = Array.from({ length: 60 }, (_, i) => ({ call_sid: `CA${i}`, conference_sid: 'C1' }));
@@ -259,8 +268,9 @@ describe('a hostile space', function () {
       const msg = await err;
       assert.ok(msg.error.message.length < 300, `error.message is ${msg.error.message.length} characters`);
       assert.match(msg.error.message, /… \(1899800 more characters\)$/);
-      assert.ok(msg.signalwireError.message.length < 600);
-      assert.ok(msg.signalwireError.more_info.length < 600);
+      // The fields on msg.signalwireError keep 500 characters each.
+      assert.equal(msg.signalwireError.message, `${'m'.repeat(500)}… (1899500 more characters)`);
+      assert.equal(msg.signalwireError.more_info, `${'u'.repeat(500)}… (99500 more characters)`);
     });
 
     it('cuts a 1 MB next_page_uri', async () => {

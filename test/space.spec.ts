@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { requestDeadline } from '../nodes/lib/client';
+import { listSettings } from '../nodes/lib/listing';
+import { backoffCap, MAX_BACKOFF_MS } from '../nodes/lib/retry';
+import { checkNumber } from '../nodes/lib/rules';
 import { DEFAULT_API_ROOT, isLoopbackHost, parseSpace, resolveSpaceSettings } from '../nodes/lib/space';
 
 const SW = { origin: 'https://example.signalwire.com', apiRoot: DEFAULT_API_ROOT };
@@ -80,6 +84,17 @@ describe('space settings with environment fallback', () => {
     assert.deepEqual([s.timeoutMs, s.retries, s.maxInFlight], [10_000, 3, 10]);
     const t = resolveSpaceSettings({ space: 'x', timeout: '2.5', retries: 0, maxInFlight: '4' }, { projectId: 'p', apiToken: 't' }, {});
     assert.deepEqual([t.timeoutMs, t.retries, t.maxInFlight], [2500, 0, 4]);
+  });
+
+  it("holds the README's bounds with the defaults: 140 s a request, 20 s a backoff step, Retry-After up to 30 s, 1000 queued, 200 pages, 10,000 items (at most 1,000,000)", () => {
+    const s = resolveSpaceSettings({ space: 'x' }, { projectId: 'p', apiToken: 't' }, {});
+    assert.deepEqual([s.maxQueued, s.retryBaseMs, s.maxRetryAfterMs], [1000, 500, 30_000]);
+    assert.equal(requestDeadline(s.timeoutMs, s.retries, s.retryBaseMs!, s.maxRetryAfterMs!), 140_000);
+    assert.equal(backoffCap(10, s.retryBaseMs!, MAX_BACKOFF_MS), 20_000);
+    const list = listSettings({ mode: 'all' });
+    assert.deepEqual([list.maxPages, list.maxItems], [200, 10_000]);
+    assert.deepEqual(checkNumber('maxItems', 1_000_000), { value: 1_000_000 });
+    assert.ok('problem' in checkNumber('maxItems', 1_000_001));
   });
 
   it('says which value is missing or wrong, never echoing the token', () => {

@@ -3,7 +3,6 @@
 // statuses, Basic auth with an Account SID and Auth Token. The space field holds
 // `http://127.0.0.1:<port>/2010-04-01`, as a user types `https://api.twilio.com/2010-04-01`.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { SignalWireClient } from '../nodes/lib/client';
 import { nextPagePath } from '../nodes/lib/paging';
@@ -201,9 +200,11 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
     });
 
     it('with call details: each participant\'s call from GET /Calls/{CallSid}.json, with Twilio\'s caller name', async () => {
-      tw.addParticipant(conf);
+      const joined = tw.addParticipant(conf);
       const msg = await run({ type: 'signalwire-list-participants', callDetails: true }, { conferenceSid: conf });
-      assert.deepEqual(msg.payload[0].call, { from: '+15017122661', to: '+15558675310', callerName: 'Alice Example', direction: 'inbound', startTime: msg.payload[0].call.startTime });
+      // The fake starts the call when the participant joins: Twilio's RFC 2822 time as ISO 8601.
+      const startTime = new Date(joined.date_created).toISOString();
+      assert.deepEqual(msg.payload[0].call, { from: '+15017122661', to: '+15558675310', callerName: 'Alice Example', direction: 'inbound', startTime });
       assert.ok(allJson());
       assert.ok(tw.requests.some((r) => r.path.endsWith(`/Calls/${msg.payload[0].call_sid}.json`)));
     });
@@ -284,8 +285,7 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
 
   // The write nodes (update participant / update conference) go through the same path builder.
   const DIST = path.join(__dirname, '../dist/nodes');
-  const writeNodes = ['signalwire-update-participant', 'signalwire-update-conference'].every((n) => fs.existsSync(path.join(DIST, `${n}.js`)));
-  (writeNodes ? describe : describe.skip)('update participant and update conference', () => {
+  describe('update participant and update conference', () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const modules = () => [
       spaceNode,
@@ -307,6 +307,18 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
       assert.equal(msg.payload.status, 'connected');
     });
 
+    it('unmute and hold: the form of each on the wire, and the participant as Twilio answers it', async () => {
+      const p = tw.addParticipant(conf, { muted: true });
+      let msg = await run({ type: 'signalwire-update-participant', action: 'unmute' }, { conferenceSid: conf, callSid: p.call_sid }, modules());
+      assert.deepEqual(tw.requests[0].form, { Muted: 'false' });
+      assert.equal(msg.payload.muted, false);
+      await helper.unload();
+      msg = await run({ type: 'signalwire-update-participant', action: 'hold', holdUrl: 'https://example.com/music.xml' }, { conferenceSid: conf, callSid: p.call_sid }, modules());
+      assert.deepEqual(tw.requests[1].form, { Hold: 'true', HoldUrl: 'https://example.com/music.xml' });
+      assert.equal(msg.payload.hold, true);
+      assert.equal(tw.participant(conf, p.call_sid)!.hold, true);
+    });
+
     it('remove: a DELETE of .../Participants/{CallSid}.json; the participant is gone', async () => {
       const p = tw.addParticipant(conf);
       await run({ type: 'signalwire-update-participant', action: 'remove' }, { conferenceSid: conf, callSid: p.call_sid }, modules());
@@ -323,6 +335,15 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
       assert.equal(msg.payload.status, 'completed');
       assert.equal(msg.payload.reason_conference_ended, 'conference-ended-via-api');
       assert.deepEqual(tw.participants(conf), []);
+    });
+
+    it('announce: POST AnnounceUrl to .../Conferences/{Sid}.json; the conference plays it', async () => {
+      tw.addParticipant(conf);
+      const msg = await run({ type: 'signalwire-update-conference', action: 'announce', announceUrl: 'https://example.com/notice.xml' }, { conferenceSid: conf }, modules());
+      assert.equal(tw.requests[0].path, `/2010-04-01/Accounts/${tw.accountSid}/Conferences/${conf}.json`);
+      assert.deepEqual(tw.requests[0].form, { AnnounceUrl: 'https://example.com/notice.xml' });
+      assert.deepEqual(tw.announcements, [{ conferenceSid: conf, url: 'https://example.com/notice.xml' }]);
+      assert.equal(msg.payload.sid, conf);
     });
   });
 });
