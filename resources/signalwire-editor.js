@@ -11,7 +11,6 @@
     "use strict";
     var RED = window.RED;
     var $ = window.jQuery;
-    var MODULE = "node-red-contrib-signalwire";
     var STYLE_ID = "signalwire-editor-style";
 
     // Labels wide enough for one line in every language shipped ("Wiederholungen",
@@ -169,12 +168,13 @@
             };
         },
         /** Any rule of rules.ts that answers { problem } or something else: true, or the runtime's sentence. */
-        rule: function(check) {
+        /** A field by one of the runtime's rules: `check(v)`, or `check(field, v)` when the rule takes the field's name. */
+        rule: function(check, field) {
             return function(v, opt) {
                 if (v === undefined || v === null) {
                     return true;
                 }
-                var r = check(v);
+                var r = field === undefined ? check(v) : check(field, v);
                 return r && r.problem ? problemText(r.problem, v) : true;
             };
         },
@@ -232,9 +232,6 @@
     function prepareListing(node, type, keys) {
         var t = translator(type);
         var mode = $("#node-input-mode");
-        if (LIST_MODES.indexOf(String(node.mode)) === -1) {
-            mode.val("all");
-        }
         function update() {
             var m = mode.val() || "all";
             $(".node-row-signalwire-page, .node-row-signalwire-pageToken").toggle(m === "page");
@@ -254,13 +251,29 @@
 
     /**
      * Properties missing in older or hand-written flows: show the defaults (the runtime uses
-     * them too), so saving the dialog stores them. Config node references are left alone.
+     * them too), so saving the dialog stores them; a list whose value is none of its choices
+     * shows its default too, not a blank. Config node references are left alone.
      */
     function backfillDefaults(node, type, prefix) {
         var defs = RED.nodes.getType(type).defaults;
         Object.keys(defs).forEach(function(p) {
-            if ((node[p] === undefined || node[p] === null) && defs[p].value !== undefined && !defs[p].type) {
-                $("#" + prefix + p).val(defs[p].value);
+            var def = defs[p].value;
+            if (def === undefined || defs[p].type) {
+                return;
+            }
+            var field = $("#" + prefix + p);
+            var missing = node[p] === undefined || node[p] === null;
+            if (field.is(":checkbox")) {
+                if (missing) {
+                    field.prop("checked", !!def);
+                }
+            } else if (field.is("select")) {
+                var known = field.find("option").filter(function() { return this.value === String(node[p]); }).length > 0;
+                if (missing || !known) {
+                    field.val(def);
+                }
+            } else if (missing) {
+                field.val(def);
             }
         });
     }
@@ -442,13 +455,8 @@
     addStyle();
 
     window.SignalWireEditor = {
-        module: MODULE,
         translator: translator,
-        joinList: joinList,
         isBlank: isBlank,
-        checkNumber: checkNumber,
-        checkSpace: checkSpace,
-        spaceOrigin: spaceOrigin,
         validators: validators,
         backfillDefaults: backfillDefaults,
         SID_TYPES: SID_TYPES,
@@ -461,9 +469,7 @@
         },
         space: {
             prepare: prepareSpaceDialog,
-            save: saveSpaceDialog,
-            testSummary: testSummary,
-            updateHostTip: updateHostTip
+            save: saveSpaceDialog
         }
     };
 })(window);

@@ -117,7 +117,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       return sw ? { keys: Object.keys(sw), validators: Object.keys(sw.validators ?? {}), space: Object.keys(sw.space ?? {}) } : null;
     });
     assert.ok(api, 'window.SignalWireEditor exists');
-    for (const k of ['translator', 'isBlank', 'checkNumber', 'checkSpace', 'spaceOrigin', 'validators', 'backfillDefaults', 'typedInputs', 'trimInputs', 'space']) assert.ok(api.keys.includes(k), `SignalWireEditor.${k}`);
+    for (const k of ['translator', 'isBlank', 'validators', 'backfillDefaults', 'typedInputs', 'trimInputs', 'space']) assert.ok(api.keys.includes(k), `SignalWireEditor.${k}`);
     assert.deepEqual(api.validators.sort(), ['number', 'oneOf', 'pageToken', 'rule', 'space', 'typed']);
     assert.equal(await page.evaluate(() => typeof (window as any).SignalWireRules?.checkNumber), 'function', 'the runtime rules are loaded too');
     const served = await page.evaluate(async (u) => {

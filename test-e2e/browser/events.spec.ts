@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { type Harness, dragFromPalette, filterPalette, hasInputError, nodeById, nodeIds, openEditor, openNodeDialog, openSidebarTab, saveFailureScreenshot, screenshotPath, startHarness, typeInto, waitFor } from './lib';
 
+declare const RED: any; // the editor's global, inside page.evaluate
+
 const TYPE = 'signalwire-conference-events';
 
 describe('conference events node in the editor (chromium)', function () {
@@ -53,6 +55,47 @@ describe('conference events node in the editor (chromium)', function () {
     await typeInto(page.locator('#node-input-coalesce'), '500');
     await page.screenshot({ path: screenshotPath('events-dialog.png') });
     await page.locator('#node-dialog-cancel').click();
+  });
+
+  it('an older flow without some properties opens with the defaults: verify ticked, unknown list choices shown as their defaults', async function () {
+    // Hand-written nodes as an older export has them: no verify, a mode and a filter that are no choice.
+    const [eventsId, listId] = ['old-events', 'old-list'];
+    await page.evaluate((ids) => {
+      const z = RED.workspaces.active();
+      RED.nodes.import(
+        [
+          { id: ids[0], type: 'signalwire-conference-events', z, x: 600, y: 400, url: '/old', wires: [[], []] },
+          { id: ids[1], type: 'signalwire-list-participants', z, x: 600, y: 480, mode: 'bogus', muted: 'maybe', wires: [[]] },
+        ],
+        { generateIds: false },
+      );
+      RED.view.redraw(true);
+    }, [eventsId, listId]);
+    const edit = async (nodeId: string) => {
+      // The tray of the step before may still be closing.
+      await page.waitForFunction(() => !document.querySelector('#node-dialog-ok'));
+      await page.evaluate((i) => RED.editor.edit(RED.nodes.node(i)), nodeId);
+      await page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+    };
+    const cancel = async () => {
+      await page.locator('#node-dialog-cancel').click();
+      await page.waitForFunction(() => !document.querySelector('#node-dialog-ok'));
+    };
+    try {
+      await edit(eventsId);
+      assert.equal(await page.locator('#node-input-verify').isChecked(), true, 'verify ticked');
+      await cancel();
+      await edit(listId);
+      assert.equal(await page.locator('#node-input-mode').inputValue(), 'all');
+      assert.equal(await page.locator('#node-input-muted').inputValue(), 'msg');
+      assert.equal(await page.locator('#node-input-hold').inputValue(), 'msg', 'a missing filter too');
+      await cancel();
+    } finally {
+      await page.evaluate((ids) => {
+        for (const i of ids) RED.nodes.remove(i);
+        RED.view.redraw(true);
+      }, [eventsId, listId]);
+    }
   });
 
   it('its help says what each output carries and how signatures are checked', async function () {
