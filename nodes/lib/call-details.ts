@@ -11,7 +11,7 @@ export type { CallDetails };
 /** Calls remembered per space: far above a real conference, a few MB at most. */
 export const CALL_CACHE_SIZE = 10_000;
 /** Longer values are not a number, a SIP address or a caller name: they are left out (null). */
-export const MAX_DETAIL_CHARS = 256;
+const MAX_DETAIL_CHARS = 256;
 
 /** A least-recently-used map of at most `capacity` entries (a Map keeps insertion order). */
 export class LruCache<K, V> {

@@ -2,7 +2,7 @@
 import type { CallbackParams } from './callback-signature';
 
 /** The media type of every conference status callback. */
-export const FORM_TYPE = 'application/x-www-form-urlencoded';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
  * True for `application/x-www-form-urlencoded`, with or without parameters, in UTF-8 (no

@@ -31,7 +31,7 @@ interface ExpressApp {
 }
 
 /** The largest callback body read: conference status callbacks are well under 2 KiB. */
-export const MAX_CALLBACK_BYTES = 64 * 1024;
+const MAX_CALLBACK_BYTES = 64 * 1024;
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 

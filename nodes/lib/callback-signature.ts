@@ -6,6 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { Node } from 'node-red';
+import { REDACTED } from './errors';
 import { resolveCredentials } from './space';
 
 /** POST parameters as received: each name with its values in arrival order. */
@@ -23,8 +24,8 @@ export interface SigningKey {
 export function signingKey(secret: string): SigningKey {
   const hidden = {
     sign: (data: string) => createHmac('sha1', secret).update(data, 'utf8').digest('base64'),
-    toJSON: () => '[redacted]',
-    toString: () => '[redacted]',
+    toJSON: () => REDACTED,
+    toString: () => REDACTED,
     [inspect.custom]: () => '[SigningKey]',
   };
   return Object.freeze(hidden);
@@ -84,7 +85,7 @@ const DEFAULT_PORTS: Record<string, string> = { 'https:': '443', 'http:': '80' }
  * both as written and as the SDK's URL parser rewrites it (scheme and host in lower case, "/" for
  * an empty path). Built on the text, so nothing else of the URL changes (no re-encoding).
  */
-export function urlForms(url: string): string[] {
+function urlForms(url: string): string[] {
   const m = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is.exec(url);
   if (!m) return [url];
   const [, scheme, authority, rest] = m;

@@ -84,7 +84,7 @@ export class CallbackStatus {
   }
 }
 
-export const WARNING_INTERVAL_MS = 60_000;
+const WARNING_INTERVAL_MS = 60_000;
 
 /**
  * At most one warning per interval: the first at once; the ones in between are counted and the

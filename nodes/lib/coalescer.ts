@@ -8,7 +8,7 @@ export interface CoalescerOptions {
   clearTimeout?: (timer: unknown) => void;
 }
 
-export const COALESCE_MAX_KEYS = 10_000;
+const COALESCE_MAX_KEYS = 10_000;
 
 interface Window<T> {
   timer: unknown;

@@ -109,9 +109,9 @@ export function badResponse(key: string, vars?: Vars, facts?: ErrorFacts): Signa
 }
 
 /** Longest piece of server- or message-controlled text that an error quotes. */
-export const MAX_QUOTED_CHARS = 200;
+const MAX_QUOTED_CHARS = 200;
 /** Longest field of an API error body kept on `msg.signalwireError`. */
-export const MAX_ERROR_FIELD_CHARS = 500;
+const MAX_ERROR_FIELD_CHARS = 500;
 
 // C0/C1 controls and the Unicode line separators: any of them could forge a log line.
 // eslint-disable-next-line no-control-regex

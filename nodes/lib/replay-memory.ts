@@ -9,8 +9,8 @@ export interface ReplayOptions {
   now?: () => number;
 }
 
-export const REPLAY_TTL_MS = 10 * 60_000;
-export const REPLAY_MAX = 10_000;
+const REPLAY_TTL_MS = 10 * 60_000;
+const REPLAY_MAX = 10_000;
 
 /**
  * Remembers identities for a fixed time, with a cap on their number. Entries are kept in the

@@ -11,7 +11,7 @@ export type Translate = (key: string, vars?: Vars) => string;
  * catalogue `locales/<lang>/signalwire-space.json`, which Node-RED loads for every node of the
  * package under this namespace; each node reads it with the runtime's own i18n (`RED._`).
  */
-export const CATALOGUE = `${PACKAGE.name}/signalwire-space`;
+const CATALOGUE = `${PACKAGE.name}/signalwire-space`;
 
 let lookup: Translate | undefined;
 
