@@ -88,69 +88,52 @@ interface Route {
   callSid: string | null;
 }
 
-/** Parses a participants path; null when it is not one. Segments are percent-decoded. */
-export function parseRoute(pathname: string): Route | null {
-  let rest: string | undefined;
-  for (const b of BASES) {
-    if (pathname.startsWith(b)) {
-      rest = pathname.slice(b.length);
-      break;
-    }
-  }
-  if (rest === undefined) return null;
+/**
+ * A path under an API root as its AccountSid and the segments after it, each percent-decoded,
+ * ".json" dropped; null when it is not `{root}/Accounts/{sid}/...` or an escape is malformed.
+ */
+function accountRoute(pathname: string): { accountSid: string; seg: string[] } | null {
+  const base = BASES.find((b) => pathname.startsWith(b));
+  if (base === undefined) return null;
+  let rest = pathname.slice(base.length);
   if (rest.endsWith('.json')) rest = rest.slice(0, -5);
-  const seg = rest.split('/');
-  if (seg.length !== 5 && seg.length !== 6) return null;
-  if (seg[0] !== 'Accounts' || seg[2] !== 'Conferences' || seg[4] !== 'Participants') return null;
+  const raw = rest.split('/');
+  if (raw[0] !== 'Accounts' || raw.length < 3) return null;
   try {
-    const accountSid = decodeURIComponent(seg[1]);
-    const conferenceSid = decodeURIComponent(seg[3]);
-    const callSid = seg.length === 6 ? decodeURIComponent(seg[5]) : null;
-    if (!accountSid || !conferenceSid || callSid === '') return null;
-    return { accountSid, conferenceSid, callSid };
+    const [accountSid, ...seg] = raw.slice(1).map(decodeURIComponent);
+    return accountSid ? { accountSid, seg } : null;
   } catch {
     return null; // malformed percent-encoding
   }
 }
 
+/** Parses a participants path; null when it is not one. Segments are percent-decoded. */
+export function parseRoute(pathname: string): Route | null {
+  const r = accountRoute(pathname);
+  if (!r || (r.seg.length !== 3 && r.seg.length !== 4) || r.seg[0] !== 'Conferences' || r.seg[2] !== 'Participants') return null;
+  const [, conferenceSid, , callSid] = r.seg;
+  if (!conferenceSid || callSid === '') return null;
+  return { accountSid: r.accountSid, conferenceSid, callSid: callSid ?? null };
+}
+
 /** AccountSid and call SID of a `.../Accounts/{sid}/Calls/{sid}[.json]` path; null when it is not one. */
 export function parseCallRoute(pathname: string): { accountSid: string; callSid: string } | null {
-  for (const b of BASES) {
-    if (!pathname.startsWith(b)) continue;
-    const m = /^Accounts\/([^/]+)\/Calls\/([^/]+?)(?:\.json)?$/.exec(pathname.slice(b.length));
-    if (!m) return null;
-    try {
-      return { accountSid: decodeURIComponent(m[1]), callSid: decodeURIComponent(m[2]) };
-    } catch {
-      return null; // malformed percent-encoding
-    }
-  }
-  return null;
+  const r = accountRoute(pathname);
+  if (!r || r.seg.length !== 2 || r.seg[0] !== 'Calls' || !r.seg[1]) return null;
+  return { accountSid: r.accountSid, callSid: r.seg[1] };
 }
 
 /** The AccountSid of a `.../Accounts/{sid}/Conferences` path; null when it is not one. */
 export function parseConferencesRoute(pathname: string): string | null {
-  for (const b of BASES) {
-    if (!pathname.startsWith(b)) continue;
-    const m = /^Accounts\/([^/]+)\/Conferences(?:\.json)?$/.exec(pathname.slice(b.length));
-    return m ? decodeURIComponent(m[1]) : null;
-  }
-  return null;
+  const r = accountRoute(pathname);
+  return r && r.seg.length === 1 && r.seg[0] === 'Conferences' ? r.accountSid : null;
 }
 
 /** AccountSid and conference SID of a `.../Accounts/{sid}/Conferences/{sid}[.json]` path; null when it is not one. */
 export function parseConferenceRoute(pathname: string): { accountSid: string; conferenceSid: string } | null {
-  for (const b of BASES) {
-    if (!pathname.startsWith(b)) continue;
-    const m = /^Accounts\/([^/]+)\/Conferences\/([^/]+?)(?:\.json)?$/.exec(pathname.slice(b.length));
-    if (!m) return null;
-    try {
-      return { accountSid: decodeURIComponent(m[1]), conferenceSid: decodeURIComponent(m[2]) };
-    } catch {
-      return null; // malformed percent-encoding
-    }
-  }
-  return null;
+  const r = accountRoute(pathname);
+  if (!r || r.seg.length !== 2 || r.seg[0] !== 'Conferences' || !r.seg[1]) return null;
+  return { accountSid: r.accountSid, conferenceSid: r.seg[1] };
 }
 
 /** A conference exactly as the vendor spec's ConferenceResponse, in its order. */

@@ -82,6 +82,13 @@ describe('FakeSpace', () => {
   });
 
   describe('routes', () => {
+    it('answers 404 to a malformed percent escape on every route, never 500', async () => {
+      const account = `/api/laml/2010-04-01/Accounts/${space.projectId}`;
+      for (const path of [`/api/laml/2010-04-01/Accounts/%E0%A4%A/Conferences`, `${account}/Conferences/%zz`, `${account}/Conferences/%zz/Participants`, `${account}/Conferences/${conf}/Participants/%zz`, `${account}/Calls/%zz`]) {
+        assert.equal((await get(path)).status, 404, path);
+      }
+    });
+
     it('answers both path forms, with or without .json, and keeps the form in paging URIs', async () => {
       space.addParticipants(conf, 3);
       for (const path of [base('A'), base('A') + '.json', base('B') + '.json', base('B')]) {
