@@ -48,6 +48,17 @@ export interface Announcement {
   method: string;
 }
 
+/**
+ * A change made through the API (a POST or DELETE the space answered 2xx), reported after the
+ * change and its answer: what SignalWire follows with status callbacks. Changes made by calling
+ * the methods of FakeSpace are not reported.
+ */
+export type ApiWrite =
+  | { kind: 'participant-updated'; conferenceSid: string; before: FakeParticipant; after: FakeParticipant }
+  | { kind: 'participant-removed'; conferenceSid: string; participant: FakeParticipant }
+  /** `participants`: who was in the conference when it ended. */
+  | { kind: 'conference-ended'; conferenceSid: string; participants: FakeParticipant[] };
+
 /** The parameters of a participant update (vendor spec UpdateConferenceParticipantRequest). */
 const PARTICIPANT_UPDATE_PARAMS = ['Muted', 'Hold', 'HoldUrl', 'HoldMethod', 'AnnounceUrl', 'AnnounceMethod', 'WaitUrl', 'WaitMethod', 'Coaching', 'CallSidToCoach'];
 /** The parameters of a conference update (vendor spec UpdateConferenceRequest). */
@@ -328,6 +339,7 @@ export class FakeSpace {
   private callSeq = 0;
   private faults: Fault[] = [];
   private readonly expectedAuth: string;
+  private readonly writeListeners = new Set<(w: ApiWrite) => void>();
 
   constructor(opts: FakeSpaceOptions = {}) {
     this.projectId = opts.projectId ?? randomUUID();
@@ -403,6 +415,29 @@ export class FakeSpace {
     return this.faults.length;
   }
 
+  // ---------------------------------------------------------------- API writes
+
+  /**
+   * Calls `listener` after each change made through the API (see ApiWrite), once the answer is
+   * written; a listener that throws changes nothing for the space. Returns what stops it.
+   */
+  onApiWrite(listener: (w: ApiWrite) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => {
+      this.writeListeners.delete(listener);
+    };
+  }
+
+  private reportWrite(w: ApiWrite): void {
+    for (const listener of this.writeListeners) {
+      try {
+        listener(w);
+      } catch {
+        // a listener's bug must not break the space (it answered already)
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- state
 
   /**
@@ -462,20 +497,18 @@ export class FakeSpace {
     };
   }
 
-  /** The conference ends: its list and participants answer 404; `GET /Conferences/{sid}` says completed. */
+  /** The conference ends and is forgotten: its list and participants answer 404; `GET /Conferences/{sid}` says completed. */
   removeConference(sid: string): void {
-    const c = this.confs.get(sid);
-    if (!c) return;
-    const now = rfc2822();
-    for (const p of c.all()) this.endCall(p.call_sid, now);
+    if (!this.confs.has(sid)) return;
+    this.endConference(sid);
     this.confs.delete(sid);
-    const record = this.conferenceRecords.get(sid);
-    if (record) Object.assign(record, { status: 'completed', date_updated: now });
+    this.endedConferences.delete(sid);
   }
 
   /**
    * Ends a conference, as POST Status=completed does: every participant's call ends, its
-   * participant list is empty, its status completed. Ending it again changes nothing.
+   * participant list is empty (the API lists only active participants) and stays empty (nobody
+   * joins an ended conference), its status completed. Ending it again changes nothing.
    */
   endConference(sid: string): void {
     const c = this.conf(sid);
@@ -526,7 +559,7 @@ export class FakeSpace {
    * unless `call` says otherwise. A call of that SID that is still in progress is kept.
    */
   addParticipant(conferenceSid: string, fields: Partial<FakeParticipant> = {}, call: Partial<CallFields> = {}): FakeParticipant {
-    const c = this.conf(conferenceSid);
+    const c = this.liveConf(conferenceSid);
     const p = makeParticipant(this.projectId, conferenceSid, fields);
     c.add(p);
     if (!this.activeCalls.has(p.call_sid) || Object.keys(call).length > 0) {
@@ -536,7 +569,7 @@ export class FakeSpace {
   }
 
   addParticipants(conferenceSid: string, n: number): void {
-    const c = this.conf(conferenceSid);
+    const c = this.liveConf(conferenceSid);
     const now = rfc2822();
     for (let i = 0; i < n; i++) {
       const p = makeParticipant(this.projectId, conferenceSid, {}, now);
@@ -626,6 +659,13 @@ export class FakeSpace {
   private conf(sid: string): ConferenceState {
     const c = this.confs.get(sid);
     if (!c) throw new Error(`unknown conference ${sid}`);
+    return c;
+  }
+
+  /** A conference someone can join: known and not ended (a caller who dials in later starts a new one). */
+  private liveConf(sid: string): ConferenceState {
+    const c = this.conf(sid);
+    if (this.endedConferences.has(sid)) throw new Error(`conference ${sid} has ended`);
     return c;
   }
 
@@ -864,10 +904,12 @@ export class FakeSpace {
   private writeParticipant(method: string, res: http.ServerResponse, pathname: string, conferenceSid: string, callSid: string, form: URLSearchParams): void {
     const p = this.confs.get(conferenceSid)?.get(callSid);
     if (!p) return this.notFound(res, pathname);
+    const before = { ...p };
     if (method === 'DELETE') {
       this.removeParticipant(conferenceSid, callSid);
       res.writeHead(204);
       res.end();
+      this.reportWrite({ kind: 'participant-removed', conferenceSid, participant: before });
       return;
     }
     let params: Map<string, string>;
@@ -884,7 +926,9 @@ export class FakeSpace {
     if (params.has('CallSidToCoach')) patch.call_sid_to_coach = params.get('CallSidToCoach');
     const url = params.get('AnnounceUrl');
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid, url, method: params.get('AnnounceMethod') ?? 'POST' });
-    this.send(res, 200, JSON.stringify(this.updateParticipant(conferenceSid, callSid, patch)));
+    const after = this.updateParticipant(conferenceSid, callSid, patch);
+    this.send(res, 200, JSON.stringify(after));
+    this.reportWrite({ kind: 'participant-updated', conferenceSid, before, after });
   }
 
   /** POST /Conferences/{Sid}: Status=completed ends it (again: no change), AnnounceUrl plays to everyone. */
@@ -898,10 +942,13 @@ export class FakeSpace {
       if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
       throw err;
     }
-    if (params.get('Status') === 'completed') this.endConference(conferenceSid);
+    const ending = params.get('Status') === 'completed' && !this.endedConferences.has(conferenceSid);
+    const participants = ending ? this.participants(conferenceSid) : [];
+    if (ending) this.endConference(conferenceSid);
     const url = params.get('AnnounceUrl');
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid: null, url, method: params.get('AnnounceMethod') ?? 'POST' });
     this.send(res, 200, JSON.stringify(this.conferenceObject(conferenceSid, pathname)));
+    if (ending) this.reportWrite({ kind: 'conference-ended', conferenceSid, participants });
   }
 
   private notFound(res: http.ServerResponse, pathname: string): void {

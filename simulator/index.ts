@@ -1,6 +1,6 @@
 // Public API of the simulator: a fake SignalWire space and a conference event driver.
 export { FakeSpace, parseCallRoute, parseRoute } from './fake-space';
-export type { Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
+export type { ApiWrite, Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
 export { CONFERENCE_KEYS, ConferenceRecords, parseConferenceRoute, parseConferencesRoute } from './fake-space';
 export type { DateBounds, FakeConference } from './fake-space';
 export { TwilioSpace, twilioSid } from './twilio-space';
