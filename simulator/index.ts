@@ -10,7 +10,9 @@ export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participant
 export type { CallFields, CallStatus, FakeCall } from './calls';
 export { CALL_KEYS, callerNumber, formatNumber, SPACE_NUMBER } from './calls';
 export { ConferenceSimulator } from './conference-sim';
-export type { ConferenceSimulatorOptions, SignaturePort, SimEvent, SimEventResult, StatusCallbackEvent } from './conference-sim';
+export type { ConferenceSimulatorOptions, DeliveryPlan, SignaturePort, SimChange, SimConference, SimEvent, SimEventResult } from './conference-sim';
+export { conferenceCallbackParams } from './callback-params';
+export type { CallbackConference, StatusCallbackEvent } from './callback-params';
 export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
 export type { SignedParams } from './signature';
 export { apiError, MORE_INFO } from './errors';
