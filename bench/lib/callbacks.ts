@@ -1,13 +1,13 @@
 // Conference status callbacks for the events section, made and POSTed in the fake space's process
 // (so that the sender has a core of its own, as the fake space has for the other sections).
 // Each callback is a participant-join of a participant of a FakeSpace conference, with the
-// parameters the simulator (simulator/conference-sim.ts) sends, signed as SignalWire signs
+// parameters the simulator sends (simulator/callback-params.ts), signed as SignalWire signs
 // (simulator/signature.ts computeSignature). Every callback is distinct (its own CallSid), so
 // the events node's replay protection drops none of them.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { conferenceCallbackParams } from '../../simulator/callback-params';
 import type { FakeSpace } from '../../simulator/fake-space';
-import { rfc2822 } from '../../simulator/rfc2822';
 import { computeSignature } from '../../simulator/signature';
 import { percentile } from './stats';
 
@@ -68,25 +68,7 @@ export function prepareCallbacks(space: FakeSpace, opts: PrepareCallbacks): { ba
   const signatures = new Map<string, string[]>(opts.signedUrls.map((u) => [u, []]));
   const t0 = Date.now() - participants.length * 1000;
   participants.forEach((p, i) => {
-    const call = space.call(p.call_sid);
-    // As ConferenceSimulator.participantEvent builds them.
-    const params: Record<string, string> = {
-      AccountSid: space.projectId,
-      ConferenceSid: conferenceSid,
-      FriendlyName: 'bench-conference',
-      StatusCallbackEvent: 'participant-join',
-      Timestamp: rfc2822(t0 + i * 1000),
-      ApiVersion: '2010-04-01',
-      CallSid: p.call_sid,
-      Muted: String(p.muted),
-      Hold: String(p.hold),
-      EndConferenceOnExit: String(p.end_conference_on_exit),
-      StartConferenceOnEnter: String(p.start_conference_on_enter),
-      CallStatus: call?.status ?? p.status,
-      From: call?.from ?? '',
-      To: call?.to ?? '',
-      Direction: call?.direction ?? 'inbound',
-    };
+    const params = conferenceCallbackParams(space, 'participant-join', { sid: conferenceSid, friendlyName: 'bench-conference' }, p, t0 + i * 1000);
     bodies.push(new URLSearchParams(params).toString());
     for (const [url, list] of signatures) list.push(computeSignature(url, params, opts.signingKey));
   });
