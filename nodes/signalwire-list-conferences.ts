@@ -48,7 +48,7 @@ export = function (RED: NodeAPI): void {
 
     handleRequests(RED, this, config.space, async (ctx) => {
       const filters = conferenceFilters(ctx.msg, config, 'bad-input');
-      const listing = { path: ctx.client.conferencesPath(), itemsKey: 'conferences' };
+      const listing = { path: ctx.client.conferencesPath(), itemsKey: 'conferences', about: 'account' as const };
       return sendListing(RED, ctx, listing, filters, settings, (count) => ctx.t('status.conferences', { count }));
     }, problem);
   }

@@ -81,9 +81,11 @@
         return JSON.stringify(cut(String(v)));
     }
 
-    /** Text quoted in a message, cut as the runtime cuts it. */
+    /** Text quoted in a message, cut as the runtime cuts it (only where the cut makes it shorter). */
     function cut(s) {
-        return s.length > 200 ? s.slice(0, 200) + shared("values.cut", { count: s.length - 200 }) : s;
+        return rules().cutText(s, rules().MAX_QUOTED_CHARS, function(count) {
+            return shared("values.cut", { count: count });
+        });
     }
 
     /** The message of a broken rule, the same sentence the runtime would give. */

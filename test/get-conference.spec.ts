@@ -79,14 +79,15 @@ describe('signalwire-get-conference', function () {
     assert.equal((await got).payload.status, 'completed');
   });
 
-  it('reports an unknown conference as 404 with statusCode and the API body, for a Catch node', async () => {
+  it('reports an unknown conference as 404 in a person\'s words, the API\'s own text and code beside it, for a Catch node', async () => {
     const n1 = await load(flow(GET, h.space), credentials(h.space), NODES);
     const err = caughtError();
     n1.receive({ conferenceSid: 'no-such-conference' });
     const msg = await err;
-    assert.match(msg.error.message, /^SignalWire 404 \(20404\): The requested resource .*no-such-conference was not found$/);
+    assert.equal(msg.error.message, 'SignalWire 404: the conference does not exist or has ended');
     assert.equal(msg.statusCode, 404);
     assert.equal(msg.signalwireError.code, 20404);
+    assert.match(msg.signalwireError.message, /^The requested resource .*no-such-conference was not found$/);
     assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
   });
 

@@ -121,7 +121,8 @@ describe('signalwire-get-participant', function () {
     const msg = await err;
     assert.equal(msg.statusCode, 404);
     assert.equal(msg.signalwireError.code, 20404);
-    assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+    assert.match(msg.signalwireError.message, /^The requested resource .*\/Participants\/.* was not found$/, 'the API\'s own text');
+    assert.equal(msg.error.message, 'SignalWire 404: the participant is no longer in the conference (or never was)');
     assert.equal(h.space.requests.length, 1, '404 is not retried');
     assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
   });

@@ -260,4 +260,12 @@ describe('signalwire-list-conferences', function () {
     assert.equal(msg.statusCode, 401);
     assert.equal(msg.signalwireError.code, 20003);
   });
+
+  it('reports a 404 to the account\'s conferences as a wrong space or Project ID, the API\'s text beside it', async () => {
+    h.space.injectFaults({ kind: 'status', status: 404, body: 'json' });
+    const msg = await run({}, {}, true);
+    assert.equal(msg.error.message, 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID');
+    assert.equal(msg.statusCode, 404);
+    assert.equal(msg.signalwireError.code, 20404);
+  });
 });

@@ -355,6 +355,19 @@ describe('signalwire-list-participants', function () {
       assert.doesNotMatch(JSON.stringify(msg.error) + JSON.stringify(msg), /wrong-token-123/);
     });
 
+    it('reports the list of a conference that ended (404) as "the conference does not exist or has ended", the API\'s text beside it', async () => {
+      h.space.removeConference(h.conferenceSid);
+      const n1 = await load(flow(LIST, h.space), credentials(h.space));
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid });
+      const msg = await err;
+      assert.equal(msg.error.message, 'SignalWire 404: the conference does not exist or has ended');
+      assert.equal(msg.statusCode, 404);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.match(msg.signalwireError.message, /^The requested resource .*\/Participants was not found$/);
+      assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
+    });
+
     it('reports a token without the Voice scope as 403', async () => {
       h.space.voiceScope = false;
       const n1 = await load(flow(LIST, h.space), credentials(h.space));

@@ -23,7 +23,7 @@ function runtime(check: () => unknown): true | string {
 const creds = { projectId: 'p', apiToken: 'token' };
 const NUMBERS = ['10', '0', '0.5', '1', '2.5', '5 ', ' 7', '100', '101', '1000', '1001', '100000', '100001', '1000000', '1000001', '600', '601', '-1', 'abc', '1e3', '0x10', ''];
 
-const CALL_URLS = ['https://x.example.com/a.xml', ' http://127.0.0.1:8080/hold ', 'HTTPS://X.EXAMPLE.COM/', 'ftp://x.example.com/a', 'javascript:alert(1)', '/relative.xml', 'https://u:p@x.example.com/', 'https://x.example.com/a b', 'not a url', 'https://', `https://x.example.com/${'a'.repeat(2100)}`, ''];
+const CALL_URLS = ['https://x.example.com/a.xml', ' http://127.0.0.1:8080/hold ', 'HTTPS://X.EXAMPLE.COM/', 'ftp://x.example.com/a', 'javascript:alert(1)', '/relative.xml', 'https://u:p@x.example.com/', 'https://x.example.com/a b', 'not a url', 'https://', `https://x.example.com/${'a'.repeat(2100)}`, `https://x.example.com/ ${'b'.repeat(190)}`, ''];
 
 const TABLE: Array<{ node: string; field: string; values: string[]; node_: object; run: (v: string) => unknown }> = [
   { node: 'signalwire-space', field: 'space', values: ['example', 'Example', 'example.signalwire.com', 'https://example.signalwire.com/', 'https://api.twilio.com/2010-04-01', 'example.signalwire.com:8443', 'http://127.0.0.1:9', 'http://localhost', 'http://example.com', 'ftp://example.com', 'https://u:p@example.com', 'p:t@example.com', 'https://x.com/a/../b', 'https://x.com/?q=1', 'https://x.com/#f', 'exa mple', 'a%41', 'https://x.com/a\\b', '-bad-', 'https://'], node_: {}, run: (v) => resolveSpaceSettings({ space: v }, creds, {}) },

@@ -27,7 +27,7 @@ describe('texts a user reads', function () {
     n1.receive({ conferenceSid: h.conferenceSid });
     const msg = await err;
     assert.equal(typeof msg.error.message, 'string');
-    assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+    assert.equal(msg.error.message, 'SignalWire 404: the conference does not exist or has ended');
     assert.equal(msg.statusCode, 404);
     assert.equal(msg.signalwireError.code, 20404);
   });

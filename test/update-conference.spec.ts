@@ -125,6 +125,8 @@ describe('signalwire-update-conference', function () {
       n1.receive({ conferenceSid: 'no-such-conference' });
       const msg = await err;
       assert.equal(msg.statusCode, 404);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.equal(msg.error.message, 'SignalWire 404: the conference does not exist or has ended');
       assert.equal(writes().length, 1);
     });
   });

@@ -117,6 +117,24 @@ describe('signalwire-update-participant', function () {
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'removed' });
     });
 
+    it('remove, clicked twice: the second says the participant had already left, as an error a Catch node gets (404, the API\'s code kept)', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'remove' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, caller: '+13035550151' });
+      assert.equal((await got).payload.removed, true);
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, caller: '+13035550151' });
+      const msg = await err;
+      assert.equal(msg.error.message, 'SignalWire 404: the participant had already left the conference (or was never in it)');
+      assert.equal(msg.statusCode, 404);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.match(msg.signalwireError.message, /^The requested resource .* was not found$/, 'the API\'s own text, whole');
+      assert.equal(msg.caller, '+13035550151', 'the msg keeps its other properties');
+      assert.deepEqual(await collect('out', 100), [], 'nothing on the output');
+      assert.deepEqual(writes().map((r) => r.method), ['DELETE', 'DELETE']);
+    });
+
     it('reads ConferenceSid and CallSid from a status callback payload, and the SIDs from configured properties', async () => {
       const p = h.space.addParticipant(h.conferenceSid);
       let n1 = await deploy({ action: 'hold' });
@@ -203,7 +221,8 @@ describe('signalwire-update-participant', function () {
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
       const msg = await err;
       assert.equal(msg.statusCode, 404);
-      assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.equal(msg.error.message, 'SignalWire 404: the participant is no longer in the conference (or never was)');
       assert.equal(h.space.requests.length, 1);
     });
   });
@@ -294,6 +313,7 @@ describe('signalwire-update-participant', function () {
       n1.receive({ conferenceSid: h.conferenceSid, callSid: 'not-here' });
       const msg = await err;
       assert.equal(msg.statusCode, 404);
+      assert.match(msg.error.message, /^SignalWire 404: the participant had already left/);
       assert.equal(writes().length, 1);
     });
 

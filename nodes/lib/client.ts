@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
-import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
+import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError, type Subject } from './errors';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
@@ -181,38 +181,41 @@ export class SignalWireClient {
 
   /** `GET /Accounts/{ProjectId}/Conferences/{Sid}`: the conference object. */
   getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
-    return this.getObject<Conference>(this.conferencePath(conferenceSid), signal);
+    return this.getObject<Conference>(this.conferencePath(conferenceSid), 'conference', signal);
   }
 
   getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
-    return this.getObject<Participant>(this.participantPath(conferenceSid, callSid), signal);
+    return this.getObject<Participant>(this.participantPath(conferenceSid, callSid), 'participant', signal);
   }
 
   /** `GET /Accounts/{ProjectId}/Calls/{CallSid}`: the call (a participant's number and caller name are there). */
   getCall(callSid: string, signal?: AbortSignal): Promise<Call> {
-    return this.getObject<Call>(this.accountPath('Calls', callSid), signal);
+    return this.getObject<Call>(this.accountPath('Calls', callSid), 'call', signal);
   }
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */
   async checkCredentials(signal?: AbortSignal): Promise<void> {
-    await this.getJson(this.conferencesPath(), { PageSize: 1 }, signal);
+    await this.getJson(this.conferencesPath(), { PageSize: 1 }, signal, 'account');
   }
 
-  /** GET a path on the space's own origin and parse its JSON, within the limits above. */
-  async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * GET a path on the space's own origin and parse its JSON, within the limits above. `about`:
+   * what the path is (a 404 then says what was not found, see Subject).
+   */
+  async getJson(path: string, params: object | undefined, signal?: AbortSignal, about?: Subject): Promise<unknown> {
     let body: string;
     try {
       const res = await this.http.get<string>(path, { params, signal });
       body = res.data;
     } catch (err) {
-      throw this.failure(err, signal);
+      throw this.failure(err, signal, about);
     }
     return parseJson(body);
   }
 
   /** GET one resource: its JSON must be an object. */
-  private async getObject<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return asObject(await this.getJson(path, undefined, signal)) as T;
+  private async getObject<T>(path: string, about: Subject, signal?: AbortSignal): Promise<T> {
+    return asObject(await this.getJson(path, undefined, signal, about)) as T;
   }
 
   /**
@@ -221,17 +224,17 @@ export class SignalWireClient {
    * which failed attempts may be sent again: writes are retried only where twice does no harm.
    * Resolves to the JSON object the API answers.
    */
-  async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal);
+  async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<Record<string, unknown>> {
+    const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal, about);
     return asObject(parseJson(body));
   }
 
   /** A DELETE (the API answers 204 with no body); retried as `retryCondition` allows. */
-  async delete(path: string, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<void> {
-    await this.write('delete', path, undefined, retryCondition, signal);
+  async delete(path: string, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<void> {
+    await this.write('delete', path, undefined, retryCondition, signal, about);
   }
 
-  private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<string> {
+  private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<string> {
     try {
       const res = await this.http.request<string>({
         method,
@@ -243,15 +246,15 @@ export class SignalWireClient {
       });
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
-      throw this.failure(err, signal);
+      throw this.failure(err, signal, about);
     }
   }
 
   /** A failed request as this package's error: past its deadline, or mapped and redacted. */
-  private failure(err: unknown, signal: AbortSignal | undefined): SignalWireError {
+  private failure(err: unknown, signal: AbortSignal | undefined, about: Subject | undefined): SignalWireError {
     const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
     if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp();
-    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
+    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets, about));
   }
 
   /** Removes every credential form from an error about this space. */
@@ -329,7 +332,7 @@ function proxyFromEnvironment(): boolean {
 }
 
 /** Only the facts of an axios error survive: its config holds the Authorization header. */
-export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, secrets: readonly string[] = []): SignalWireError {
+export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, secrets: readonly string[] = [], about?: Subject): SignalWireError {
   if (signal?.aborted) return abortError();
   if (err instanceof SignalWireError) return err;
   if (axios.isCancel(err) && !(err instanceof AxiosError && err.code === AxiosError.ETIMEDOUT)) return abortError();
@@ -337,7 +340,7 @@ export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, tim
     return new SignalWireError('connection', 'request-failed', { message: quote(String((err as Error)?.message ?? err)) });
   }
   const attempts = ((err.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']?.retryCount ?? 0) + 1;
-  if (err.response) return fromHttpResponse(err.response.status, err.response.data, secrets, attempts);
+  if (err.response) return fromHttpResponse(err.response.status, err.response.data, secrets, attempts, about);
   if (err.code === AxiosError.ETIMEDOUT || err.code === AxiosError.ECONNABORTED) {
     return new SignalWireError('timeout', 'timeout', { seconds: timeoutMs / 1000 }, { attempts });
   }

@@ -67,6 +67,20 @@ export function isPageToken(value: unknown): boolean {
   return typeof value === 'string' && value.length <= 512 && /^P[AB][A-Za-z0-9_.~-]*$/.test(value);
 }
 
+/** Longest piece of server- or message-controlled text that an error quotes (before its cut marker). */
+export const MAX_QUOTED_CHARS = 200;
+
+/**
+ * `value` cut to `max` characters with `marker(count of characters left out)` after it, but only
+ * when that makes it shorter: a cut that saves fewer characters than its marker costs would
+ * make the text longer and hide its end for nothing, so such a text stays whole.
+ */
+export function cutText(value: string, max: number, marker: (count: number) => string): string {
+  if (value.length <= max) return value;
+  const cut = `${value.slice(0, max)}${marker(value.length - max)}`;
+  return cut.length < value.length ? cut : value;
+}
+
 export const DEFAULT_API_ROOT = '/api/laml/2010-04-01';
 
 /** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */

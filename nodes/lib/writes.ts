@@ -114,7 +114,9 @@ export interface Removed {
 /**
  * Sends a participant write. An update answers the participant; a remove answers 204, and a
  * 404 to a remove that was sent again after an attempt that may have been carried out means
- * that attempt removed the participant: success. A 404 to the first attempt is an error.
+ * that attempt removed the participant: success. A 404 to the first attempt is an error that
+ * says the participant had already left (the same answer comes for a wrong Call SID or an
+ * ended conference, which a flow should hear of).
  */
 export async function sendParticipantWrite(
   client: SignalWireClient,
@@ -125,9 +127,9 @@ export async function sendParticipantWrite(
 ): Promise<Record<string, unknown> | Removed> {
   const path = client.participantPath(conferenceSid, callSid);
   const retry = new WriteRetry(write.kind);
-  if (write.action !== 'remove') return client.postForm(path, write.form, retry.condition, signal);
+  if (write.action !== 'remove') return client.postForm(path, write.form, retry.condition, signal, 'participant');
   try {
-    await client.delete(path, retry.condition, signal);
+    await client.delete(path, retry.condition, signal, 'participant-removal');
   } catch (err) {
     if (!(err instanceof SignalWireError && err.statusCode === 404 && retry.mayHaveLanded)) throw err;
   }
@@ -137,5 +139,5 @@ export async function sendParticipantWrite(
 /** Sends a conference write; the API answers the conference. */
 export function sendConferenceWrite(client: SignalWireClient, conferenceSid: string, write: Write<ConferenceAction>, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const retry = new WriteRetry(write.kind);
-  return client.postForm(client.conferencePath(conferenceSid), write.form, retry.condition, signal);
+  return client.postForm(client.conferencePath(conferenceSid), write.form, retry.condition, signal, 'conference');
 }
