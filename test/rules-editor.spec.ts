@@ -23,10 +23,25 @@ function runtime(check: () => unknown): true | string {
 const creds = { projectId: 'p', apiToken: 'token' };
 const NUMBERS = ['10', '0', '0.5', '1', '2.5', '5 ', ' 7', '100', '101', '1000', '1001', '100000', '100001', '1000000', '1000001', '600', '601', '-1', 'abc', '1e3', '0x10', ''];
 
+// A page of SignalWire's website pasted as the space, and the API roots a SignalWire host has.
+const SIGNALWIRE_PATHS = [
+  'example.signalwire.com/dashboard',
+  'https://example.signalwire.com/dashboard/',
+  'https://example.signalwire.com/phone_numbers/1234',
+  'https://example.signalwire.com/api/laml/2010-04-01/Accounts/p-1',
+  'https://example.signalwire.com/api/laml',
+  'https://example.signalwire.com/API/LAML/2010-04-01',
+  'https://example.signalwire.com/api/laml/2010-04-01',
+  'example.signalwire.com/api/laml/2010-04-01/',
+  'https://example.signalwire.com/2010-04-01',
+  'https://Example.SignalWire.com/2010-04-01/',
+  'https://laml.example.org/dashboard',
+];
+
 const CALL_URLS = ['https://x.example.com/a.xml', ' http://127.0.0.1:8080/hold ', 'HTTPS://X.EXAMPLE.COM/', 'ftp://x.example.com/a', 'javascript:alert(1)', '/relative.xml', 'https://u:p@x.example.com/', 'https://x.example.com/a b', 'not a url', 'https://', `https://x.example.com/${'a'.repeat(2100)}`, `https://x.example.com/ ${'b'.repeat(190)}`, ''];
 
 const TABLE: Array<{ node: string; field: string; values: string[]; node_: object; run: (v: string) => unknown }> = [
-  { node: 'signalwire-space', field: 'space', values: ['example', 'Example', 'example.signalwire.com', 'https://example.signalwire.com/', 'https://api.twilio.com/2010-04-01', 'example.signalwire.com:8443', 'http://127.0.0.1:9', 'http://localhost', 'http://example.com', 'ftp://example.com', 'https://u:p@example.com', 'p:t@example.com', 'https://x.com/a/../b', 'https://x.com/?q=1', 'https://x.com/#f', 'exa mple', 'a%41', 'https://x.com/a\\b', '-bad-', 'https://'], node_: {}, run: (v) => resolveSpaceSettings({ space: v }, creds, {}) },
+  { node: 'signalwire-space', field: 'space', values: ['example', 'Example', 'example.signalwire.com', 'https://example.signalwire.com/', 'https://api.twilio.com/2010-04-01', 'example.signalwire.com:8443', 'http://127.0.0.1:9', 'http://localhost', 'http://example.com', 'ftp://example.com', 'https://u:p@example.com', 'p:t@example.com', 'https://x.com/a/../b', 'https://x.com/?q=1', 'https://x.com/#f', 'exa mple', 'a%41', 'https://x.com/a\\b', '-bad-', 'https://', ...SIGNALWIRE_PATHS], node_: {}, run: (v) => resolveSpaceSettings({ space: v }, creds, {}) },
   ...(['timeout', 'retries', 'maxInFlight', 'maxQueue'] as const).map((field) => ({ node: 'signalwire-space', field, values: NUMBERS, node_: {}, run: (v: string) => resolveSpaceSettings({ space: 'x', [field]: v }, creds, {}) })),
   { node: 'signalwire-list-participants', field: 'pageSize', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('pageSize', v) },
   { node: 'signalwire-list-participants', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
@@ -102,6 +117,24 @@ describe('one set of rules for the editor and the runtime', () => {
       assert.ok(refused > 0 && refused < values.length, `${refused} of ${values.length} refused`);
     });
   }
+
+  it('refuses a SignalWire web page as the space in the dialog and at runtime, with one sentence that says what to type', () => {
+    const validate = definitions.get('signalwire-space')!.defaults.space.validate!;
+    const says = (space: string, path: string) => `SignalWire space "${space}": ${path} is not an address of SignalWire's API; type just example.signalwire.com`;
+    for (const [space, path] of [
+      ['example.signalwire.com/dashboard', '/dashboard'],
+      ['https://example.signalwire.com/dashboard/', '/dashboard/'],
+      ['https://example.signalwire.com/api/laml/2010-04-01/Accounts/p-1', '/api/laml/2010-04-01/Accounts/p-1'],
+    ]) {
+      assert.equal(validate.call({}, space, {}), says(space, path), `dialog: ${space}`);
+      assert.equal(runtime(() => resolveSpaceSettings({ space }, creds, {})), says(space, path), `runtime: ${space}`);
+    }
+    // The API roots of a SignalWire host, and any path on a Twilio-compatible host, are taken.
+    for (const space of ['https://example.signalwire.com/api/laml/2010-04-01/', 'https://example.signalwire.com/2010-04-01', 'https://laml.example.org/dashboard']) {
+      assert.equal(validate.call({}, space, {}), true, `dialog: ${space}`);
+      assert.equal(runtime(() => resolveSpaceSettings({ space }, creds, {})), true, `runtime: ${space}`);
+    }
+  });
 
   it('leaves fields alone in the modes that do not use them, as the runtime does', () => {
     const defaults = definitions.get('signalwire-list-participants')!.defaults;

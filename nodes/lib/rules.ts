@@ -82,6 +82,12 @@ export function cutText(value: string, max: number, marker: (count: number) => s
 }
 
 export const DEFAULT_API_ROOT = '/api/laml/2010-04-01';
+/**
+ * The API roots a SignalWire host serves: the LaML root of the vendor's reference, and the
+ * `/2010-04-01` root that SignalWire's own SDK calls (the service answers it with `.json`
+ * paths, see apiPathSuffix). Any other path on a SignalWire host is a pasted browser address.
+ */
+export const SIGNALWIRE_API_ROOTS: readonly string[] = [DEFAULT_API_ROOT, '/2010-04-01'];
 
 /** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
 export interface ApiEndpoint {
@@ -112,9 +118,10 @@ function withoutUserinfo(text: string): string {
 /**
  * What a user typed as the space, as the API's origin and root path, or the problem with it.
  * `example`, `example.signalwire.com`, `https://example.signalwire.com[/]` all give
- * https://example.signalwire.com + /api/laml/2010-04-01; another https host is allowed for
- * Twilio-compatible services, with its URL path as the API root; http only on loopback. A
- * pasted `https://user:token@host` is refused before anything quotes it.
+ * https://example.signalwire.com + /api/laml/2010-04-01; on a SignalWire host the only paths
+ * are its API roots (SIGNALWIRE_API_ROOTS). Another https host is allowed for Twilio-compatible
+ * services, with its URL path as the API root; http only on loopback. A pasted
+ * `https://user:token@host` is refused before anything quotes it.
  */
 export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem: Problem } {
   const text = input.trim();
@@ -139,6 +146,11 @@ export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem
     return problem('space-scheme', { space });
   }
   const path = url.pathname.replace(/\/+$/, '');
+  // A page of SignalWire's web site (the dashboard, a phone number) has no API under it: every
+  // request would answer 404. Say what to type instead.
+  if (path !== '' && isSignalWireHost(url.origin) && !SIGNALWIRE_API_ROOTS.includes(path)) {
+    return problem('space-signalwire-path', { space, path: url.pathname, host: url.host });
+  }
   if (path !== '' && (!SAFE_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..'))) {
     return problem('space-path', { path: url.pathname });
   }
