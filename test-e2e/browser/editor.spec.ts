@@ -106,6 +106,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.equal(await nodeById(page, id).locator('.red-ui-flow-node-error:not(.hide)').count(), 1, 'unconfigured node marked invalid');
     }
     await filterPalette(page, 'signalwire');
+    assert.deepEqual(await badPaletteLabels(page), [], 'every palette label on its lines, whole words');
     await page.mouse.click(700, 600); // deselect
     await page.screenshot({ path: screenshotPath('palette-drag.png') });
   });
@@ -212,7 +213,8 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await page.locator('#node-input-btn-space-add, #node-input-lookup-space').first().click();
     const space = page.locator('#node-config-input-space');
     await space.waitFor({ state: 'visible' });
-    assert.match(await page.locator('.red-ui-tray-breadcrumbs').last().innerText(), /signalwire-space/);
+    // the dialog is titled with a person's name for the node, not its type
+    assert.equal((await page.locator('.red-ui-tray-breadcrumbs').last().locator('li').last().innerText()).trim(), 'Add new SignalWire space config node');
 
     assert.deepEqual(await wrappedLabels(page), [], 'every label of the space dialog on one line');
     await typeInto(page.locator('#node-config-input-name'), 'Fake space');
@@ -260,6 +262,13 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await waitFor('no input-error on an https space', async () => !(await hasInputError(space)), 5000);
     await typeInto(space, 'not a space!');
     await waitFor('input-error on a malformed space', () => hasInputError(space), 5000);
+    // a page of the SignalWire website pasted as the space: the dialog says what to type instead
+    await typeInto(space, 'example.signalwire.com/dashboard');
+    await waitFor('input-error on a pasted dashboard URL', () => hasInputError(space), 5000);
+    await page.mouse.move(5, 500);
+    await space.hover();
+    await waitFor('the validation message for the pasted URL', async () => (await page.locator('.red-ui-popover:visible').allInnerTexts()).join(' ').includes('/dashboard is not an address of SignalWire\'s API; type just example.signalwire.com'), 5000);
+    await page.mouse.move(5, 500);
     await typeInto(space, h.space.url);
     await waitFor('no input-error on the loopback space', async () => !(await hasInputError(space)), 5000);
 
@@ -292,7 +301,8 @@ describe('editor (Node-RED 4 in chromium)', function () {
     // back in the list node's dialog, with the new config node selected
     const select = page.locator('#node-input-space');
     await waitFor('the new config node selected', async () => (await select.locator('option:checked').innerText()) === 'Fake space');
-    assert.equal(await hasInputError(select), false);
+    // the editor validates the select again after the choice: wait for it rather than race it
+    await waitFor('no input-error on the chosen space', async () => !(await hasInputError(select)), 5000);
 
     const mode = page.locator('#node-input-mode');
     const pageSize = page.locator('#node-input-pageSize');
@@ -370,7 +380,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     const expected: [string, string, string[]][] = [
       ['signalwire-list-participants', 'list participants', ['Inputs', 'Outputs', 'Errors', 'Details']],
       ['signalwire-get-participant', 'get participant', ['Inputs', 'Outputs', 'Errors', 'Details']],
-      ['signalwire-space', 'signalwire-space', ['Properties', 'Details']],
+      ['signalwire-space', 'SignalWire space', ['Properties', 'Details']],
     ];
     await openSidebarTab(page, 'help');
     for (const [type, title, headings] of expected) {
@@ -380,7 +390,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
         if (!((await tocButton.getAttribute('class')) ?? '').includes('selected')) await tocButton.click();
         const toc = page.locator('.red-ui-sidebar-help-toc');
         await toc.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-signalwire' }).first().waitFor({ state: 'visible' });
-        const entry = toc.locator('.red-ui-treeList-label', { hasText: /^signalwire-space$/ });
+        const entry = toc.locator('.red-ui-treeList-label', { hasText: /^SignalWire space$/ });
         if (!(await entry.isVisible())) await toc.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-signalwire' }).first().click();
         await entry.click();
       } else {
@@ -457,6 +467,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await openEditor(p, h.nodeRed.url);
       await p.evaluate((id) => RED.workspaces.show(RED.nodes.node(id).z), listId);
       assert.match(await paletteEntry(p, 'signalwire-list-participants').innerText(), /Teilnehmer/);
+      assert.deepEqual(await badPaletteLabels(p), [], 'every German palette label on its lines, whole words');
       await openNodeDialog(p, listId);
       const dialog = await p.locator('.red-ui-tray').last().innerText();
       assert.match(dialog, /Modus/);
@@ -469,6 +480,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await p.locator('#node-input-btn-space-edit, #node-input-lookup-space').first().click();
       const space = p.locator('#node-config-input-space');
       await space.waitFor({ state: 'visible' });
+      assert.equal((await p.locator('.red-ui-tray-breadcrumbs').last().locator('li').last().innerText()).trim(), "Node 'SignalWire-Space' bearbeiten");
       const config = await p.locator('.red-ui-tray').last().innerText();
       assert.match(config, /Verbindung testen/);
       assert.match(config, /Wiederholungen/);
@@ -515,6 +527,19 @@ async function testConnection(page: Page): Promise<string> {
     const r = await result.getAttribute('data-result');
     return r && r !== 'testing' ? r : null;
   }, 20_000);
+}
+
+/**
+ * The palette entries of the SignalWire category whose label Node-RED cannot show well: more
+ * than two lines (a palette entry is 82 px wide), or lines that are not the label's own words
+ * (a word cut in two, or "Konferenz -" made of a hyphenated word).
+ */
+async function badPaletteLabels(page: Page): Promise<string[]> {
+  const entries = await page.locator('#red-ui-palette-container-SignalWire .red-ui-palette-node').evaluateAll((els) =>
+    els.map((e) => ({ label: e.getAttribute('data-palette-label') ?? '', lines: (e.querySelector('.red-ui-palette-label')?.innerHTML ?? '').split(/<br\s*\/?>/i).map((l) => l.replace(/\s+/g, ' ').trim()) })),
+  );
+  assert.ok(entries.length >= 7, `${entries.length} palette entries`);
+  return entries.filter(({ label, lines }) => lines.length > 2 || lines.join(' ') !== label).map(({ label, lines }) => `"${label}" shows as ${JSON.stringify(lines)}`);
 }
 
 /**
