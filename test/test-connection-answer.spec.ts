@@ -109,6 +109,14 @@ describe('POST /signalwire/test-connection: the answer names the space and the v
     assert.equal(res.text.includes(process.env.SIGNALWIRE_API_TOKEN), false);
   });
 
+  it('a space address with no API under it (404): not found, saying to check the space and the Project ID', async () => {
+    await load(flow(LIST, h.space), credentials(h.space));
+    const res = await post({ space: `${h.space.url}/x/y`, projectId: h.space.projectId, apiToken: h.space.apiToken });
+    assert.deepEqual([res.body.ok, res.body.result], [false, 'not-found']);
+    assert.equal(res.body.message, 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID');
+    assertNoSecret(res.text);
+  });
+
   it('a refused test (stored token, other space) names neither space nor environment', async () => {
     await load(flow(LIST, h.space), credentials(h.space));
     const res = await post({ id: 'space', space: 'https://other.example.com' });
