@@ -76,15 +76,8 @@ export = function (RED: NodeAPI): void {
       node.send([null, msg as NodeMessage]);
     });
 
-    /**
-     * One warning a minute at most: the reason, and how many refusals it did not log. The line is
-     * only written when it is logged: a flood of refusals costs no texts.
-     */
-    const warn = (line: () => string): void => {
-      const w = warnings.take();
-      if (!w.log) return;
-      node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
-    };
+    /** One warning a minute at most: the reason, and how many refusals it did not log. */
+    const warn = (line: () => string): void => warnings.warn(node, line);
 
     // Set once the route is up; the handler below uses it.
     let status: CallbackStatus | undefined;

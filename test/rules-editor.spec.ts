@@ -9,6 +9,7 @@ import { problemError } from '../nodes/lib/errors';
 import { checkConferenceStatus, checkDate, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField, type Problem } from '../nodes/lib/rules';
 import { loadEditor } from './support/editor-sandbox';
 import { conferenceWrite, participantWrite } from '../nodes/lib/writes';
+import { rosterSettings } from '../nodes/lib/roster/settings';
 
 /** What the runtime says of a value: true, or its error message. */
 function runtime(check: () => unknown): true | string {
@@ -87,6 +88,14 @@ const TABLE: Array<{ node: string; field: string; values: string[]; node_: objec
     run: (v: string) => participantWrite('mute', field === 'holdUrl' ? v : '', field === 'announceUrl' ? v : '', {}),
   })),
   { node: 'signalwire-update-conference', field: 'announceUrl', values: CALL_URLS, node_: {}, run: (v) => conferenceWrite('end', v, {}) },
+  ...(['reconcile', 'throttle'] as const).map((field) => ({ node: 'signalwire-conference-roster', field, values: [...NUMBERS, '86400', '86401', '60000', '60001'], node_: {}, run: (v: string) => rosterSettings({ [field]: v }) })),
+  {
+    node: 'signalwire-conference-roster',
+    field: 'timeZone',
+    values: ['Europe/Berlin', ' America/New_York ', 'UTC', 'Etc/GMT+5', 'Mars/Olympus', 'Europe/../Berlin', 'EST5EDT', 'europe/berlin', 'Berlin', `${'A'.repeat(65)}`, '+01:00', ''],
+    node_: {},
+    run: (v) => rosterSettings({ timeZone: v }),
+  },
 ];
 
 /** A rule's verdict as the node gives it: a problem becomes the runtime's error. */
@@ -98,7 +107,7 @@ describe('one set of rules for the editor and the runtime', () => {
   const definitions = loadEditor();
 
   it('loads every node definition through the shared editor scripts', () => {
-    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space', 'signalwire-update-conference', 'signalwire-update-participant']);
+    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-conference-roster', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space', 'signalwire-update-conference', 'signalwire-update-participant']);
   });
 
   for (const { node, field, values, node_, run } of TABLE) {

@@ -73,7 +73,8 @@ export function callDetailsCache(client: SignalWireClient, capacity = CALL_CACHE
   return spaceCalls(client, capacity).cache;
 }
 
-function detail(value: unknown): string | null {
+/** A short text field from a server or a message; null when absent, not text or too long. */
+export function detail(value: unknown): string | null {
   return typeof value === 'string' && value !== '' && value.length <= MAX_DETAIL_CHARS ? value : null;
 }
 
@@ -136,6 +137,18 @@ async function lookUp(client: SignalWireClient, s: SpaceCalls, callSid: string, 
     if (signal?.aborted) throw err;
     return null;
   }
+}
+
+/**
+ * The details of one call: from the space's cache, else looked up once (shared with anyone
+ * asking for the same call at the same time); null when the lookup fails or the SID is not
+ * one path segment. Rejects only when `signal` aborts.
+ */
+export async function callDetailsFor(client: SignalWireClient, callSid: string, signal?: AbortSignal): Promise<CallDetails | null> {
+  if (!isSafeSegment(callSid)) return null;
+  const s = spaceCalls(client);
+  const found = s.cache.get(callSid) ?? (await lookUp(client, s, callSid, signal));
+  return found && { ...found };
 }
 
 /**

@@ -29,6 +29,9 @@ export const NUMBER_RULES = {
   maxPages: { min: 1, max: 100_000, integer: true, default: 200 },
   maxItems: { min: 1, max: 1_000_000, integer: true, default: 10_000 },
   coalesce: { min: 0, max: 3_600_000, integer: true, default: 1000 },
+  reconcile: { min: 0, max: 86_400, integer: true, default: 30 },
+  throttle: { min: 0, max: 60_000, integer: true, default: 100 },
+  sweepGap: { min: 0, max: 3_600_000, integer: true, default: 5000 },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumberField = keyof typeof NUMBER_RULES;
@@ -289,6 +292,30 @@ export function checkConferenceStatus(value: unknown): { value: string | undefin
   const known: readonly string[] = CONFERENCE_STATUSES;
   if (typeof value === 'string' && known.includes(value.trim())) return { value: value.trim() };
   return problem('conference-status', { field: 'status', allowed: CONFERENCE_STATUSES.join(', ') });
+}
+
+// ------------------------------------------------------------- conference roster node
+
+/** Longest time zone name taken (the IANA names are far shorter). */
+const MAX_TIME_ZONE_CHARS = 64;
+
+/**
+ * The time zone the roster writes join times in: blank is the host's; otherwise a name the
+ * runtime's Intl knows, such as `Europe/Berlin`, `America/New_York` or `UTC`.
+ */
+export function checkTimeZone(value: unknown): { timeZone: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { timeZone: undefined };
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text !== '' && text.length <= MAX_TIME_ZONE_CHARS && /^[A-Za-z0-9_+\-/]+$/.test(text)) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: text });
+      return { timeZone: text };
+    } catch {
+      // not a zone this runtime knows
+    }
+  }
+  return problem('time-zone', { field: 'timeZone' });
 }
 
 // ------------------------------------------------------------- Twilio-compatible services

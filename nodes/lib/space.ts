@@ -28,8 +28,8 @@ export interface SpaceCredentials {
   apiToken?: string;
 }
 
-/** A number setting of the config node, by the shared rule (blank: its default). */
-function setting(field: NumberField, value: unknown): number {
+/** A number setting of a node, by the shared rule (blank: its default); a broken one throws its config error. */
+export function numberSetting(field: NumberField, value: unknown): number {
   const checked = checkNumber(field, value);
   if ('problem' in checked) throw problemError('config', checked.problem, value);
   return checked.value as number;
@@ -65,11 +65,11 @@ export function resolveSpaceSettings(config: SpaceConfig, credentials: SpaceCred
     endpoint,
     projectId,
     apiToken,
-    timeoutMs: Math.round(setting('timeout', config.timeout) * 1000),
-    retries: setting('retries', config.retries),
-    maxInFlight: setting('maxInFlight', config.maxInFlight),
-    maxQueued: setting('maxQueue', config.maxQueue),
-    retryBaseMs: setting('retryBaseMs', config.retryBaseMs),
-    maxRetryAfterMs: setting('maxRetryAfterMs', config.maxRetryAfterMs),
+    timeoutMs: Math.round(numberSetting('timeout', config.timeout) * 1000),
+    retries: numberSetting('retries', config.retries),
+    maxInFlight: numberSetting('maxInFlight', config.maxInFlight),
+    maxQueued: numberSetting('maxQueue', config.maxQueue),
+    retryBaseMs: numberSetting('retryBaseMs', config.retryBaseMs),
+    maxRetryAfterMs: numberSetting('maxRetryAfterMs', config.maxRetryAfterMs),
   };
 }

@@ -18,6 +18,7 @@ export const updateParticipantNode = withCatalogue(require('../../dist/nodes/sig
 export const updateConferenceNode = withCatalogue(require('../../dist/nodes/signalwire-update-conference.js'), 'signalwire-update-conference');
 export const listConferencesNode = withCatalogue(require('../../dist/nodes/signalwire-list-conferences.js'), 'signalwire-list-conferences');
 export const getConferenceNode = withCatalogue(require('../../dist/nodes/signalwire-get-conference.js'), 'signalwire-get-conference');
+export const rosterNode = withCatalogue(require('../../dist/nodes/signalwire-conference-roster.js'), 'signalwire-conference-roster');
 export const ALL_NODES = [spaceNode, listNode, getNode];
 
 export { helper };

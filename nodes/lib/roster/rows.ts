@@ -1,0 +1,167 @@
+// What the roster node sends: a conference's rows for a table, the conference itself, and the
+// list of live conferences; the state in words and the join time in the runtime's language.
+import type { Translate } from '../texts';
+import type { Conference, EndedConference, Participant } from './state';
+
+/** One participant as a table shows it. */
+export interface Row {
+  callSid: string;
+  conferenceSid: string;
+  /** The caller name, else the number, else the CallSid. */
+  caller: string;
+  from: string | null;
+  to: string | null;
+  callerName: string | null;
+  muted: boolean;
+  hold: boolean;
+  speaking: boolean;
+  coaching: boolean;
+  /** ISO 8601, UTC. */
+  joinedAt: string;
+  /** The time of day, with the zone it is written in ("11:05 PM EST"). */
+  joined: string;
+  /** In words: "speaking, on hold", "muted", "live"... */
+  state: string;
+}
+
+/** `msg.conference` of output 1. */
+export interface ConferenceInfo {
+  sid: string;
+  friendlyName: string | null;
+  status: 'in-progress' | 'completed';
+  participants: number;
+  startedAt: string;
+}
+
+/** One live conference in output 2's list. */
+export interface ConferenceSummary {
+  sid: string;
+  friendlyName: string | null;
+  participants: number;
+  speaking: number;
+  startedAt: string;
+}
+
+/** The words of the state column and the language they are in. */
+export interface StateWords {
+  speaking: string;
+  muted: string;
+  hold: string;
+  coaching: string;
+  live: string;
+  /** A BCP 47 tag for the time of day ("en-US", "de"); undefined: the host's. */
+  locale: string | undefined;
+}
+
+/** The words of the runtime catalogue, in the runtime's language, with the language's own tag. */
+export function stateWords(t: Translate): StateWords {
+  return {
+    speaking: t('roster.speaking'),
+    muted: t('roster.muted'),
+    hold: t('roster.hold'),
+    coaching: t('roster.coaching'),
+    live: t('roster.live'),
+    locale: t('roster.locale'),
+  };
+}
+
+/** Join times remembered by their minute, at most this many (then forgotten all at once). */
+const MAX_MINUTES = 1000;
+
+/** Turns state into words and times into the time of day, in one language and one time zone. */
+export class RowFormat {
+  /** The state text of each combination of speaking, muted, hold and coaching. */
+  private readonly states: string[] = [];
+  private readonly time: Intl.DateTimeFormat;
+  private readonly clock: Intl.DateTimeFormat;
+  /** The time of day depends only on the minute: each is written once. */
+  private readonly minutes = new Map<number, string>();
+
+  constructor(words: StateWords, timeZone: string | undefined) {
+    for (let bits = 0; bits < 16; bits++) {
+      const parts: string[] = [];
+      if (bits & 1) parts.push(words.speaking);
+      if (bits & 2) parts.push(words.muted);
+      if (bits & 4) parts.push(words.hold);
+      if (bits & 8) parts.push(words.coaching);
+      this.states.push(parts.length > 0 ? parts.join(', ') : words.live);
+    }
+    const locale = usableLocale(words.locale);
+    this.time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    this.clock = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone });
+  }
+
+  /** "11:05:03 PM": when something happened, for the node's status. */
+  clockTime(ms: number): string {
+    return this.clock.format(ms);
+  }
+
+  state(p: Participant): string {
+    return this.states[(p.speaking ? 1 : 0) | (p.muted ? 2 : 0) | (p.hold ? 4 : 0) | (p.coaching ? 8 : 0)];
+  }
+
+  /** "11:05 PM EST", "23:05 MEZ": the time of day with its zone, so no viewer takes it for their own. */
+  timeOfDay(ms: number): string {
+    const minute = Math.floor(ms / 60_000);
+    let found = this.minutes.get(minute);
+    if (found === undefined) {
+      found = this.time.format(minute * 60_000);
+      if (this.minutes.size >= MAX_MINUTES) this.minutes.clear();
+      this.minutes.set(minute, found);
+    }
+    return found;
+  }
+
+  row(p: Participant): Row {
+    return {
+      callSid: p.callSid,
+      conferenceSid: p.conferenceSid,
+      caller: p.callerName ?? p.from ?? p.callSid,
+      from: p.from,
+      to: p.to,
+      callerName: p.callerName,
+      muted: p.muted,
+      hold: p.hold,
+      speaking: p.speaking,
+      coaching: p.coaching,
+      joinedAt: new Date(p.joinedAt).toISOString(),
+      joined: this.timeOfDay(p.joinedAt),
+      state: this.state(p),
+    };
+  }
+
+  /** A conference's rows, oldest join first (then in the order the roster learnt of them). */
+  rows(conf: Conference): Row[] {
+    const people = [...conf.participants.values()].sort((a, b) => a.joinedAt - b.joinedAt);
+    return people.map((p) => this.row(p));
+  }
+}
+
+/** A tag Intl accepts, else undefined (the host's language). */
+function usableLocale(tag: string | undefined): string | undefined {
+  if (tag === undefined) return undefined;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0 ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function conferenceInfo(conf: Conference): ConferenceInfo {
+  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'in-progress', participants: conf.participants.size, startedAt: iso(conf.startedAt) };
+}
+
+/** The conference of the last message about an ended conference. */
+export function endedInfo(conf: EndedConference): ConferenceInfo {
+  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'completed', participants: 0, startedAt: iso(conf.startedAt) };
+}
+
+/** Every live conference, oldest first. */
+export function overview(conferences: Iterable<Conference>): ConferenceSummary[] {
+  const all = [...conferences].sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
+  return all.map((c) => ({ sid: c.sid, friendlyName: c.friendlyName, participants: c.participants.size, speaking: c.speaking, startedAt: iso(c.startedAt) }));
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
