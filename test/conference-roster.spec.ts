@@ -296,6 +296,41 @@ describe('signalwire-conference-roster node', function () {
       assert.deepEqual(await collect('rows', 100), []);
     });
 
+    it('a conference listed in progress whose participants answer 404 has ended in between', async () => {
+      const conf = space.addConference('conf-gone');
+      space.addParticipant(conf, { call_sid: 'p1' });
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await rowsWhen(conf, (r) => r.length === 1);
+      await statusMatches(n1, /swept/);
+      space.injectFaults({ kind: 'delay', ms: 0 }, { kind: 'status', status: 404 });
+      n1.receive({ topic: 'refresh' });
+      const last = await rowsWhen(conf, (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      await statusMatches(n1, /^0 conferences, 0 participants, swept/);
+    });
+
+    it('a conference whose listing is refused (over 10,000 participants) is skipped, the others are swept, and the sweep is reported failed', async () => {
+      const big = space.addConference('conf-big', { date_created: rfc2822(Date.now() - 60_000) });
+      const small = space.addConference('conf-small');
+      space.addParticipants(big, 10_001);
+      space.addParticipant(small, { call_sid: 'p1' });
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await rowsWhen(small, (r) => r.length === 1);
+      assert.match(String((await statusMatches(n1, /sweep failed/)).text), /^2 conferences, 1 participant, sweep failed: bad response$/);
+      const pages = space.requests.filter((r) => r.path.endsWith('/Participants'));
+      assert.equal(pages.length, 12, 'eleven pages of the big one (stopped at 10,001), one of the small one');
+      assert.ok(pages.every((r) => r.query.PageSize === '1000'), 'pages of 1000');
+      assert.match(warnings()[0], /more than 10000 participants/);
+    });
+
+    it('the listing of conferences in progress stops past 10,000: the sweep fails with the reason', async () => {
+      for (let i = 0; i < 10_001; i++) space.addConference(`conf-${i}`);
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await statusMatches(n1, /sweep failed: bad response$/);
+      assert.match(warnings()[0], /more than 10000 conferences/);
+      assert.equal(space.requests.filter((r) => r.path.endsWith('/Conferences')).length, 11, 'eleven pages of 1000, then stopped');
+    });
+
     it('a failed sweep (401, 429, timeout) keeps every row, shows why, warns once per streak, and the next one recovers', async () => {
       const conf = space.addConference('conf-keep');
       space.addParticipant(conf, { call_sid: 'stays', muted: true });

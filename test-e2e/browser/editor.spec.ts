@@ -44,6 +44,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
   let page: Page;
   let listId = '';
   let getId = '';
+  let rosterId = '';
 
   before(async function () {
     h = await startHarness({ participants: 3, viewport: { width: 1600, height: 960 } });
@@ -147,6 +148,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     const S = 'signalwire-space';
     const L = 'signalwire-list-participants';
     const G = 'signalwire-get-participant';
+    const R = 'signalwire-conference-roster';
     const cases: Case[] = [
       [S, 'space', '', {}, true],
       [S, 'space', 'example', {}, true],
@@ -194,6 +196,14 @@ describe('editor (Node-RED 4 in chromium)', function () {
       [G, 'conferenceSid', 'a[', { conferenceSidType: 'msg' }, 'Conference SID: invalid property'],
       [G, 'callSid', 'a[', { callSidType: 'str' }, true],
       [G, 'callSid', 'a[', { callSidType: 'msg' }, 'Call SID: invalid property'],
+      [R, 'reconcile', '0', {}, true],
+      [R, 'reconcile', 30, {}, true],
+      [R, 'reconcile', '86401', {}, 'Sweep every (s) must be a whole number from 0 to 86400, got "86401"'],
+      [R, 'throttle', '0', {}, true],
+      [R, 'throttle', '2.5', {}, 'Throttle (ms) must be a whole number from 0 to 60000, got "2.5"'],
+      [R, 'timeZone', '', {}, true],
+      [R, 'timeZone', 'America/New_York', {}, true],
+      [R, 'timeZone', 'Mars/Olympus', {}, 'Time zone must be empty'],
     ];
     const got = await page.evaluate((list) => list.map(([type, prop, value, node]) => {
       const r = RED.nodes.getType(type).defaults[prop].validate.call(node, value, {});
@@ -412,6 +422,66 @@ describe('editor (Node-RED 4 in chromium)', function () {
     }
   });
 
+  it('the conference roster: from the palette with one input and two labelled outputs, its dialog validated by the shared rules, its help', async function () {
+    const type = 'signalwire-conference-roster';
+    await filterPalette(page, type);
+    const before = await nodeIds(page, type);
+    await dragFromPalette(page, type, 220, 320);
+    const [id] = await waitFor('the roster on the workspace', () => nodeIds(page, type).then((a) => (a.length === before.length + 1 ? a.filter((x) => !before.includes(x)) : null)));
+    rosterId = id;
+    const node = nodeById(page, id);
+    await node.waitFor({ state: 'visible' });
+    assert.equal((await node.locator('.red-ui-flow-node-label').textContent())?.trim(), 'conference roster');
+    assert.equal(await node.locator('.red-ui-flow-port-input').count(), 1, 'one input');
+    assert.equal(await node.locator('.red-ui-flow-port-output').count(), 2, 'two outputs');
+    assert.deepEqual(
+      await page.evaluate((i) => [0, 1].map((n) => RED.nodes.getType('signalwire-conference-roster').outputLabels.call(RED.nodes.node(i), n)), id),
+      ['rows of a changed conference', 'live conferences'],
+    );
+    assert.equal(await page.evaluate(() => RED.nodes.getType('signalwire-conference-roster').category), 'SignalWire');
+
+    await openNodeDialog(page, id);
+    assert.deepEqual(await wrappedLabels(page), [], 'every label of the roster dialog on one line');
+    for (const field of ['space', 'reconcile', 'callDetails', 'throttle', 'timeZone', 'name']) {
+      assert.equal(await page.locator(`#node-input-${field}`).count(), 1, `field ${field}`);
+    }
+    assert.equal(await page.locator('#node-input-reconcile').inputValue(), '30');
+    assert.equal(await page.locator('#node-input-callDetails').isChecked(), true, 'call details on by default');
+    assert.equal(await page.locator('#node-input-throttle').inputValue(), '100');
+    assert.equal(await page.locator('#node-input-timeZone').inputValue(), '');
+    const zone = page.locator('#node-input-timeZone');
+    await typeInto(zone, 'Mars/Olympus');
+    await waitFor('the time zone marked invalid', () => hasInputError(zone), 5000);
+    await typeInto(zone, 'Europe/Berlin');
+    await waitFor('the time zone valid', async () => !(await hasInputError(zone)), 5000);
+    const reconcile = page.locator('#node-input-reconcile');
+    await typeInto(reconcile, '-1');
+    await waitFor('reconcile marked invalid', () => hasInputError(reconcile), 5000);
+    await typeInto(reconcile, '0');
+    await waitFor('reconcile 0 valid', async () => !(await hasInputError(reconcile)), 5000);
+    await page.locator('#node-input-space').selectOption({ label: 'Fake space' });
+    await page.screenshot({ path: screenshotPath('roster-dialog.png') });
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+    const saved = await page.evaluate((i) => {
+      const n = RED.nodes.node(i);
+      return { reconcile: String(n.reconcile), callDetails: n.callDetails, throttle: String(n.throttle), timeZone: n.timeZone };
+    }, id);
+    assert.deepEqual(saved, { reconcile: '0', callDetails: true, throttle: '100', timeZone: 'Europe/Berlin' });
+    await waitFor('the roster no longer marked invalid', async () => (await node.locator('.red-ui-flow-node-error:not(.hide)').count()) === 0, 5000);
+
+    await openSidebarTab(page, 'help');
+    await page.mouse.click(700, 600);
+    await node.locator('rect.red-ui-flow-node').click();
+    const help = page.locator('.red-ui-sidebar-help-stack .red-ui-help').first();
+    await waitFor('the help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'conference roster', 10_000);
+    const h3 = (await help.locator('h3:visible').allInnerTexts()).map((s) => s.trim());
+    for (const heading of ['Inputs', 'Outputs', 'Details']) assert.ok(h3.includes(heading), `roster help has "${heading}" (got ${h3.join(', ')})`);
+    const text = await help.innerText();
+    for (const words of [/refresh/, /callSid, conferenceSid, caller/, /oldest join first/, /Timestamp/, /1,000 conferences/]) assert.match(text, words);
+    assert.doesNotMatch(text, /signalwire-[a-z-]+\.(label|tip|errors)\./, 'no untranslated message keys');
+  });
+
   for (const ex of exampleFiles()) {
     it(`Import > Examples: "${ex.name}" imports into a new flow and deploys with no unknown types`, async function () {
       const before = await page.evaluate(() => RED.nodes.filterNodes({}).length);
@@ -500,6 +570,16 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.deepEqual(await wrappedLabels(p), [], 'every German label of the get dialog on one line');
       await p.locator('#node-dialog-cancel').click();
       await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+      if (rosterId) {
+        await openNodeDialog(p, rosterId);
+        const roster = await p.locator('.red-ui-tray').last().innerText();
+        assert.match(roster, /Abgleich alle/);
+        assert.match(roster, /Zeitzone/);
+        assert.doesNotMatch(roster, /signalwire-[a-z-]+\.[a-z]+\./, 'no raw message keys in the roster dialog');
+        assert.deepEqual(await wrappedLabels(p), [], 'every German label of the roster dialog on one line');
+        await p.locator('#node-dialog-cancel').click();
+        await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+      }
 
       await openSidebarTab(p, 'help');
       await nodeById(p, listId).locator('rect.red-ui-flow-node').click();
@@ -507,6 +587,13 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await waitFor('the German help', async () => (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim()).includes('Eingangsdaten'), 10_000);
       const h3 = (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim());
       for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(h3.includes(heading), `German help has "${heading}" (got ${h3.join(', ')})`);
+      if (rosterId) {
+        await nodeById(p, rosterId).locator('rect.red-ui-flow-node').click();
+        await waitFor('the German help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'Konferenz-Teilnehmerliste', 10_000);
+        const rosterHeadings = (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim());
+        for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(rosterHeadings.includes(heading), `German roster help has "${heading}"`);
+        assert.match(await help.innerText(), /Abgleich/);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await de.close();

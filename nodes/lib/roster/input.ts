@@ -3,9 +3,9 @@
 import { detail } from '../call-details';
 import { toIsoTimestamp } from '../callback-parsing';
 import { badInput, describeValue } from '../errors';
-import { isSafeSegment } from '../rules';
+import { CONFERENCE_EVENTS, isSafeSegment } from '../rules';
 import { text } from '../texts';
-import { ROSTER_EVENTS, type ListedConference, type ParticipantFacts, type RosterEvent, type RosterEventKind } from './state';
+import { type ListedConference, type ParticipantFacts, type RosterEvent, type RosterEventKind } from './state';
 
 export type Msg = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export type RosterInput =
   | { kind: 'participants'; participants: ParticipantFacts[] }
   | { kind: 'removed'; conferenceSid: string; callSid: string };
 
-const EVENTS: ReadonlySet<string> = new Set(ROSTER_EVENTS);
+const EVENTS: ReadonlySet<string> = new Set(CONFERENCE_EVENTS);
 
 /** Participant statuses that mean the participant has left (SignalWire `completed`, Twilio `complete`, `failed`). */
 const GONE = new Set(['completed', 'complete', 'failed']);

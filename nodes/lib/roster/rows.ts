@@ -4,18 +4,9 @@ import type { Translate } from '../texts';
 import type { Conference, EndedConference, Participant } from './state';
 
 /** One participant as a table shows it. */
-export interface Row {
-  callSid: string;
-  conferenceSid: string;
+export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'from' | 'to' | 'callerName' | 'muted' | 'hold' | 'speaking' | 'coaching'> {
   /** The caller name, else the number, else the CallSid. */
   caller: string;
-  from: string | null;
-  to: string | null;
-  callerName: string | null;
-  muted: boolean;
-  hold: boolean;
-  speaking: boolean;
-  coaching: boolean;
   /** ISO 8601, UTC. */
   joinedAt: string;
   /** The time of day, with the zone it is written in ("11:05 PM EST"). */

@@ -3,7 +3,9 @@
 // one runs runs one more after it, however often it was asked; asked-for sweeps start at most
 // once per minimum gap.
 
-export interface SweepScheduleOptions {
+import { timers, type TimerOptions } from '../coalescer';
+
+export interface SweepScheduleOptions extends TimerOptions {
   /** Between the end of a sweep and the next, ms; 0: no periodic sweep. */
   intervalMs: number;
   /** Between the starts of two sweeps when one is asked for, ms. */
@@ -12,9 +14,7 @@ export interface SweepScheduleOptions {
   run: (signal: AbortSignal) => Promise<unknown>;
   /** After each sweep that was not stopped by close(): undefined, or why it failed. */
   finished: (error: unknown) => void;
-  /** Timer functions and clock (tests pass fake ones). */
-  setTimeout?: (fn: () => void, ms: number) => unknown;
-  clearTimeout?: (timer: unknown) => void;
+  /** The clock (tests pass their own). */
   now?: () => number;
 }
 
@@ -31,14 +31,7 @@ export class SweepSchedule {
   private readonly now: () => number;
 
   constructor(private readonly options: SweepScheduleOptions) {
-    this.set =
-      options.setTimeout ??
-      ((fn, ms) => {
-        const timer = setTimeout(fn, ms);
-        timer.unref?.();
-        return timer;
-      });
-    this.clear = options.clearTimeout ?? ((timer) => clearTimeout(timer as NodeJS.Timeout));
+    ({ set: this.set, clear: this.clear } = timers(options));
     this.now = options.now ?? (() => Date.now());
   }
 

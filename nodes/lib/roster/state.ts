@@ -8,6 +8,7 @@
 // changed since its request was sent. A leave and a conference's end are remembered for a
 // while (bounded), so a late event never brings back someone who left, or an ended conference.
 import { LRUCache } from 'lru-cache';
+import type { CONFERENCE_EVENTS } from '../rules';
 
 /** Conferences followed at most; an event or a sweep naming one more is refused (a warning). */
 export const MAX_CONFERENCES = 1000;
@@ -20,25 +21,13 @@ export const DEPARTED_TTL_MS = 10 * 60_000;
 export const ENDED_MAX = 10_000;
 export const ENDED_TTL_MS = 60 * 60_000;
 /**
- * A participant object's date_updated further ahead of this clock than this is not believed:
- * taken as "as of", a date in the future would make every later event look old.
+ * A callback's Timestamp or a participant object's date_updated further ahead of this clock than
+ * this is not believed (read as absent): a date in the future would make every later event look old.
  */
 const MAX_AHEAD_MS = 60_000;
 
-/** The conference status callbacks the roster reads. */
-export const ROSTER_EVENTS = [
-  'conference-start',
-  'conference-end',
-  'participant-join',
-  'participant-leave',
-  'participant-mute',
-  'participant-unmute',
-  'participant-hold',
-  'participant-unhold',
-  'participant-speech-start',
-  'participant-speech-stop',
-] as const;
-export type RosterEventKind = (typeof ROSTER_EVENTS)[number];
+/** The conference status callbacks the roster reads: every one the events node knows. */
+export type RosterEventKind = (typeof CONFERENCE_EVENTS)[number];
 
 /** A conference status callback, as far as the roster reads it. */
 export interface RosterEvent {
@@ -225,8 +214,9 @@ export class Roster {
   }
 
   /** A conference status callback. */
-  event(e: RosterEvent): void {
+  event(event: RosterEvent): void {
     const seq = ++this.arrivals;
+    const e = event.at !== null && !this.believable(event.at) ? { ...event, at: null } : event;
     if (this.ended.has(e.conferenceSid)) return;
     if (e.kind === 'conference-end') {
       this.end(e.conferenceSid);
@@ -310,17 +300,12 @@ export class Roster {
     const p = this.live.get(conferenceSid)?.participants.get(callSid);
     if (!p) return;
     let changed = false;
-    if (p.from === null && facts.from !== null) {
-      p.from = facts.from;
-      changed = true;
-    }
-    if (p.to === null && facts.to !== null) {
-      p.to = facts.to;
-      changed = true;
-    }
-    if (p.callerName === null && facts.callerName !== null) {
-      p.callerName = facts.callerName;
-      changed = true;
+    for (const field of ['from', 'to', 'callerName'] as const) {
+      const value = facts[field];
+      if (p[field] === null && value !== null) {
+        p[field] = value;
+        changed = true;
+      }
     }
     if (changed) this.listener.rows(conferenceSid);
   }
@@ -394,7 +379,7 @@ export class Roster {
     // Deleting the entry being visited is safe in a Map's iteration.
     for (const p of conf.participants.values()) {
       if (!seen.has(p.callSid) && p.seq <= mark.seq) {
-        this.remove(conf, p, mark.at, mark.seq);
+        this.remove(conf, p, Math.max(mark.at, p.at), mark.seq);
         change = Change.Overview;
       }
     }
@@ -521,7 +506,11 @@ export class Roster {
 
   /** The moment an API object is true as of, when this clock can believe it. */
   private asOf(f: ParticipantFacts): number | null {
-    return f.updatedAt !== null && f.updatedAt <= this.now() + MAX_AHEAD_MS ? f.updatedAt : null;
+    return f.updatedAt !== null && this.believable(f.updatedAt) ? f.updatedAt : null;
+  }
+
+  private believable(at: number): boolean {
+    return at <= this.now() + MAX_AHEAD_MS;
   }
 
   /**
