@@ -36,6 +36,11 @@ function expected(c: FakeCall) {
   return { from: c.from, to: c.to, callerName: c.caller_name, direction: c.direction, startTime: new Date(c.start_time!).toISOString() };
 }
 
+/** Call details that only say `from` (the cache's own specs). */
+function details(from: string) {
+  return { from, to: null, callerName: null, direction: null, startTime: null };
+}
+
 /** The participant as the API sent it: everything but the added `call`. */
 function apiFields(p: Msg): Msg {
   const { call: _call, ...rest } = p;
@@ -287,17 +292,43 @@ describe('call details library (nodes/lib/call-details)', function () {
 
   it('keeps at most 10,000 calls per space, least recently used out first', async () => {
     assert.equal(lib.CALL_CACHE_SIZE, 10_000);
-    assert.equal(lib.callDetailsCache(client).capacity, 10_000);
+    assert.equal(lib.callDetailsCache(client).max, 10_000);
     const other = newClient();
     assert.notEqual(lib.callDetailsCache(other), lib.callDetailsCache(client), 'one cache per client');
     other.close();
 
-    const lru = new lib.LruCache<string, number>(2);
-    lru.set('a', 1);
-    lru.set('b', 2);
-    assert.equal(lru.get('a'), 1); // a is now the most recent
-    lru.set('c', 3);
-    assert.deepEqual([lru.has('a'), lru.has('b'), lru.has('c'), lru.size], [true, false, true, 2]);
+    const small = newClient();
+    try {
+      const lru = lib.callDetailsCache(small, 2);
+      lru.set('a', details('a'));
+      lru.set('b', details('b'));
+      assert.equal(lru.get('a')?.from, 'a'); // a is now the most recent
+      lru.set('c', details('c'));
+      assert.deepEqual([lru.has('a'), lru.has('b'), lru.has('c'), lru.size], [true, false, true, 2]);
+    } finally {
+      small.close();
+    }
+  });
+
+  it('stays a least-recently-used cache of 10,000 calls through a million distinct calls', () => {
+    const cache = lib.callDetailsCache(client);
+    const hot = details('hot');
+    cache.set('hot', hot);
+    const N = 1_000_000;
+    for (let i = 0; i < N; i++) {
+      cache.set(`CA${i}`, details(String(i)));
+      // Read now and then, the first call stays among the recent ones however many come after it.
+      if (i % 1000 === 0) assert.equal(cache.get('hot'), hot, `after ${i} calls`);
+      if (i % 100_000 === 99_999) assert.equal(cache.size, 10_000, `after ${i + 1} calls`);
+    }
+    // Held: the hot call and the 9,999 latest; the one before them is gone (has() reorders nothing).
+    assert.equal(cache.has('hot'), true);
+    assert.equal(cache.has(`CA${N - 9_999}`), true, 'the oldest held');
+    assert.equal(cache.has(`CA${N - 10_000}`), false, 'the one before it was pushed out');
+    // A read makes the oldest the most recent: the next call pushes out the one after it instead.
+    assert.equal(cache.get(`CA${N - 9_999}`)?.from, String(N - 9_999));
+    cache.set('CAnext', details('next'));
+    assert.deepEqual([cache.has(`CA${N - 9_999}`), cache.has(`CA${N - 9_998}`), cache.size], [true, false, 10_000]);
   });
 
   it('a full cache forgets the oldest calls: the next listing looks up exactly those again, and still fills every call', async () => {

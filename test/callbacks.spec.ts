@@ -278,16 +278,17 @@ describe('callback parsing', () => {
 });
 
 describe('replay memory', () => {
-  it('remembers a callback for ten minutes, then forgets it', () => {
+  it('remembers a callback for ten minutes from when it was first seen, then forgets it', () => {
     let now = 1_000_000;
     const memory = new ReplayMemory({ now: () => now });
     assert.equal(memory.repeated('a'), false);
     now += 9 * 60_000;
     assert.equal(memory.repeated('a'), true);
-    now += 60_000 - 1;
-    assert.equal(memory.repeated('a'), true);
+    now += 60_000;
+    assert.equal(memory.repeated('a'), true, 'ten minutes after it was first seen: still remembered');
     now += 1;
-    assert.equal(memory.repeated('a'), false, 'ten minutes after it was first seen');
+    assert.equal(memory.repeated('a'), false, 'a repeat does not prolong it');
+    assert.equal(memory.repeated('a'), true, 'seen again: remembered again');
   });
 
   it('keeps at most max entries, forgetting the oldest first', () => {
@@ -303,6 +304,43 @@ describe('replay memory', () => {
     const memory = new ReplayMemory({ now: () => 0 });
     for (let i = 0; i < 50_000; i++) memory.repeated(String(i));
     assert.equal(memory.size, 10_000);
+  });
+
+  it('forgets the oldest first through a million distinct callbacks, a repeat leaving the order alone', () => {
+    const memory = new ReplayMemory({ now: () => 0 });
+    const N = 1_000_000;
+    for (let i = 0; i < N; i++) {
+      assert.equal(memory.repeated(`id${i}`), false);
+      if (i % 100_000 === 99_999) {
+        // The oldest held (10,000 back) and the latest are repeats; asking changes nothing.
+        assert.equal(memory.repeated(`id${i - 9_999}`), true, `after ${i + 1}: the oldest held`);
+        assert.equal(memory.repeated(`id${i}`), true, `after ${i + 1}: the latest`);
+        assert.equal(memory.size, 10_000);
+      }
+    }
+    for (let i = N - 10_000; i < N; i++) assert.equal(memory.repeated(`id${i}`), true, `id${i} is among the last 10,000`);
+    assert.equal(memory.size, 10_000);
+    assert.equal(memory.repeated(`id${N - 10_001}`), false, 'the one before them was forgotten: seen again, it is new');
+    // That pushed out the oldest held; asked for again, the next oldest stays the oldest.
+    assert.equal(memory.repeated(`id${N - 9_999}`), true);
+    assert.equal(memory.repeated('new'), false);
+    assert.equal(memory.repeated(`id${N - 9_998}`), true, 'the next oldest is still held');
+    assert.equal(memory.repeated(`id${N - 9_999}`), false, 'the oldest went out first, although it was asked for last');
+  });
+
+  it('honours the lifetime through a million callbacks, one a millisecond', () => {
+    let now = 0;
+    // A lifetime of one second under a cap of 10,000: the lifetime, not the cap, decides.
+    const memory = new ReplayMemory({ ttlMs: 1000, now: () => now });
+    const N = 1_000_000;
+    for (let i = 0; i < N; i++, now++) {
+      assert.equal(memory.repeated(`id${i}`), false);
+      if (i % 100_000 === 99_999) {
+        assert.equal(memory.repeated(`id${i - 1000}`), true, `after ${i + 1}: seen a second ago`);
+        assert.equal(memory.repeated(`id${i - 1001}`), false, `after ${i + 1}: seen a second and a millisecond ago`);
+        assert.ok(memory.size <= 10_000);
+      }
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Call details for participants: a participant object carries no phone number or name, its call
 // does (`GET /Calls/{CallSid}`). Each call is looked up once and kept per space, so refreshing a
 // list costs requests only for participants not seen before.
+import { LRUCache } from 'lru-cache';
 import type { SignalWireClient } from './client';
 import { isAbort } from './errors';
 import { isSafeSegment } from './rules';
@@ -8,50 +9,16 @@ import type { Call, CallDetails, Participant } from './types';
 
 export type { CallDetails };
 
-/** Calls remembered per space: far above a real conference, a few MB at most. */
+/**
+ * Calls remembered per space, least recently used out first: far above a real conference, a few
+ * MB at most. On lru-cache, so a lookup or an insert costs the same empty, full or after any churn.
+ */
 export const CALL_CACHE_SIZE = 10_000;
 /** Longer values are not a number, a SIP address or a caller name: they are left out (null). */
 const MAX_DETAIL_CHARS = 256;
 
-/** A least-recently-used map of at most `capacity` entries (a Map keeps insertion order). */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-
-  constructor(readonly capacity: number) {}
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  has(key: K): boolean {
-    return this.map.has(key);
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
-
 interface SpaceCalls {
-  cache: LruCache<string, CallDetails>;
+  cache: LRUCache<string, CallDetails>;
   /** Lookups on the wire, shared by listings that need the same call at once. */
   pending: Map<string, Promise<CallDetails | null>>;
 }
@@ -62,14 +29,14 @@ const spaces = new WeakMap<SignalWireClient, SpaceCalls>();
 function spaceCalls(client: SignalWireClient, capacity = CALL_CACHE_SIZE): SpaceCalls {
   let s = spaces.get(client);
   if (!s) {
-    s = { cache: new LruCache(capacity), pending: new Map() };
+    s = { cache: new LRUCache<string, CallDetails>({ max: capacity }), pending: new Map() };
     spaces.set(client, s);
   }
   return s;
 }
 
 /** The call cache of a client; `capacity` only counts when the cache does not exist yet (tests). */
-export function callDetailsCache(client: SignalWireClient, capacity = CALL_CACHE_SIZE): LruCache<string, CallDetails> {
+export function callDetailsCache(client: SignalWireClient, capacity = CALL_CACHE_SIZE): LRUCache<string, CallDetails> {
   return spaceCalls(client, capacity).cache;
 }
 
