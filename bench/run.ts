@@ -5,7 +5,7 @@
 //   npm run bench          full run (about 10 minutes on 2 cores), targets pass/fail
 //   npm run bench:smoke    tiny sizes, one run each, no targets: sanity checks only (CI)
 //
-// Options: --smoke, --only=get,list,burst,cold,events, --json=FILE (default .bench/results.json),
+// Options: --smoke, --only=get,list,burst,cold,events,memory, --json=FILE (default .bench/results.json),
 // --n20c1=N (requests per run at 20 ms, concurrency 1; default 500), --package=DIR (bench another
 // build of the package: a directory with package.json and dist/, e.g. one with a fix applied).
 import fs from 'node:fs';
@@ -23,6 +23,7 @@ import { LIST_CONTENDERS, type ListConfig, type ListContender, type ListResult }
 import type { DetailsConfig, DetailsListing } from './worker-call-details';
 import type { CoalesceConfig, CoalesceResult } from './worker-coalesce';
 import { EVENTS_CONTENDERS, PUBLIC_URL, type EventsConfig, type EventsContender, type EventsMeasurement, type EventsScenario } from './worker-events';
+import { MEMORIES, type MemoryConfig, type MemoryName, type MemoryResult } from './worker-memories';
 
 // ------------------------------------------------------------------ plan
 
@@ -34,7 +35,7 @@ const flag = (name: string): string | undefined => {
   return eq < 0 ? '' : a.slice(eq + 1);
 };
 const SMOKE = flag('smoke') !== undefined;
-const ONLY = new Set((flag('only') ?? 'get,list,burst,cold,events').split(',').filter(Boolean));
+const ONLY = new Set((flag('only') ?? 'get,list,burst,cold,events,memory').split(',').filter(Boolean));
 const JSON_OUT = flag('json') || path.join(REPO_ROOT, '.bench', SMOKE ? 'results-smoke.json' : 'results.json');
 const N20C1 = Number(flag('n20c1') ?? 500);
 const PACKAGE_DIR = flag('package');
@@ -64,6 +65,7 @@ const PLAN = SMOKE
         coalesce: { callbacks: 100, windowMs: 1000, concurrency: 10, paced: [] as number[] },
         details: { participants: 50, reps: 1, latencies: [0], warmups: 1 },
       },
+      memory: { total: 30_000, step: 5_000, warmup: 20_000, reps: 1 },
     }
   : {
       get: {
@@ -86,6 +88,8 @@ const PLAN = SMOKE
         coalesce: { callbacks: 1000, windowMs: 1000, concurrency: 10, paced: [100] },
         details: { participants: 500, reps: 3, latencies: [0, 20], warmups: 3 },
       },
+      // A million distinct identities through each memory, timed per 100,000.
+      memory: { total: 1_000_000, step: 100_000, warmup: 200_000, reps: 3 },
     };
 
 // ------------------------------------------------------------------ output helpers
@@ -601,6 +605,53 @@ function reportEvents(r: EventsResults): void {
   print('\ndetails cost: wall ms with callDetails minus without (medians). Call lookups: GET .../Calls/{CallSid}, at most the space\'s max in flight (10) at once.');
 }
 
+// ------------------------------------------------------------------ section 6: bounded memories (issue 15)
+
+async function runMemories(fake: FakeProcess): Promise<MemoryResult[]> {
+  const m = PLAN.memory;
+  const names = Object.keys(MEMORIES) as MemoryName[];
+  progress(`6. bounded memories: ${fmt(m.total)} distinct identities through each of ${names.length}, timed per ${fmt(m.step)}, ${m.reps} run(s), a process each`);
+  const results: MemoryResult[] = [];
+  for (const memory of names) {
+    const cfg: MemoryConfig = { memory, total: m.total, step: m.step, warmup: m.warmup, reps: m.reps };
+    results.push(await runWorker<MemoryResult>('worker-memories.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 10 * 60_000 }));
+  }
+  return results;
+}
+
+function reportMemories(results: MemoryResult[]): void {
+  const m = PLAN.memory;
+  const steps = Math.ceil(m.total / m.step);
+  const label = (i: number) => `${fmt((Math.min(m.total, (i + 1) * m.step)) / 1000)}k`;
+  print(`\n## 6. Bounded memories: ms per ${fmt(m.step)} distinct identities, ${fmt(m.total)} through each (median of ${m.reps} run(s))\n`);
+  print(
+    'Each memory in a process of its own: a throwaway instance first takes ' +
+      `${fmt(m.warmup)} identities (the code is compiled, filling and pushing out included), then a fresh one takes ${fmt(m.total)}, ` +
+      `timed every ${fmt(m.step)}; the identities are made before the clock starts. Rows marked OLD are copies of the structures these replaced, held to no target.\n`,
+  );
+  const rows: string[][] = [];
+  for (const r of results) {
+    const memory = MEMORIES[r.memory];
+    const ms = Array.from({ length: steps }, (_, i) => median(r.runs.map((run) => run[i])));
+    const flat = ms[ms.length - 1] / ms[0];
+    const widest = Math.max(...ms) / Math.min(...ms);
+    const full = Math.min(m.total, memory.bound);
+    // µs per identity: while it fills up (the first `bound`), and once full (the steps after the first).
+    const filling = (median(r.fillMs) * 1000) / full;
+    const fullUs = (median(ms.slice(1)) * 1000) / m.step;
+    rows.push([memory.label, ...ms.map(fmtMs), fmtRatio(flat), fmtRatio(widest), fmt(filling, 2), fmt(fullUs, 2), fmt(r.heldAtEnd)]);
+    check(`memory ${r.memory}: ${fmt(m.total)} identities timed in ${steps} steps, ${fmt(full)} held at the end`, r.runs.length === m.reps && r.runs.every((run) => run.length === steps && run.every((x) => x > 0)) && r.heldAtEnd === full);
+    if (!SMOKE && !('old' in memory && memory.old)) {
+      target('6', `${r.memory}: ms per ${fmt(m.step)} flat within 1.5x from the first to the last`, fmtRatio(flat), flat <= 1.5);
+    }
+  }
+  print(table(['memory', ...Array.from({ length: steps }, (_, i) => `to ${label(i)}`), 'last ÷ first', 'max ÷ min', 'µs each filling', 'µs each full', 'held'], rows));
+  print(
+    `\nto Nk: the ms of the ${fmt(m.step)} identities ending at N thousand. µs each: per identity while the memory fills up to its bound, ` +
+      `and once full (median of the steps after the first). held: entries at the end (each memory's bound once full).`,
+  );
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<number> {
@@ -654,6 +705,13 @@ async function main(): Promise<number> {
       if (r) {
         results.events = r;
         reportEvents(r);
+      }
+    }
+    if (ONLY.has('memory')) {
+      const r = await section('bounded memories', () => runMemories(fake));
+      if (r) {
+        results.memory = r;
+        reportMemories(r);
       }
     }
   } finally {
