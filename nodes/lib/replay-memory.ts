@@ -24,15 +24,17 @@ export class ReplayMemory {
   private readonly seen: LRUCache<string, true>;
 
   constructor(options: ReplayOptions = {}) {
-    const now = options.now;
+    // The wall clock, read when used (a test that fakes Date moves it).
+    const now = options.now ?? (() => Date.now());
     this.seen = new LRUCache<string, true>({
       max: Math.max(1, options.max ?? REPLAY_MAX),
-      ttl: options.ttlMs ?? REPLAY_TTL_MS,
+      // Stale once older than ttl: remembered while younger than the lifetime (a millisecond clock).
+      ttl: Math.max(1, (options.ttlMs ?? REPLAY_TTL_MS) - 1),
       // No timers: an expired identity is simply not a repeat, and its place is taken in turn.
       ttlAutopurge: false,
       // The clock read on every call, not a cached one (a test's clock moves by itself).
       ttlResolution: 0,
-      perf: now ? { now } : undefined,
+      perf: { now },
     });
   }
 
