@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { SignalWireError } from '../nodes/lib/errors';
 import { Limiter } from '../nodes/lib/limiter';
+import { timerWatch, waitUntil } from './support/harness';
 
 /** Runs a task within the limiter, as the client's attempts do. */
 async function run<T>(limiter: Limiter, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -97,6 +99,25 @@ describe('in-flight limiter', () => {
     const at = Date.now();
     (await limiter.acquire())();
     assert.ok(Date.now() - at >= 190, `started after ${Date.now() - at} ms`);
+  });
+
+  it('stops the deadline timer of a waiting request once it has its slot', async () => {
+    const limiter = new Limiter(1);
+    const first = await limiter.acquire();
+    const timers = timerWatch();
+    try {
+      const deadline = { at: Date.now() + 60_000, error: () => new SignalWireError('timeout', 'gave-up', { seconds: 60 }) };
+      const waiting = timers.run(() => limiter.acquire(undefined, deadline));
+      assert.equal(timers.pending().length, 1, 'the wait has a deadline timer');
+      first();
+      const release = await waiting;
+      // Left running, it would hold the process and the request's closure for a minute.
+      await waitUntil(() => timers.pending().length === 0, 2000, () => `timers of the wait still pending after it got its slot: ${JSON.stringify(timers.pending())}`);
+      release();
+      assert.equal(limiter.running, 0);
+    } finally {
+      timers.stop();
+    }
   });
 
   it('counts a slot once however often its release is called', async () => {
