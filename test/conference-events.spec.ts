@@ -353,6 +353,15 @@ describe('signalwire-conference-events node', function () {
       assert.match(logged('WARN').join('\n'), /AccountSid "another-project" is not the space's Project ID/);
     });
 
+    it('refuses a well-signed callback with no AccountSid at all with 403, as one of another project', async () => {
+      const n1 = await start();
+      const { AccountSid: _none, ...params } = callback();
+      assert.equal((await post(params)).status, 403);
+      assert.equal((await lastStatus(n1))?.text, '0 events, 1 refused (other AccountSid)');
+      assert.match(logged('WARN').join('\n'), /AccountSid "" is not the space's Project ID/);
+      assert.deepEqual(await collect('out', 0), []);
+    });
+
     it('fails closed without a Signing Key: every callback refused, the status and a warning say why', async () => {
       const n1 = await start({}, NO_KEY);
       assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'no signing key: refusing all' });

@@ -283,15 +283,18 @@ describe('a hostile space', function () {
       assert.equal(msg.error.message, 'SignalWire next_page_uri is longer than 2048 characters: not followed');
     });
 
-    it('escapes CR/LF and other control characters from a server message and a SID, so no log line is forged', async () => {
-      s.handle = (_req, res) => HostileServer.json(res, { message: 'oops\r\n[error] forged line\u001b[31m', status: 400 }, 400);
+    it('escapes CR/LF, U+2028/U+2029 and other control characters from a server message and a SID, so no log line is forged', async () => {
+      // A JSON-lines log reader (JavaScript's own line terminators) breaks lines at U+2028 and U+2029 too.
+      s.handle = (_req, res) => HostileServer.json(res, { message: 'oops\r\n[error] forged line\u001b[31m\u2028[error] two\u2029[error] three', status: 400 }, 400);
       const n1 = await deploy(GET);
       let err = caughtError();
       n1.receive({ conferenceSid: 'C1', callSid: 'CA1' });
-      assert.equal((await err).error.message, 'SignalWire 400: oops\\r\\n[error] forged line\\u001b[31m');
+      const caught = await err;
+      assert.equal(caught.error.message, 'SignalWire 400: oops\\r\\n[error] forged line\\u001b[31m\\u2028[error] two\\u2029[error] three');
+      assert.equal(caught.signalwireError.message, 'oops\\r\\n[error] forged line\\u001b[31m\\u2028[error] two\\u2029[error] three');
       err = caughtError();
-      n1.receive({ conferenceSid: 'C1\r\n[warn] forged', callSid: 'CA1' });
-      assert.equal((await err).error.message, 'Conference SID "C1\\r\\n[warn] forged" may contain only letters, digits, "-" and "_"');
+      n1.receive({ conferenceSid: 'C1\r\n[warn] forged\u2028[warn] again', callSid: 'CA1' });
+      assert.equal((await err).error.message, 'Conference SID "C1\\r\\n[warn] forged\\u2028[warn] again" may contain only letters, digits, "-" and "_"');
       assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'invalid input' });
     });
 
