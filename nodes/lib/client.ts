@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
-import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError, type Subject } from './errors';
+import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError, type ApiErrorBody, type Subject } from './errors';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
@@ -26,14 +26,18 @@ class Attempt {
   private timer: NodeJS.Timeout | undefined;
   private release: Release | undefined;
 
-  /**
-   * `callerSignal`: the node closed. `deadlineAt`: when the whole request (queue, attempts,
-   * backoffs) must have ended, whatever the server does.
-   */
+  /** When the request was made (its first attempt asked for a slot). */
+  readonly startedAt = Date.now();
+  /** When the whole request (queue, attempts, backoffs) must have ended, whatever the server does. */
+  readonly deadlineAt: number;
+
+  /** `callerSignal`: the node closed. `deadlineMs`: the request's deadline from now. */
   constructor(
     readonly callerSignal: AbortSignal | undefined,
-    readonly deadlineAt: number,
-  ) {}
+    deadlineMs: number,
+  ) {
+    this.deadlineAt = this.startedAt + deadlineMs;
+  }
 
   get expired(): boolean {
     return Date.now() >= this.deadlineAt;
@@ -89,6 +93,8 @@ export class SignalWireClient {
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
   private readonly isHttps: boolean;
+  /** The space's latest 429: when it came and the API's error body. */
+  private rateLimited: { at: number; body: ApiErrorBody | undefined } | undefined;
 
   /** `debug` receives a line per retry (attempt, reason, delay); it never holds a credential. */
   constructor(settings: SpaceSettings, debug?: (line: string) => void) {
@@ -253,7 +259,7 @@ export class SignalWireClient {
   /** A failed request as this package's error: past its deadline, or mapped and redacted. */
   private failure(err: unknown, signal: AbortSignal | undefined, about: Subject | undefined): SignalWireError {
     const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
-    if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp();
+    if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp(attempt);
     return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets, about));
   }
 
@@ -269,14 +275,24 @@ export class SignalWireClient {
   }
 
   private async beginAttempt(config: AttemptConfig): Promise<InternalAxiosRequestConfig> {
-    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined, Date.now() + this.requestDeadlineMs));
+    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined, this.requestDeadlineMs));
     // Waiting for a slot or the end of a pause counts against the request's deadline.
-    const release = await this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: this.gaveUp });
+    const release = await this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: () => this.gaveUp(attempt) });
     attempt.begin(config, release, this.settings.timeoutMs, this.isHttps ? https : http);
     return config;
   }
 
-  private readonly gaveUp = (): SignalWireError => new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
+  /**
+   * The error of a request past its deadline. When the space answered 429 since the request was
+   * made (to it or to any request: a 429 pauses them all), that is why it waited: the error says
+   * so and keeps the status and the API's error body, so a Catch flow can back off on 429.
+   */
+  private gaveUp(attempt: Attempt): SignalWireError {
+    const seconds = this.requestDeadlineMs / 1000;
+    const limited = this.rateLimited;
+    if (limited && limited.at >= attempt.startedAt) return new SignalWireError('http', 'rate-limited-gave-up', { seconds }, { statusCode: 429, body: limited.body });
+    return new SignalWireError('timeout', 'gave-up', { seconds });
+  }
 
   private endAttempt(config: AttemptConfig | undefined, err?: unknown): void {
     const attempt = config?.signalwireAttempt;
@@ -288,6 +304,7 @@ export class SignalWireClient {
     if (attempt.timedOut && !attempt.callerSignal?.aborted) err.code = AxiosError.ETIMEDOUT;
     // The server asked this client, not one message, to slow down.
     if (err.response?.status === 429) {
+      this.rateLimited = { at: Date.now(), body: fromHttpResponse(429, err.response.data, this.secrets).body };
       const wait = parseRetryAfter(err.response.headers?.['retry-after']);
       if (wait !== undefined) this.limiter.pause(Math.min(wait, this.maxRetryAfterMs));
     }

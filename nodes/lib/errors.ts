@@ -220,6 +220,8 @@ export function fromHttpResponse(status: number, rawBody: unknown, secrets: read
   if (body?.more_info !== undefined) body.more_info = quote(body.more_info, MAX_ERROR_FIELD_CHARS);
   const facts: ErrorFacts = { statusCode: status, body, attempts };
   if (status === 404 && subject !== undefined && (full !== undefined || isEmpty(rawBody))) return notFound(subject, facts);
+  // Said in the package's words, whatever the body says (it stays on msg.signalwireError).
+  if (status === 429) return new SignalWireError('http', 'rate-limited', {}, facts);
   const statusText = STATUS_CODES[status] ?? 'HTTP error';
   if (full?.message !== undefined) {
     const message = quote(full.message);
