@@ -14,24 +14,29 @@ interface Seen {
   authorization?: string;
 }
 
-/** A server that answers every request with a participant-shaped object and records it. */
-async function recordingServer(): Promise<{ origin: string; seen: Seen[]; close: () => Promise<void> }> {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ call_sid: 'CA1' }));
-  });
+/** A server on loopback with `handle` as its request handler. */
+async function localServer(handle: http.RequestListener): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    seen,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A server that answers every request with a participant-shaped object and records it. */
+async function recordingServer(): Promise<{ origin: string; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const server = await localServer((req, res) => {
+    seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ call_sid: 'CA1' }));
+  });
+  return { ...server, seen };
 }
 
 const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'];
@@ -118,17 +123,8 @@ describe('the client on the wire (nodes/lib/client.ts)', () => {
 /** A server that holds every request until the test answers it. */
 async function holdingServer(): Promise<{ origin: string; held: Array<{ url: string; res: http.ServerResponse }>; close: () => Promise<void> }> {
   const held: Array<{ url: string; res: http.ServerResponse }> = [];
-  const server = http.createServer((req, res) => held.push({ url: req.url ?? '', res }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    held,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await localServer((req, res) => held.push({ url: req.url ?? '', res }));
+  return { ...server, held };
 }
 
 function answer(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
