@@ -1,15 +1,18 @@
 // A fake SignalWire space: a real HTTP server on loopback that answers the Compatibility (LaML)
-// API's conference participant endpoints and `GET /Calls/{Sid}`, with fault injection for client tests.
+// API's conference, participant and conference recording endpoints and `GET /Calls/{Sid}`, with
+// fault injection for client tests.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CallFields, callObject, CallRecord, FakeCall, makeCallRecord } from './calls';
 import { apiError, htmlErrorPage } from './errors';
 import { ConferenceState, Cursor, FakeParticipant, makeParticipant, PageFilter, PARTICIPANT_KEYS } from './participants';
+import { FakeRecording, makeRecording, RecordingLife, RecordingStatus, RecordingUpdateError } from './recordings';
 import { rfc2822 } from './rfc2822';
 
 export type { FakeParticipant } from './participants';
 export type { CallFields, FakeCall } from './calls';
+export type { FakeRecording, RecordingStatus } from './recordings';
 
 export type Fault =
   | { kind: 'status'; status: number; body?: 'json' | 'html' | 'empty' | string; retryAfter?: string } // json = the API error body for that status
@@ -147,6 +150,13 @@ export function parseConferenceRoute(pathname: string): { accountSid: string; co
   return { accountSid: r.accountSid, conferenceSid: r.seg[1] };
 }
 
+/** AccountSid, conference SID and recording SID (null: the list) of a `.../Conferences/{sid}/Recordings[/{sid}]` path. */
+export function parseRecordingsRoute(pathname: string): { accountSid: string; conferenceSid: string; recordingSid: string | null } | null {
+  const r = accountRoute(pathname);
+  if (!r || (r.seg.length !== 3 && r.seg.length !== 4) || r.seg[0] !== 'Conferences' || r.seg[2] !== 'Recordings' || !r.seg[1] || r.seg[3] === '') return null;
+  return { accountSid: r.accountSid, conferenceSid: r.seg[1], recordingSid: r.seg[3] ?? null };
+}
+
 /** A conference exactly as the vendor spec's ConferenceResponse, in its order. */
 export interface FakeConference {
   sid: string;
@@ -167,6 +177,8 @@ export const CONFERENCE_KEYS: readonly (keyof FakeConference)[] = [
 
 /** The list conferences filters, by query parameter name (the `<`/`>` belong to the name). */
 export const CONFERENCE_FILTER_NAMES = ['FriendlyName', 'Status', 'DateCreated', 'DateCreated<', 'DateCreated>', 'DateUpdated', 'DateUpdated<', 'DateUpdated>'] as const;
+/** The list conference recordings filters. */
+export const RECORDING_FILTER_NAMES = ['DateCreated', 'DateCreated<', 'DateCreated>'] as const;
 
 /** How a service reads `DateCreated<` / `DateCreated>`: SignalWire "before/after", Twilio "on or before/after". */
 export type DateBounds = 'exclusive' | 'inclusive';
@@ -175,7 +187,7 @@ export type DateBounds = 'exclusive' | 'inclusive';
  * The conferences of an account, with the list filters and cursor paging (PA<seq>: after seq,
  * PB<seq>: the page before seq) shared by the SignalWire and the Twilio-shaped fakes.
  */
-export class ConferenceRecords<C extends { sid: string; status: string; friendly_name: string; date_created: string; date_updated: string }> {
+export class ConferenceRecords<C extends { sid: string; status: string; friendly_name?: string; date_created: string; date_updated: string }> {
   private readonly bySid = new Map<string, { seq: number; c: C }>();
   private seq = 0;
   /** Completed conferences kept (the API keeps them); the oldest beyond this are forgotten. */
@@ -201,15 +213,20 @@ export class ConferenceRecords<C extends { sid: string; status: string; friendly
     return this.bySid.get(sid)?.c;
   }
 
+  /** Forgets a record (a deleted recording); false when there was none. */
+  delete(sid: string): boolean {
+    return this.bySid.delete(sid);
+  }
+
   all(): C[] {
     return [...this.bySid.values()].map((e) => e.c);
   }
 
   /** The filters of a list query, checked as the API checks them: the filters, or the 400 message. */
-  static filters(q: URLSearchParams): { filter: Map<string, string>; qs: string } | { error: string } {
+  static filters(q: URLSearchParams, names: readonly string[] = CONFERENCE_FILTER_NAMES): { filter: Map<string, string>; qs: string } | { error: string } {
     const filter = new Map<string, string>();
     let qs = '';
-    for (const name of CONFERENCE_FILTER_NAMES) {
+    for (const name of names) {
       const v = q.get(name);
       if (v === null) continue;
       if (name === 'FriendlyName') {
@@ -313,6 +330,12 @@ export class FakeSpace {
   pagingQuirk: PagingQuirk = null;
   /** Every announcement a write asked for (participant or conference), oldest first. */
   announcements: Announcement[] = [];
+  /**
+   * Called after a recording's status changed (an update request, setRecordingStatus, its
+   * conference ending), with the recording as it is now and its status before: where a simulator
+   * hooks in to send recording status callbacks.
+   */
+  onRecordingChange: ((recording: FakeRecording, previous: RecordingStatus) => void) | null = null;
 
   requests: RecordedRequest[] = [];
   recordRequests = true;
@@ -334,6 +357,10 @@ export class FakeSpace {
   private readonly endedConferences = new Set<string>();
   /** Every conference of the account, as `GET /Conferences[/{Sid}]` answers; kept after it ends. */
   private readonly conferenceRecords = new ConferenceRecords<FakeConference>();
+  /** Each conference's recordings, as `GET .../Recordings` lists them; kept after the conference ends. */
+  private readonly recordingLists = new Map<string, ConferenceRecords<FakeRecording>>();
+  /** Each recording's life (status, pauses, end), by recording SID. */
+  private readonly recordingLives = new Map<string, RecordingLife>();
   private readonly activeCalls = new Map<string, CallRecord>();
   private readonly endedCalls = new Map<string, CallRecord>();
   private callSeq = 0;
@@ -517,6 +544,7 @@ export class FakeSpace {
     for (const p of c.all()) this.endCall(p.call_sid, now);
     c.clear();
     this.endedConferences.add(sid);
+    this.endRecordings(sid);
     const record = this.conferenceRecords.get(sid);
     if (record) {
       record.status = 'completed';
@@ -612,6 +640,71 @@ export class FakeSpace {
 
   participantCount(conferenceSid: string): number {
     return this.conf(conferenceSid).size;
+  }
+
+  // ---------------------------------------------------------------- recordings
+
+  /**
+   * A recording of a conference (in progress unless `fields.status` says otherwise), as
+   * `<Conference record="record-from-start">` starts one: the API has no request for it.
+   */
+  startRecording(conferenceSid: string, fields: Partial<FakeRecording> = {}): FakeRecording {
+    if (!this.conferenceRecords.get(conferenceSid)) throw new Error(`unknown conference ${conferenceSid}`);
+    const sid = fields.sid ?? randomUUID();
+    if (this.recordingLives.has(sid)) throw new Error(`recording ${sid} already exists`);
+    const now = Date.now();
+    const life = new RecordingLife(fields.status ?? 'in-progress', now);
+    const r = makeRecording(this.projectId, conferenceSid, sid, fields, rfc2822(now));
+    let list = this.recordingLists.get(conferenceSid);
+    if (!list) this.recordingLists.set(conferenceSid, (list = new ConferenceRecords<FakeRecording>()));
+    list.put(r);
+    this.recordingLives.set(sid, life);
+    this.renderRecording(r, life, now);
+    return structuredClone(r);
+  }
+
+  /** A conference's recordings as the listing gives them (oldest first). */
+  recordings(conferenceSid: string): FakeRecording[] {
+    return (this.recordingLists.get(conferenceSid)?.all() ?? []).map((r) => structuredClone(r));
+  }
+
+  /** One recording as `GET .../Recordings/{sid}` answers it, or undefined (404). */
+  recording(conferenceSid: string, sid: string): FakeRecording | undefined {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    return r && structuredClone(r);
+  }
+
+  /** What the service does on its own: e.g. `completed` once a stopped recording's file is ready. */
+  setRecordingStatus(conferenceSid: string, sid: string, status: RecordingStatus): FakeRecording {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    const life = this.recordingLives.get(sid);
+    if (!r || !life) throw new Error(`no recording ${sid} in conference ${conferenceSid}`);
+    this.changeRecording(r, life, (now) => life.set(status, now));
+    return structuredClone(r);
+  }
+
+  /** The conference ended: every recording still running is completed. */
+  private endRecordings(conferenceSid: string): void {
+    for (const r of this.recordingLists.get(conferenceSid)?.all() ?? []) {
+      const life = this.recordingLives.get(r.sid);
+      if (life && !life.ended) this.changeRecording(r, life, (now) => life.set('completed', now));
+    }
+  }
+
+  /** Applies a change to a recording's life, renders it, and tells onRecordingChange when its status moved. */
+  private changeRecording(r: FakeRecording, life: RecordingLife, apply: (now: number) => void): void {
+    const previous = life.status;
+    const now = Date.now();
+    apply(now);
+    this.renderRecording(r, life, now);
+    if (life.status !== previous) this.onRecordingChange?.(structuredClone(r), previous);
+  }
+
+  private renderRecording(r: FakeRecording, life: RecordingLife, now: number): void {
+    r.status = life.status;
+    r.duration = life.durationSeconds(now);
+    r.end_time = life.endedAt === null ? null : rfc2822(life.endedAt);
+    r.date_updated = rfc2822(now);
   }
 
   // ---------------------------------------------------------------- calls
@@ -779,6 +872,11 @@ export class FakeSpace {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
+    const recordingRoute = parseRecordingsRoute(pathname);
+    if (recordingRoute) {
+      if (recordingRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      return this.serveRecordings(req.method ?? '', res, rawUrl, pathname, query, form, recordingRoute.conferenceSid, recordingRoute.recordingSid);
+    }
     // Writes: POST /Conferences/{Sid} (end, announce); POST and DELETE of one participant.
     const conferenceWrite = req.method === 'POST' ? parseConferenceRoute(pathname) : null;
     if (conferenceWrite) {
@@ -915,6 +1013,11 @@ export class FakeSpace {
     let params: Map<string, string>;
     try {
       params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
+      const coached = params.get('CallSidToCoach');
+      // The coached call is a participant of the same conference, not the coach.
+      if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
+        throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
+      }
     } catch (err) {
       if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
       throw err;
@@ -922,8 +1025,12 @@ export class FakeSpace {
     const patch: Partial<FakeParticipant> = {};
     if (params.has('Muted')) patch.muted = params.get('Muted') === 'true';
     if (params.has('Hold')) patch.hold = params.get('Hold') === 'true';
-    if (params.has('Coaching')) patch.coaching = params.get('Coaching') === 'true';
     if (params.has('CallSidToCoach')) patch.call_sid_to_coach = params.get('CallSidToCoach');
+    if (params.has('Coaching')) {
+      patch.coaching = params.get('Coaching') === 'true';
+      // No longer coaching: no call is coached (unless this very update names one).
+      if (!patch.coaching && !params.has('CallSidToCoach')) patch.call_sid_to_coach = null;
+    }
     const url = params.get('AnnounceUrl');
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid, url, method: params.get('AnnounceMethod') ?? 'POST' });
     const after = this.updateParticipant(conferenceSid, callSid, patch);
@@ -949,6 +1056,64 @@ export class FakeSpace {
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid: null, url, method: params.get('AnnounceMethod') ?? 'POST' });
     this.send(res, 200, JSON.stringify(this.conferenceObject(conferenceSid, pathname)));
     if (ending) this.reportWrite({ kind: 'conference-ended', conferenceSid, participants });
+  }
+
+  /**
+   * A conference's recordings: GET the list (DateCreated filters, cursor paging, key
+   * `recordings`), GET one, POST one (Status, PauseBehavior; see RecordingLife.update), DELETE
+   * one (204). An unknown conference or recording is 404; a conference that ended keeps its
+   * recordings.
+   */
+  private serveRecordings(method: string, res: http.ServerResponse, rawUrl: string, pathname: string, query: URLSearchParams, form: URLSearchParams, conferenceSid: string, recordingSid: string | null): void {
+    if (!this.conferenceRecords.get(conferenceSid)) return this.notFound(res, pathname);
+    const list = this.recordingLists.get(conferenceSid) ?? new ConferenceRecords<FakeRecording>();
+    const allowed = recordingSid === null ? ['GET'] : ['GET', 'POST', 'DELETE'];
+    if (!allowed.includes(method)) {
+      res.setHeader('Allow', allowed.join(', '));
+      return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
+    }
+    if (recordingSid === null) {
+      let q: ListQuery;
+      try {
+        q = parseListQuery(query, false);
+      } catch (err) {
+        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
+        throw err;
+      }
+      const filters = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
+      if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
+      const r = list.page(filters.filter, 'exclusive', q.pageSize, q.cursor);
+      const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filters.qs}`;
+      return this.send(res, 200, JSON.stringify({
+        uri: rawUrl,
+        first_page_uri: `${pathname}?PageSize=${q.pageSize}${filters.qs}`,
+        next_page_uri: r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`),
+        previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
+        page: q.page,
+        page_size: q.pageSize,
+        recordings: r.items,
+      }));
+    }
+    const r = list.get(recordingSid);
+    const life = this.recordingLives.get(recordingSid);
+    if (!r || !life) return this.notFound(res, pathname);
+    if (method === 'GET') return this.send(res, 200, JSON.stringify(r));
+    if (method === 'DELETE') {
+      list.delete(recordingSid);
+      this.recordingLives.delete(recordingSid);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    try {
+      this.changeRecording(r, life, (now) => life.update(form, true, now));
+    } catch (err) {
+      if (!(err instanceof RecordingUpdateError)) throw err;
+      // A 422 of the spec is an `errors` array (CompatibilityErrorStringArrayResponse).
+      if (err.status === 422) return this.send(res, 422, JSON.stringify({ errors: [err.message] }));
+      return this.sendError(res, 400, 20001, err.message);
+    }
+    this.send(res, 200, JSON.stringify(r));
   }
 
   private notFound(res: http.ServerResponse, pathname: string): void {

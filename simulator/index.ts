@@ -1,10 +1,12 @@
 // Public API of the simulator: a fake SignalWire space and a conference event driver.
 export { FakeSpace, parseCallRoute, parseRoute } from './fake-space';
 export type { ApiWrite, Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
-export { CONFERENCE_KEYS, ConferenceRecords, parseConferenceRoute, parseConferencesRoute } from './fake-space';
+export { CONFERENCE_KEYS, ConferenceRecords, parseConferenceRoute, parseConferencesRoute, parseRecordingsRoute, RECORDING_FILTER_NAMES } from './fake-space';
 export type { DateBounds, FakeConference } from './fake-space';
 export { TwilioSpace, twilioSid } from './twilio-space';
-export type { TwilioConference, TwilioParticipant, TwilioSpaceOptions } from './twilio-space';
+export type { TwilioConference, TwilioParticipant, TwilioRecording, TwilioSpaceOptions } from './twilio-space';
+export { makeRecording, RECORDING_KEYS, RecordingLife, RecordingUpdateError } from './recordings';
+export type { FakeRecording, PauseBehavior, RecordingStatus } from './recordings';
 export type { FakeParticipant } from './participants';
 export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participants';
 export type { CallFields, CallStatus, FakeCall } from './calls';

@@ -12,12 +12,16 @@
 //   (Twilio's statuses: queued, connecting, ringing, connected, complete, failed);
 // - conferences carry `reason_conference_ended` and `call_sid_ending_conference`;
 // - `DateCreated<` / `DateCreated>` mean on or before / on or after the day;
+// - conference recordings carry `channels` as a number and `duration` as a string (null until
+//   the recording ends), have no `channel`, `end_time`, `trim` or `subresource_uris`, and an
+//   update ignores parameters it does not know (SignalWire refuses them);
 // - Basic auth is the Account SID (AC...) and the Auth Token; error bodies are
 //   `{ code, message, more_info, status }` with Twilio's more_info links.
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConferenceRecords } from './fake-space';
+import { ConferenceRecords, RECORDING_FILTER_NAMES } from './fake-space';
+import { RecordingLife, RecordingUpdateError, type RecordingStatus } from './recordings';
 import { rfc2822 } from './rfc2822';
 
 export const TWILIO_ROOT = '/2010-04-01';
@@ -57,6 +61,27 @@ export interface TwilioParticipant {
   queue_time: string | null;
   start_conference_on_enter: boolean;
   status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+  uri: string;
+}
+
+/** A conference recording as Twilio's spec writes it (api.v2010.account.conference.conference_recording), in its order. */
+export interface TwilioRecording {
+  account_sid: string;
+  api_version: string;
+  call_sid: string | null;
+  conference_sid: string;
+  date_created: string;
+  date_updated: string;
+  start_time: string;
+  duration: string | null;
+  sid: string;
+  price: string | null;
+  price_unit: string | null;
+  status: RecordingStatus;
+  channels: number;
+  source: string;
+  error_code: number | null;
+  encryption_details: null;
   uri: string;
 }
 
@@ -110,6 +135,10 @@ export class TwilioSpace {
   /** Every call SID ever in a conference, in joining order: the page tokens point into it. */
   private readonly order = new Map<string, string[]>();
   private readonly calls = new Map<string, Record<string, unknown>>();
+  /** Each conference's recordings, and every recording SID it ever had in order (the page tokens point into it). */
+  private readonly recordingLists = new Map<string, ConferenceRecords<TwilioRecording>>();
+  private readonly recordingOrder = new Map<string, string[]>();
+  private readonly recordingLives = new Map<string, RecordingLife>();
 
   constructor(opts: TwilioSpaceOptions = {}) {
     this.accountSid = opts.accountSid ?? twilioSid('AC');
@@ -179,6 +208,8 @@ export class TwilioSpace {
     });
     this.parts.set(sid, new Map());
     this.order.set(sid, []);
+    this.recordingLists.set(sid, new ConferenceRecords<TwilioRecording>());
+    this.recordingOrder.set(sid, []);
     return sid;
   }
 
@@ -237,6 +268,67 @@ export class TwilioSpace {
   participant(conferenceSid: string, callSid: string): TwilioParticipant | undefined {
     const p = this.parts.get(conferenceSid)?.get(callSid);
     return p && { ...p };
+  }
+
+  /** A recording of a conference, in progress unless `fields.status` says otherwise. */
+  startRecording(conferenceSid: string, fields: Partial<TwilioRecording> = {}): TwilioRecording {
+    const list = this.recordingLists.get(conferenceSid);
+    if (!list) throw new Error(`unknown conference ${conferenceSid}`);
+    const sid = fields.sid ?? twilioSid('RE');
+    const now = Date.now();
+    const created = fields.date_created ?? rfc2822(now);
+    const r: TwilioRecording = {
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      call_sid: fields.call_sid ?? null,
+      conference_sid: conferenceSid,
+      date_created: created,
+      date_updated: created,
+      start_time: created,
+      duration: null,
+      sid,
+      price: null,
+      price_unit: 'USD',
+      status: 'in-progress',
+      channels: fields.channels ?? 1,
+      source: fields.source ?? 'StartConferenceRecordingAPI',
+      error_code: null,
+      encryption_details: null,
+      uri: `${this.base()}/Conferences/${conferenceSid}/Recordings/${sid}.json`,
+    };
+    const life = new RecordingLife(fields.status ?? 'in-progress', now);
+    list.put(r);
+    this.recordingOrder.get(conferenceSid)!.push(sid);
+    this.recordingLives.set(sid, life);
+    this.renderRecording(r, life, now);
+    return { ...r };
+  }
+
+  recordings(conferenceSid: string): TwilioRecording[] {
+    return (this.recordingLists.get(conferenceSid)?.all() ?? []).map((r) => ({ ...r }));
+  }
+
+  recording(conferenceSid: string, sid: string): TwilioRecording | undefined {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    return r && { ...r };
+  }
+
+  /** What the service does on its own: e.g. `processing`, then `completed`. */
+  setRecordingStatus(conferenceSid: string, sid: string, status: RecordingStatus): TwilioRecording {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    const life = this.recordingLives.get(sid);
+    if (!r || !life) throw new Error(`no recording ${sid} in conference ${conferenceSid}`);
+    const now = Date.now();
+    life.set(status, now);
+    this.renderRecording(r, life, now);
+    return { ...r };
+  }
+
+  private renderRecording(r: TwilioRecording, life: RecordingLife, now: number): void {
+    r.status = life.status;
+    // Twilio's duration is a string, null until the recording has ended.
+    r.duration = life.endedAt === null ? null : String(life.durationSeconds(now));
+    r.date_updated = rfc2822(now);
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -355,6 +447,36 @@ export class TwilioSpace {
       if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
       return this.sendJson(res, 200, p);
     }
+    if ((route.length === 3 || route.length === 4) && route[0] === 'Conferences' && route[2] === 'Recordings') {
+      const list = this.recordingLists.get(route[1]);
+      if (!list) throw notFound();
+      if (route.length === 3) {
+        if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+        if (!json) return xml('Recordings');
+        return this.sendJson(res, 200, this.recordingList(rest, route[1], query));
+      }
+      const r = list.get(route[3]);
+      const life = this.recordingLives.get(route[3]);
+      if (!r || !life) throw notFound();
+      if (!json) return xml('Recording');
+      if (method === 'DELETE') {
+        list.delete(r.sid);
+        this.recordingLives.delete(r.sid);
+        return this.sendJson(res, 204, null);
+      }
+      if (method === 'POST') {
+        try {
+          life.update(form, false);
+        } catch (err) {
+          if (err instanceof RecordingUpdateError) throw new HttpError(400, 20001, err.message);
+          throw err;
+        }
+        this.renderRecording(r, life, Date.now());
+        return this.sendJson(res, 200, r);
+      }
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      return this.sendJson(res, 200, r);
+    }
     if (route.length === 2 && route[0] === 'Calls') {
       const call = this.calls.get(route[1]);
       if (!call) throw notFound();
@@ -430,6 +552,18 @@ export class TwilioSpace {
     return this.listBody('conferences', path, qs, pageSize, page, r.items, r.next, r.prev);
   }
 
+  /** A conference's recordings, filtered by `DateCreated` (on or before / after the day), paged as the others. */
+  private recordingList(path: string, conferenceSid: string, query: URLSearchParams): object {
+    const { pageSize, page, token } = this.paging(query);
+    const f = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
+    if ('error' in f) throw new HttpError(400, 20001, f.error);
+    const list = this.recordingLists.get(conferenceSid)!;
+    const matching = new Set(list.page(f.filter, 'inclusive', 1_000_000, null).items.map((r) => r.sid));
+    const r = this.pageOf(this.recordingOrder.get(conferenceSid)!, (sid) => (matching.has(sid) ? list.get(sid) : undefined), pageSize, token);
+    const qs = f.qs === '' ? '' : `${f.qs.slice(1)}&`;
+    return this.listBody('recordings', path, qs, pageSize, page, r.items, r.next, r.prev);
+  }
+
   private participantList(path: string, conferenceSid: string, query: URLSearchParams): object {
     const { pageSize, page, token } = this.paging(query);
     let qs = '';
@@ -461,8 +595,19 @@ export class TwilioSpace {
     };
     const muted = bool('Muted');
     const hold = bool('Hold');
+    const coaching = bool('Coaching');
+    const coached = form.get('CallSidToCoach');
+    if (coaching === true && coached === null) throw new HttpError(400, 20001, 'CallSidToCoach is required when Coaching is true');
+    if (coached !== null && (coached === p.call_sid || !this.parts.get(p.conference_sid)?.has(coached))) {
+      throw new HttpError(400, 20001, `CallSidToCoach ${coached} is not another participant of this conference`);
+    }
     if (muted !== undefined) p.muted = muted;
     if (hold !== undefined) p.hold = hold;
+    if (coached !== null) p.call_sid_to_coach = coached;
+    if (coaching !== undefined) {
+      p.coaching = coaching;
+      if (!coaching && coached === null) p.call_sid_to_coach = null;
+    }
     const announce = form.get('AnnounceUrl');
     if (announce !== null) this.announcements.push({ conferenceSid: p.conference_sid, callSid: p.call_sid, url: announce });
     p.date_updated = rfc2822();
@@ -476,6 +621,8 @@ export class TwilioSpace {
       c.status = 'completed';
       c.reason_conference_ended = 'conference-ended-via-api';
       for (const sid of [...(this.parts.get(c.sid)?.keys() ?? [])]) this.leave(c.sid, sid);
+      // Its recordings end with it.
+      for (const r of this.recordingLists.get(c.sid)?.all() ?? []) if (!this.recordingLives.get(r.sid)?.ended) this.setRecordingStatus(c.sid, r.sid, 'completed');
     }
     const announce = form.get('AnnounceUrl');
     if (announce !== null) this.announcements.push({ conferenceSid: c.sid, url: announce });
