@@ -6,6 +6,7 @@ import { CallbackStatus, REFUSALS, WarningLimiter, type CheckMode, type Refusal 
 import { eventsSettings, type ConferenceEventsConfig, type EventsSettings } from './lib/callback-settings';
 import { Coalescer } from './lib/coalescer';
 import { configError, quote, toSignalWireError, type SignalWireError } from './lib/errors';
+import { toRecordingEvent, type RecordingEvent } from './lib/recordings/recording-callbacks';
 import { ReplayMemory } from './lib/replay-memory';
 import { memoized } from './lib/status';
 import { text, useCatalogue, type Vars } from './lib/texts';
@@ -136,8 +137,13 @@ export = function (RED: NodeAPI): void {
       res.end();
       if (closed) return;
       if (replay.repeated(callbackIdentity(params))) return;
-      const event = param(params, 'StatusCallbackEvent');
+      const recording = toRecordingEvent(params);
+      const event = recording ? recording.topic : param(params, 'StatusCallbackEvent');
       if (settings.events.length > 0 && (event === undefined || !settings.events.includes(event))) return;
+      if (recording) {
+        sendRecording(recording, params);
+        return;
+      }
 
       const msg: Msg = {};
       if (event !== undefined) msg.topic = event;
@@ -151,6 +157,19 @@ export = function (RED: NodeAPI): void {
       status?.accepted();
       node.send([msg as NodeMessage, null]);
       if (conferenceSid) coalescer.push(conferenceSid, { topic: event, payload: copyEvent(payload) });
+    };
+
+    /**
+     * A recording status callback: output 1 only. Output 2 says "this conference's participants
+     * changed", which a recording does not: it would refresh a participant list for nothing.
+     */
+    const sendRecording = (recording: RecordingEvent, params: CallbackParams): void => {
+      const msg: Msg = { topic: recording.topic, recordingSid: recording.recordingSid };
+      if (recording.conferenceSid) msg.conferenceSid = recording.conferenceSid;
+      msg.payload = recording.payload;
+      msg.callback = rawParameters(params);
+      status?.accepted();
+      node.send([msg as NodeMessage, null]);
     };
 
     const mounted = mountRoute(RED, {

@@ -101,7 +101,11 @@ export interface TwilioRequest {
   authorized: boolean;
 }
 
-export type TwilioFault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'drop' } | { kind: 'hang' };
+/** `lost`: the request is carried out, then the connection dropped: its answer never arrives. */
+export type TwilioFault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'drop' } | { kind: 'hang' } | { kind: 'lost' };
+
+/** Stands in for the response of a request whose answer is lost. */
+const LOST_RESPONSE = { setHeader() {}, writeHead() {}, end() {}, headersSent: false } as unknown as http.ServerResponse;
 
 class HttpError extends Error {
   constructor(
@@ -352,6 +356,15 @@ export class TwilioSpace {
       const fault = this.faults.shift();
       if (fault?.kind === 'hang') return;
       if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'lost') {
+        try {
+          this.serve(req.method ?? 'GET', path, query, form, authorized, LOST_RESPONSE);
+        } catch {
+          // carried out or not, the answer is lost either way
+        }
         req.socket.destroy();
         return;
       }

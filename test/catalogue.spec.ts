@@ -42,9 +42,9 @@ function runtimeKeys(): Set<string> {
     for (const m of src.matchAll(/'((?:status|log|roster)\.[\w-]+)'/g)) used.add(m[1]);
     for (const m of src.matchAll(/(?:new SignalWireError\(\s*(?:'[\w-]+'|\w+),\s*|\b(?:badInput|configError|badResponse|problem)\(\s*)'([\w-]+)'/g)) used.add(`errors.${m[1]}`);
     for (const m of src.matchAll(/\bkey\s*=\s*rule\.integer \? \(upward \? '([\w-]+)' : '([\w-]+)'\) : '([\w-]+)'/g)) for (const k of m.slice(1)) used.add(`errors.${k}`);
-    for (const m of src.matchAll(/resolveSid\([^)]*'(\w+)'\)/g)) used.add(`fields.${m[1]}`);
-    // A rule's problem names its field: the error reads it as fields.<field>.
-    for (const m of src.matchAll(/\bproblem\('[\w-]+', \{ field: '(\w+)'/g)) used.add(`fields.${m[1]}`);
+    for (const m of src.matchAll(/resolve(?:Optional)?Sid\([^)]*'(\w+)'\)/g)) used.add(`fields.${m[1]}`);
+    // A rule naming the field of its problem (its text says the field's name).
+    for (const m of src.matchAll(/\bfield: '(\w+)'/g)) used.add(`fields.${m[1]}`);
   }
   for (const field of Object.keys(NUMBER_RULES)) used.add(`fields.${field}`);
   return new Set([...used].map((k) => `signalwire-space.${k}`));

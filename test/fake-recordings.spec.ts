@@ -149,7 +149,7 @@ describe('FakeSpace recordings', () => {
     assert.equal((await call('POST', one, { Status: 'stopped' })).status, 200, 'stopping again');
     const late = await call('POST', one, { Status: 'paused' });
     assert.deepEqual([late.status, late.body.code, late.body.message], [400, 20001, 'The recording is stopped: it cannot be paused']);
-    for (const bad of [{}, { Status: 'completed' }, { Status: 'paused', PauseBehavior: 'loud' }, { Status: 'paused', Coaching: 'true' }]) {
+    for (const bad of [{}, { Status: 'completed' }, { Status: 'paused', PauseBehavior: 'loud' }, { Status: 'paused', Coaching: 'true' }] as Array<Record<string, string>>) {
       const answer = await call('POST', path(`/${space.startRecording(conf).sid}`), bad);
       assert.equal(answer.status, 422, JSON.stringify(bad));
       assert.deepEqual(Object.keys(answer.body), ['errors']);
@@ -216,7 +216,7 @@ describe('FakeSpace recordings', () => {
 
     it('refuses Coaching=true without CallSidToCoach, and a CallSidToCoach that is not another participant (400)', async () => {
       const coach = space.addParticipant(conf);
-      for (const form of [{ Coaching: 'true' }, { Coaching: 'true', CallSidToCoach: 'not-in-conference' }, { Coaching: 'true', CallSidToCoach: coach.call_sid }]) {
+      for (const form of [{ Coaching: 'true' }, { Coaching: 'true', CallSidToCoach: 'not-in-conference' }, { Coaching: 'true', CallSidToCoach: coach.call_sid }] as Array<Record<string, string>>) {
         const got = await call('POST', participant(coach.call_sid), form);
         assert.deepEqual([got.status, got.body.code], [400, 20001], JSON.stringify(form));
       }

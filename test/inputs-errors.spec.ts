@@ -74,6 +74,20 @@ describe('API errors', () => {
     });
   });
 
+  it('reads a 422 of the spec ({ errors: [text, ...] }): the first ten texts, joined, as the message, cut like any', () => {
+    const e = fromHttpResponse(422, JSON.stringify({ errors: ['Status is required', 'PauseBehavior is invalid'] }));
+    assert.equal(e.message, 'SignalWire 422: Status is required; PauseBehavior is invalid');
+    assert.deepEqual(e.body, { message: 'Status is required; PauseBehavior is invalid' });
+    const many = fromHttpResponse(422, JSON.stringify({ errors: [...Array.from({ length: 50 }, (_, i) => `e${i}`), 'x'.repeat(5000)] }));
+    assert.equal(many.body?.message, Array.from({ length: 10 }, (_, i) => `e${i}`).join('; '));
+    const long = fromHttpResponse(422, JSON.stringify({ errors: ['y'.repeat(5000), 42, null] }));
+    assert.ok(long.message.length < 300, 'cut to 200 characters in the error text');
+    assert.equal(long.body?.message?.startsWith('y'.repeat(500)), true);
+    assert.ok((long.body?.message?.length ?? 0) < 600, 'and to 500 on msg.signalwireError');
+    assert.equal(fromHttpResponse(422, JSON.stringify({ errors: [1, {}] })).message, 'SignalWire 422: Unprocessable Entity (response body is not a JSON error)');
+    assert.equal(fromHttpResponse(400, JSON.stringify({ message: 'kept', errors: ['not used'] })).message, 'SignalWire 400: kept');
+  });
+
   it('lands on the msg as statusCode and signalwireError', () => {
     const msg: Record<string, unknown> = { topic: 't' };
     describeOnMsg(msg, fromHttpResponse(404, JSON.stringify({ code: 20404, message: 'Not Found', more_info: 'u', status: 404 })));

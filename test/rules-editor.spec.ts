@@ -3,10 +3,12 @@
 // through the runtime, and both must agree on each value and say the same sentence.
 import assert from 'node:assert/strict';
 import { numberInput, optionalPageToken } from '../nodes/lib/inputs';
-import { listSettings } from '../nodes/lib/listing';
+import { dateFilters, listSettings } from '../nodes/lib/listing';
+import { eventsSettings } from '../nodes/lib/callback-settings';
+import { recordingWrite } from '../nodes/lib/recordings/recording-writes';
 import { resolveSpaceSettings } from '../nodes/lib/space';
 import { problemError } from '../nodes/lib/errors';
-import { checkConferenceStatus, checkDate, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField, type Problem } from '../nodes/lib/rules';
+import { checkConferenceStatus, checkDate, checkFriendlyName, CONFERENCE_DATE_FILTERS, RECORDING_DATE_FILTERS, type ConferenceDateField, type Problem, type RecordingDateField } from '../nodes/lib/rules';
 import { loadEditor } from './support/editor-sandbox';
 import { conferenceWrite, participantWrite } from '../nodes/lib/writes';
 import { rosterSettings } from '../nodes/lib/roster/settings';
@@ -96,6 +98,29 @@ const TABLE: Array<{ node: string; field: string; values: string[]; node_: objec
     node_: {},
     run: (v) => rosterSettings({ timeZone: v }),
   },
+  // list recordings: the paging fields of the other list nodes, and the DateCreated filters.
+  { node: 'signalwire-list-recordings', field: 'pageSize', values: NUMBERS, node_: { mode: 'pages' }, run: (v) => numberInput('pageSize', v) },
+  { node: 'signalwire-list-recordings', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
+  { node: 'signalwire-list-recordings', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
+  ...(['maxPages', 'maxItems'] as const).map((field) => ({
+    node: 'signalwire-list-recordings',
+    field,
+    values: NUMBERS,
+    node_: { mode: 'pages' },
+    run: (v: string) => {
+      const problem = listSettings({ mode: 'pages', [field]: v }).problem;
+      if (problem) throw problem;
+    },
+  })),
+  ...(Object.keys(RECORDING_DATE_FILTERS) as RecordingDateField[]).map((field) => ({
+    node: 'signalwire-list-recordings',
+    field,
+    values: ['2024-05-31', ' 2024-05-31 ', '2024-02-29', '2023-02-29', '2024-13-01', '2024-5-31', 'today', ''],
+    node_: {},
+    run: (v: string) => dateFilters({}, { [field]: v }, RECORDING_DATE_FILTERS, 'bad-input'),
+  })),
+  { node: 'signalwire-update-recording', field: 'pauseBehavior', values: ['skip', 'silence', ' skip ', 'Skip', 'SILENCE', 'pause', 'mute', ''], node_: {}, run: (v) => recordingWrite('pause', v, {}) },
+  { node: 'signalwire-conference-events', field: 'events', values: ['participant-join', 'conference-end', 'recording-in-progress', 'recording-completed', 'recording-absent', 'recording', 'recording-processing', 'completed', 'Recording-completed', ''], node_: {}, run: (v) => eventsSettings({ events: v }) },
 ];
 
 /** A rule's verdict as the node gives it: a problem becomes the runtime's error. */
@@ -107,7 +132,19 @@ describe('one set of rules for the editor and the runtime', () => {
   const definitions = loadEditor();
 
   it('loads every node definition through the shared editor scripts', () => {
-    assert.deepEqual([...definitions.keys()].sort(), ['signalwire-conference-events', 'signalwire-conference-roster', 'signalwire-get-conference', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-list-participants', 'signalwire-space', 'signalwire-update-conference', 'signalwire-update-participant']);
+    assert.deepEqual([...definitions.keys()].sort(), [
+      'signalwire-conference-events',
+      'signalwire-conference-roster',
+      'signalwire-get-conference',
+      'signalwire-get-participant',
+      'signalwire-list-conferences',
+      'signalwire-list-participants',
+      'signalwire-list-recordings',
+      'signalwire-space',
+      'signalwire-update-conference',
+      'signalwire-update-participant',
+      'signalwire-update-recording',
+    ]);
   });
 
   for (const { node, field, values, node_, run } of TABLE) {

@@ -227,6 +227,97 @@ describe('signalwire-update-participant', function () {
     });
   });
 
+  describe('coaching', () => {
+    it('coach: sends Coaching=true and CallSidToCoach from msg.callSidToCoach; the participant coaches that call', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'coach' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, callSidToCoach: agent.call_sid });
+      const msg = await got;
+      assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', { Coaching: 'true', CallSidToCoach: agent.call_sid }]]);
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [true, agent.call_sid]);
+      const read = (await api(h, `/Participants/${coach.call_sid}`)).body;
+      assert.deepEqual([read.coaching, read.call_sid_to_coach], [true, agent.call_sid]);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'coaching' });
+    });
+
+    it('uncoach (from msg.action): sends Coaching=false only; the participant coaches no one', async () => {
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const coach = h.space.addParticipant(h.conferenceSid, { coaching: true, call_sid_to_coach: agent.call_sid });
+      const n1 = await deploy();
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'uncoach', callSidToCoach: agent.call_sid });
+      const msg = await got;
+      assert.deepEqual(writes().map((r) => r.form), [{ Coaching: 'false' }]);
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [false, null]);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'not coaching' });
+    });
+
+    it('coach reads the call to coach from a configured property; the other actions never read it', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      let n1 = await deploy({ action: 'coach', callSidToCoach: agent.call_sid, callSidToCoachType: 'str' });
+      let got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid });
+      assert.equal((await got).payload.call_sid_to_coach, agent.call_sid);
+      await helper.unload();
+      // A property that cannot be read would fail coach; mute does not read it.
+      n1 = await deploy({ callSidToCoach: 'nope', callSidToCoachType: 'flow' });
+      got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'mute' });
+      assert.equal((await got).payload.muted, true);
+    });
+
+    it('an older flow (no callSidToCoach property) coaches with msg.callSidToCoach', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await load(
+        [
+          { id: 'f1', type: 'tab', label: 'old' },
+          { id: 'space', type: 'signalwire-space', name: 'old space', space: h.space.url, ...FAST },
+          // as saved before coaching existed: no callSidToCoach / callSidToCoachType
+          { id: 'n1', type: 'signalwire-update-participant', z: 'f1', x: 100, y: 100, space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', callSid: 'callSid', callSidType: 'msg', action: 'msg', holdUrl: '', announceUrl: '', wires: [['out']] },
+          { id: 'out', type: 'helper', z: 'f1', x: 100, y: 100, wires: [] },
+          { id: 'catch', type: 'catch', z: 'f1', x: 100, y: 100, scope: ['n1'], uncaught: false, wires: [['caught']] },
+          { id: 'caught', type: 'helper', z: 'f1', x: 100, y: 100, wires: [] },
+        ],
+        credentials(h.space),
+        MODULES,
+      );
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'coach', callSidToCoach: agent.call_sid });
+      assert.equal((await got).payload.call_sid_to_coach, agent.call_sid);
+    });
+
+    for (const [action, fault] of [
+      ['coach', { kind: 'status', status: 429 }],
+      ['coach', { kind: 'hang' }],
+      ['uncoach', { kind: 'status', status: 503 }],
+    ] as const) {
+      it(`${action}: retried after ${fault.kind === 'hang' ? 'a timeout' : fault.status} (setting the coaching twice does no harm)`, async () => {
+        const coach = h.space.addParticipant(h.conferenceSid);
+        const agent = h.space.addParticipant(h.conferenceSid);
+        h.space.injectFaults(fault);
+        const n1 = await deploy({ action });
+        const got = outcome();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, callSidToCoach: agent.call_sid });
+        await got;
+        assert.equal(writes().length, 2);
+      });
+    }
+
+    it('msg.params.Coaching and CallSidToCoach still go with the other actions, as before', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'hold' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, params: { Coaching: 'true', CallSidToCoach: agent.call_sid } });
+      await got;
+      assert.deepEqual(writes()[0].form, { Hold: 'true', Coaching: 'true', CallSidToCoach: agent.call_sid });
+    });
+  });
+
   describe('retries', () => {
     for (const action of ['mute', 'hold', 'remove']) {
       it(`${action}: a 429 is retried (it was not carried out)`, async () => {
@@ -340,8 +431,8 @@ describe('signalwire-update-participant', function () {
 
   describe('bad input: a clear error and no request', () => {
     const BAD: Array<{ name: string; node?: FlowNode; msg: Record<string, unknown>; error: RegExp }> = [
-      { name: 'an unknown msg.action', msg: { action: 'kick' }, error: /^Action must be one of mute, unmute, hold, unhold, remove, got "kick"$/ },
-      { name: 'a missing msg.action', msg: {}, error: /^Action is missing: set msg.action to one of mute, unmute, hold, unhold, remove/ },
+      { name: 'an unknown msg.action', msg: { action: 'kick' }, error: /^Action must be one of mute, unmute, hold, unhold, coach, uncoach, remove, got "kick"$/ },
+      { name: 'a missing msg.action', msg: {}, error: /^Action is missing: set msg.action to one of mute, unmute, hold, unhold, coach, uncoach, remove/ },
       { name: 'msg.action "msg"', msg: { action: 'msg' }, error: /^Action must be one of/ },
       { name: 'a hold URL that is not http(s)', node: { action: 'hold', holdUrl: 'ftp://x.example.com/h' }, msg: {}, error: /^holdUrl must be an absolute http:\/\/ or https:\/\/ URL/ },
       { name: 'a javascript: announcement URL', msg: { action: 'mute', announceUrl: 'javascript:alert(1)' }, error: /^announceUrl must be an absolute http/ },
@@ -357,6 +448,11 @@ describe('signalwire-update-participant', function () {
       { name: 'a bad WaitUrl', msg: { action: 'mute', params: { WaitUrl: 'file:///etc/passwd' } }, error: /^WaitUrl must be an absolute http/ },
       { name: 'an unsafe call SID', msg: { action: 'mute', callSid: 'a/../b' }, error: /^Call SID "a\/..\/b" may contain only/ },
       { name: 'remove with an unknown parameter', msg: { action: 'remove', params: { Foo: 1 } }, error: /^msg.params.Foo is not an update parameter/ },
+      { name: 'coach without a call to coach', msg: { action: 'coach' }, error: /^Call SID to coach is missing: set msg\.callSidToCoach$/ },
+      { name: 'coach with an unsafe call to coach', msg: { action: 'coach', callSidToCoach: '../x' }, error: /^Call SID to coach "..\/x" may contain only/ },
+      { name: 'coach with Coaching in msg.params', msg: { action: 'coach', callSidToCoach: 'abc', params: { Coaching: true, CallSidToCoach: 'abc' } }, error: /^msg\.params\.Coaching cannot go with the action coach, which sets the coaching itself$/ },
+      { name: 'coach with CallSidToCoach in msg.params', msg: { action: 'coach', callSidToCoach: 'abc', params: { CallSidToCoach: 'def' } }, error: /^msg\.params\.CallSidToCoach cannot go with the action coach/ },
+      { name: 'uncoach with Coaching in msg.params', msg: { action: 'uncoach', params: { Coaching: 'false' } }, error: /^msg\.params\.Coaching cannot go with the action uncoach/ },
     ];
     for (const { name, node, msg, error } of BAD) {
       it(name, async () => {
@@ -376,7 +472,7 @@ describe('signalwire-update-participant', function () {
       const n1 = await deploy({ action: 'kick' });
       const err = caughtError();
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
-      assert.match((await err).error.message, /^Action must be one of msg, mute, unmute, hold, unhold, remove, got "kick"$/);
+      assert.match((await err).error.message, /^Action must be one of msg, mute, unmute, hold, unhold, coach, uncoach, remove, got "kick"$/);
       assert.equal(h.space.requests.length, 0);
       assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'config error' });
     });

@@ -185,6 +185,16 @@ export class SignalWireClient {
     return this.accountPath('Conferences', conferenceSid);
   }
 
+  /** `.../Conferences/{ConferenceSid}/Recordings`: a conference's recordings (a listing). */
+  recordingsPath(conferenceSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Recordings');
+  }
+
+  /** `.../Conferences/{ConferenceSid}/Recordings/{Sid}`: one recording (get, update, delete). */
+  recordingPath(conferenceSid: string, recordingSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Recordings', recordingSid);
+  }
+
   /** `GET /Accounts/{ProjectId}/Conferences/{Sid}`: the conference object. */
   getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
     return this.getObject<Conference>(this.conferencePath(conferenceSid), 'conference', signal);

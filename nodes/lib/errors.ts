@@ -239,6 +239,9 @@ function isEmpty(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 }
 
+/** The most entries of an `errors` array read into an error's message. */
+const MAX_ERROR_TEXTS = 10;
+
 function parseErrorBody(raw: unknown): ApiErrorBody | undefined {
   let value: unknown = raw;
   if (typeof raw === 'string') {
@@ -255,6 +258,11 @@ function parseErrorBody(raw: unknown): ApiErrorBody | undefined {
   if (typeof v.message === 'string') body.message = v.message;
   if (typeof v.more_info === 'string') body.more_info = v.more_info;
   if (typeof v.status === 'number') body.status = v.status;
+  // A 422 of the spec (CompatibilityErrorStringArrayResponse) is `{ errors: [text, ...] }`.
+  if (body.message === undefined && Array.isArray(v.errors)) {
+    const texts = v.errors.slice(0, MAX_ERROR_TEXTS).filter((e): e is string => typeof e === 'string');
+    if (texts.length > 0) body.message = texts.join('; ');
+  }
   return Object.keys(body).length > 0 ? body : undefined;
 }
 

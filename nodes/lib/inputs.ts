@@ -15,7 +15,7 @@ export interface TypedSetting {
 
 const TYPED_INPUT_TYPES = new Set(['msg', 'flow', 'global', 'env', 'str']);
 
-export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback: string): TypedSetting {
+export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback?: string): TypedSetting {
   const t = typeof type === 'string' && TYPED_INPUT_TYPES.has(type) ? type : 'msg';
   const v = typeof value === 'string' && (value !== '' || t === 'str') ? value : defaultProperty;
   const isDefault = t === 'msg' && v === defaultProperty;
@@ -37,18 +37,21 @@ function sourceOf(setting: TypedSetting): string {
   return setting.payloadFallback ? text('values.or-payload', { where, fallback: setting.payloadFallback }) : where;
 }
 
-/**
- * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
- * that an `http in` flow needs no configuration. It must be one safe path segment.
- */
-export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): Promise<string> {
-  let value = await evaluate(RED, node, setting, msg);
+/** The SIDs a typedInput reads, by their names in the catalogue's `fields`. */
+export type SidField = 'conferenceSid' | 'callSid' | 'recordingSid' | 'callSidToCoach';
+
+/** The typedInput's value, or when it is absent the status-callback field in msg.payload. */
+async function readSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
+  const value = await evaluate(RED, node, setting, msg);
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
-    if (payload !== null && typeof payload === 'object') {
-      value = (payload as Record<string, unknown>)[setting.payloadFallback];
-    }
+    if (payload !== null && typeof payload === 'object') return (payload as Record<string, unknown>)[setting.payloadFallback];
   }
+  return value;
+}
+
+/** A SID that must be one safe path segment, or the error saying what is wrong with it. */
+function checkedSid(value: unknown, setting: TypedSetting, field: SidField): string {
   // The happy path looks nothing up: a catalogue lookup costs more than the check itself.
   if (typeof value === 'string' && isSafeSegment(value)) return value;
   const label = text(`fields.${field}`);
@@ -56,6 +59,20 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
   if (typeof value !== 'string') throw badInput('sid-not-string', { field: label, value: describeValue(value), source: sourceOf(setting) });
   if (value.trim() === '') throw badInput('sid-empty', { field: label, source: sourceOf(setting) });
   throw badInput('sid-chars', { field: label, value: describeValue(value) });
+}
+
+/**
+ * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
+ * that an `http in` flow needs no configuration. It must be one safe path segment.
+ */
+export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string> {
+  return checkedSid(await readSid(RED, node, setting, msg), setting, field);
+}
+
+/** As resolveSid, but nothing there (undefined or null) is undefined rather than an error. */
+export async function resolveOptionalSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string | undefined> {
+  const value = await readSid(RED, node, setting, msg);
+  return value === undefined || value === null ? undefined : checkedSid(value, setting, field);
 }
 
 export type FilterSetting = 'msg' | 'any' | 'true' | 'false';

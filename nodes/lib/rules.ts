@@ -222,11 +222,31 @@ export function checkPublicUrl(value: unknown): { url: string | undefined } | { 
   return { url: text };
 }
 
-/** The events that pass: blank or an empty list is every event; otherwise known values only. */
+/**
+ * The `status` values of a conference recording (vendor spec ConferenceRecordingStatus), and
+ * `failed`, which the vendor's conference page names for recording status callbacks.
+ */
+export const RECORDING_STATUSES = ['queued', 'in-progress', 'paused', 'resumed', 'stopped', 'completed', 'absent', 'failed'] as const;
+/** The topics of recording status callbacks on the events node: `recording-<status>`. */
+export const RECORDING_EVENTS: readonly string[] = RECORDING_STATUSES.map((status) => `recording-${status}`);
+/** Every topic the events filter may name: the conference events, then the recording topics. */
+export const CALLBACK_EVENTS: readonly string[] = [...CONFERENCE_EVENTS, ...RECORDING_EVENTS];
+/** A recording status longer than this is never made into a topic. */
+export const MAX_RECORDING_STATUS_CHARS = 32;
+
+/**
+ * A callback's `RecordingStatus` when it is a plain token (lower-case words joined by "-", at
+ * most 32 characters), the only kind made into a topic; anything else: undefined.
+ */
+export function recordingStatusToken(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_RECORDING_STATUS_CHARS && /^[a-z]+(?:-[a-z]+)*$/.test(value) ? value : undefined;
+}
+
+/** The events that pass: blank or an empty list is every event; otherwise known topics only. */
 export function checkEvents(value: unknown): { events: string[] } | { problem: Problem } {
   const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
   if (isBlank(value)) return { events: [] };
-  const known: readonly string[] = CONFERENCE_EVENTS;
+  const known = CALLBACK_EVENTS;
   const list = Array.isArray(value) ? value : [value];
   for (const v of list) {
     if (typeof v !== 'string' || !known.includes(v)) return problem('callback-events', { event: String(v) });
@@ -258,6 +278,13 @@ export const CONFERENCE_DATE_FILTERS = {
   dateUpdatedAfter: 'DateUpdated>',
 } as const;
 export type ConferenceDateField = keyof typeof CONFERENCE_DATE_FILTERS;
+/** The date filters of list recordings (a conference's recordings have only DateCreated). */
+export const RECORDING_DATE_FILTERS = {
+  dateCreated: CONFERENCE_DATE_FILTERS.dateCreated,
+  dateCreatedBefore: CONFERENCE_DATE_FILTERS.dateCreatedBefore,
+  dateCreatedAfter: CONFERENCE_DATE_FILTERS.dateCreatedAfter,
+} as const;
+export type RecordingDateField = keyof typeof RECORDING_DATE_FILTERS;
 
 /** A date filter: blank is "not set"; otherwise a real calendar date written `YYYY-MM-DD`. */
 export function checkDate(field: ConferenceDateField, value: unknown): { value: string | undefined } | { problem: Problem } {
@@ -332,9 +359,14 @@ export function apiPathSuffix(apiRoot: string): '' | '.json' {
 // ------------------------------------------------------------- write nodes (update participant / conference)
 
 /** What update participant does; `msg` (the node's default) means "the word in msg.action". */
-export const PARTICIPANT_ACTIONS = ['mute', 'unmute', 'hold', 'unhold', 'remove'] as const;
+export const PARTICIPANT_ACTIONS = ['mute', 'unmute', 'hold', 'unhold', 'coach', 'uncoach', 'remove'] as const;
 /** What update conference does. */
 export const CONFERENCE_ACTIONS = ['end', 'announce'] as const;
+/** What update recording does to a conference recording. */
+export const RECORDING_ACTIONS = ['pause', 'resume', 'stop', 'delete'] as const;
+/** What a paused recording holds for the pause (`PauseBehavior`): nothing, or silence (the API's default). */
+export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
+export const DEFAULT_PAUSE_BEHAVIOR = 'silence';
 /**
  * The update parameters of the vendor spec (UpdateConferenceParticipantRequest,
  * UpdateConferenceRequest) that `msg.params` may carry. Muted, Hold, HoldUrl and AnnounceUrl
@@ -350,6 +382,15 @@ export function checkAction(known: readonly string[], value: unknown): { action:
   if (typeof value === 'string' && known.includes(value.trim())) return { action: value.trim() };
   if (isBlank(value)) return problem('write-action-missing', { allowed: known.join(', ') });
   return problem('write-action', { allowed: known.join(', ') });
+}
+
+/** A pause behaviour from the node or msg.pauseBehavior: blank is the API's default, `silence`. */
+export function checkPauseBehavior(value: unknown): { value: string } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars']) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { value: DEFAULT_PAUSE_BEHAVIOR };
+  const known: readonly string[] = PAUSE_BEHAVIORS;
+  if (typeof value === 'string' && known.includes(value.trim())) return { value: value.trim() };
+  return problem('pause-behavior', { field: 'pauseBehavior', allowed: PAUSE_BEHAVIORS.join(', ') });
 }
 
 /**

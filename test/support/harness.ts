@@ -19,6 +19,8 @@ export const updateConferenceNode = withCatalogue(require('../../dist/nodes/sign
 export const listConferencesNode = withCatalogue(require('../../dist/nodes/signalwire-list-conferences.js'), 'signalwire-list-conferences');
 export const getConferenceNode = withCatalogue(require('../../dist/nodes/signalwire-get-conference.js'), 'signalwire-get-conference');
 export const rosterNode = withCatalogue(require('../../dist/nodes/signalwire-conference-roster.js'), 'signalwire-conference-roster');
+export const listRecordingsNode = withCatalogue(require('../../dist/nodes/signalwire-list-recordings.js'), 'signalwire-list-recordings');
+export const updateRecordingNode = withCatalogue(require('../../dist/nodes/signalwire-update-recording.js'), 'signalwire-update-recording');
 export const ALL_NODES = [spaceNode, listNode, getNode];
 
 export { helper };
