@@ -24,6 +24,7 @@ import {
   spaceNode,
   statuses,
   startSpace,
+  updateRecordingNode,
   type FlowNode,
   type Msg,
 } from './support/harness';
@@ -571,6 +572,31 @@ describe('signalwire-conference-events node', function () {
       assert.equal((await post(params)).status, 204);
       assert.equal((await post(params)).status, 204);
       assert.equal((await collect('out', 150)).length, 1);
+    });
+
+    it('feed an update recording node wired straight to them, with no configuration', async () => {
+      const h = await startSpace();
+      try {
+        const r = h.space.startRecording(h.conferenceSid);
+        const flow: FlowNode[] = [
+          { id: 'f1', type: 'tab', label: 'test' },
+          { id: 'space', type: 'signalwire-space', name: 'fake space', space: h.space.url },
+          { id: 'n1', ...at, type: 'signalwire-conference-events', space: 'space', url: PATH, wires: [['stop'], []] },
+          { id: 'stop', ...at, type: 'signalwire-update-recording', space: 'space', action: 'stop', wires: [['out']] },
+          { id: 'out', ...at, type: 'helper', wires: [] },
+          { id: 'c', ...at, type: 'catch', scope: ['stop'], uncaught: false, wires: [['out']] },
+        ];
+        await load(flow, { space: { projectId: h.space.projectId, apiToken: h.space.apiToken, signingKey: KEY } }, [...MODULES, updateRecordingNode]);
+        await serve();
+        assert.equal((await post(recording({ AccountSid: h.space.projectId, ConferenceSid: h.conferenceSid, RecordingSid: r.sid, RecordingStatus: 'in-progress' }))).status, 204);
+        const stopped = await next('out');
+        assert.equal(stopped.error, undefined, stopped.error?.message);
+        assert.deepEqual([stopped.payload.sid, stopped.payload.status], [r.sid, 'stopped']);
+        assert.deepEqual(h.space.requests.map((q) => q.method), ['POST'], 'the callback named the recording: no lookup');
+      } finally {
+        await helper.unload();
+        await h.space.close();
+      }
     });
 
     it('a callback with StatusCallbackEvent is a conference event even if it names a recording', async () => {

@@ -193,6 +193,14 @@ describe('signalwire-update-recording', function () {
       assert.deepEqual(requests(), [['GET', '', undefined]]);
     });
 
+    it('a first page holding more than the 1000 recordings asked for is refused, with no update', async () => {
+      const recordings = Array.from({ length: 1001 }, (_, i) => ({ sid: `r${i}`, status: i === 1000 ? 'in-progress' : 'completed' }));
+      h.space.injectFaults({ kind: 'status', status: 200, body: JSON.stringify({ uri: '', first_page_uri: '', next_page_uri: null, previous_page_uri: null, page: 0, page_size: 1000, recordings }) });
+      const err = await run({ action: 'stop' }, {}, true);
+      assert.match(err.error.message, /^SignalWire sent 1001 recordings in a page of 1000: refused$/);
+      assert.equal(h.space.requests.length, 1);
+    });
+
     it('a listed current recording whose sid could leave its path segment is refused, with no update', async () => {
       h.space.injectFaults({ kind: 'status', status: 200, body: JSON.stringify({ uri: '', first_page_uri: '', next_page_uri: null, previous_page_uri: null, page: 0, page_size: 1000, recordings: [{ sid: '../../Calls/x', status: 'in-progress' }] }) });
       const err = await run({ action: 'stop' }, {}, true);
@@ -299,6 +307,7 @@ describe('signalwire-update-recording', function () {
       { name: 'a pause behaviour other than skip or silence', msg: { action: 'pause', pauseBehavior: 'mute' }, error: /^Pause behaviour must be one of skip, silence, got "mute"$/ },
       { name: 'a bad pause behaviour with resume (checked for every action)', msg: { action: 'resume', pauseBehavior: 'Skip' }, error: /^Pause behaviour must be one of skip, silence, got "Skip"$/ },
       { name: 'no conference SID', msg: { action: 'pause', conferenceSid: undefined }, error: /^Conference SID is missing/ },
+      { name: 'a bad pause behaviour with no recording SID: not even the lookup', msg: { action: 'pause', recordingSid: undefined, pauseBehavior: 'x' }, error: /^Pause behaviour must be one of skip, silence, got "x"$/ },
     ];
     for (const { name, node, msg, error } of BAD) {
       it(name, async () => {
