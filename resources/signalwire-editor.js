@@ -280,6 +280,18 @@
         });
     }
 
+    /**
+     * Labels that are the runtime's names of their fields (the words its errors and the validators
+     * use): each `.signalwire-field-label` gets the text of `keys[its data-field]`, a key of the
+     * runtime catalogue written out by the caller, where a scan finds it used.
+     */
+    function fieldLabels(keys) {
+        var t = translator(SPACE);
+        $(".signalwire-field-label").each(function() {
+            $(this).text(t(keys[$(this).attr("data-field")]));
+        });
+    }
+
     /** The typedInput types a SID field offers. */
     var SID_TYPES = ["msg", "flow", "global", "env", "str"];
 
@@ -461,6 +473,7 @@
         isBlank: isBlank,
         validators: validators,
         backfillDefaults: backfillDefaults,
+        fieldLabels: fieldLabels,
         SID_TYPES: SID_TYPES,
         typedInputs: typedInputs,
         trimInputs: trimInputs,

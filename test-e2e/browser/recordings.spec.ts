@@ -139,6 +139,19 @@ describe('recordings and coaching in the editor (chromium)', function () {
     await page.locator('#node-input-mode').selectOption('all');
     assert.equal(await page.locator('#node-input-pageSize').isVisible(), false);
     await cancel(page);
+    // list conferences labels its filters through the same editor helper
+    const conferencesId = 'labels-list-conferences';
+    await page.evaluate((id) => {
+      RED.nodes.import([{ id, type: 'signalwire-list-conferences', z: RED.workspaces.active(), x: 600, y: 560, wires: [[]] }], { generateIds: false });
+    }, conferencesId);
+    try {
+      await edit(page, conferencesId);
+      const labels = await page.locator('.signalwire-field-label').allInnerTexts();
+      assert.deepEqual(labels, ['Friendly name', 'Status', 'Created on', 'Created before', 'Created after', 'Updated on', 'Updated before', 'Updated after']);
+      await cancel(page);
+    } finally {
+      await page.evaluate((id) => RED.nodes.remove(id), conferencesId);
+    }
   });
 
   it('update participant: coach and uncoach in the list; "Call to coach" shows for coach and msg.action only; an older flow gets msg.callSidToCoach', async function () {
