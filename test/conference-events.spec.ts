@@ -559,6 +559,10 @@ describe('signalwire-conference-events node', function () {
         assert.equal(m.payload.recordingStatus, null);
         assert.equal(m.callback.RecordingStatus, odd[i]);
       }
+      // A parameter named like a payload field cannot change what the topic says.
+      assert.equal((await post(recording({ Event: 'participant-join', RecordingStatus: 'absent' }))).status, 204);
+      const named = await next('out');
+      assert.deepEqual([named.topic, named.payload.event], ['recording-absent', 'recording-absent']);
       // An unknown status that is a plain token is a topic of its own, passed when nothing is filtered.
       assert.equal((await post(recording({ RecordingStatus: 'processing' }))).status, 204);
       assert.equal((await next('out')).topic, 'recording-processing');
