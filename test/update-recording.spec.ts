@@ -164,6 +164,12 @@ describe('signalwire-update-recording', function () {
       });
     }
 
+    it('is also what a Recording SID field set to a fixed value and left empty means', async () => {
+      const current = h.space.startRecording(h.conferenceSid, { status: 'paused' });
+      await run({ action: 'resume', recordingSid: ' ', recordingSidType: 'str' }, { recordingSid: 'ignored-the-field-is-fixed' });
+      assert.deepEqual(requests(), [['GET', '', undefined], ['POST', `/${current.sid}`, { Status: 'in-progress' }]]);
+    });
+
     it('none in progress or paused: an error with msg.statusCode 404 for the Catch node, and no update', async () => {
       h.space.startRecording(h.conferenceSid, { status: 'completed' });
       const n1 = await deploy({ action: 'pause' });

@@ -69,8 +69,12 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
   return checkedSid(await readSid(RED, node, setting, msg), setting, field);
 }
 
-/** As resolveSid, but nothing there (undefined or null) is undefined rather than an error. */
+/**
+ * As resolveSid, but nothing there (undefined or null) is undefined rather than an error, and so
+ * is a fixed value (`str`) left empty in the node: it fixes nothing.
+ */
 export async function resolveOptionalSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string | undefined> {
+  if (setting.type === 'str' && setting.value.trim() === '') return undefined;
   const value = await readSid(RED, node, setting, msg);
   return value === undefined || value === null ? undefined : checkedSid(value, setting, field);
 }
