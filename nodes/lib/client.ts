@@ -13,7 +13,8 @@ import type { Call, Conference, Participant, SpaceSettings } from './types';
 const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
 /**
  * Largest answer read. A full page of 1000 participants is about 0.5 MB (Twilio's, with more
- * fields, about 0.8 MB): 2 MiB leaves room and keeps a hostile answer from filling memory.
+ * fields, about 0.8 MB), of 1000 conference recordings about 0.9 MB: 2 MiB leaves room and keeps
+ * a hostile answer from filling memory.
  */
 export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
