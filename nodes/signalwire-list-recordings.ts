@@ -27,7 +27,7 @@ export = function (RED: NodeAPI): void {
     handleRequests(RED, this, config.space, async (ctx) => {
       const filters = dateFilters(ctx.msg, config, RECORDING_DATE_FILTERS, 'bad-input');
       const conferenceSid = await resolveSid(RED, this, conference, ctx.msg, 'conferenceSid');
-      const listing = { path: ctx.client.recordingsPath(conferenceSid), itemsKey: 'recordings' };
+      const listing = { path: ctx.client.recordingsPath(conferenceSid), itemsKey: 'recordings', about: 'conference' as const };
       return sendListing(RED, ctx, listing, filters, settings, (count) => ctx.t('status.recordings', { count }));
     }, problem);
   }

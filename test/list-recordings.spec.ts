@@ -125,6 +125,7 @@ describe('signalwire-list-recordings', function () {
   it('reports an unknown conference (404) to the Catch node', async () => {
     const err = await run({}, { conferenceSid: 'no-such-conference' }, true);
     assert.equal(err.statusCode, 404);
+    assert.equal(err.error.message, 'SignalWire 404: the conference does not exist or has ended');
   });
 
   describe('bad input: a clear error and no request', () => {

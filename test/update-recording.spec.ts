@@ -135,6 +135,8 @@ describe('signalwire-update-recording', function () {
     it('reports an unknown recording (404) to the Catch node, and pausing a stopped one (400)', async () => {
       let err = await run({ action: 'pause' }, { recordingSid: 'no-such-recording' }, true);
       assert.equal(err.statusCode, 404);
+      assert.equal(err.error.message, 'SignalWire 404: the recording does not exist (or was deleted)');
+      assert.equal(err.signalwireError.code, 20404, "the API's code stays on msg.signalwireError");
       await helper.unload();
       const r = h.space.startRecording(h.conferenceSid, { status: 'stopped' });
       err = await run({ action: 'pause' }, { recordingSid: r.sid }, true);
@@ -265,6 +267,7 @@ describe('signalwire-update-recording', function () {
     it('delete: a 404 to the first attempt is an error (there was no such recording)', async () => {
       const err = await run({ action: 'delete' }, { recordingSid: 'not-here' }, true);
       assert.equal(err.statusCode, 404);
+      assert.equal(err.error.message, 'SignalWire 404: the recording does not exist (or was deleted)');
       assert.equal(h.space.requests.length, 1);
     });
 

@@ -186,10 +186,11 @@ export function redactError(err: SignalWireError, secrets: readonly string[]): S
 /**
  * What a request is about, so that a 404 to it says in a person's words what was not found
  * instead of the API's resource path: a participant (get, update), the removal of one, a
- * conference (get, update, the list of its participants), a call, or the account itself (the
- * list of its conferences: a 404 there means a wrong space or Project ID).
+ * conference (get, update, the list of its participants or recordings), a recording (update,
+ * delete), a call, or the account itself (the list of its conferences: a 404 there means a wrong
+ * space or Project ID).
  */
-export type Subject = 'participant' | 'participant-removal' | 'conference' | 'call' | 'account';
+export type Subject = 'participant' | 'participant-removal' | 'conference' | 'recording' | 'call' | 'account';
 
 function notFound(subject: Subject, facts: ErrorFacts): SignalWireError {
   switch (subject) {
@@ -199,6 +200,8 @@ function notFound(subject: Subject, facts: ErrorFacts): SignalWireError {
       return new SignalWireError('http', 'participant-already-left', {}, facts);
     case 'conference':
       return new SignalWireError('http', 'conference-not-found', {}, facts);
+    case 'recording':
+      return new SignalWireError('http', 'recording-not-found', {}, facts);
     case 'call':
       return new SignalWireError('http', 'call-not-found', {}, facts);
     case 'account':

@@ -43,7 +43,7 @@ export const CURRENT_RECORDING_STATUSES: readonly string[] = ['in-progress', 'pa
  * No update is sent in any of these cases.
  */
 export async function currentRecording(client: SignalWireClient, conferenceSid: string, signal?: AbortSignal): Promise<string> {
-  const listing = { path: client.recordingsPath(conferenceSid), itemsKey: 'recordings' };
+  const listing = { path: client.recordingsPath(conferenceSid), itemsKey: 'recordings', about: 'conference' as const };
   const page = await fetchPage<unknown>(client, listing, listing.path, { PageSize: ALL_PAGES_PAGE_SIZE }, ALL_PAGES_PAGE_SIZE, signal);
   const current = page.items.filter((r) => r !== null && typeof r === 'object' && CURRENT_RECORDING_STATUSES.includes((r as { status?: unknown }).status as string));
   if (current.length > 1) throw badInput('recording-current-many', { count: current.length });
@@ -68,7 +68,7 @@ export async function sendRecordingWrite(
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | null> {
   const path = client.recordingPath(conferenceSid, recordingSid);
-  if (write.action !== 'delete') return client.postForm(path, write.form, new WriteRetry(write.kind).condition, signal);
-  await deleteOnce(client, path, signal);
+  if (write.action !== 'delete') return client.postForm(path, write.form, new WriteRetry(write.kind).condition, signal, 'recording');
+  await deleteOnce(client, path, signal, 'recording');
   return null;
 }
