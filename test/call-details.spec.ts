@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import type { Participant } from '../nodes/lib/types';
 import type { FakeCall } from '../simulator';
 import {
-  assertNoStray,
   collect,
   completions,
   credentials,
@@ -18,6 +17,7 @@ import {
   outcome,
   redeployNodes,
   startSpace,
+  useSpace,
   waitUntil,
   type Harness,
   type Msg,
@@ -48,22 +48,9 @@ function apiFields(p: Msg): Msg {
 }
 
 describe('list participants with call details (callDetails)', function () {
-  let h: Harness;
+  const h = useSpace();
   const callRequests = (since = 0) => h.space.requests.slice(since).filter((r) => r.path.includes('/Calls/'));
   const listRequests = (since = 0) => h.space.requests.slice(since).filter((r) => r.path.endsWith('/Participants'));
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
 
   it("adds call { from, to, callerName, direction, startTime } read from each participant's call; the API's fields stay as they are", async () => {
     h.space.addParticipant(h.conferenceSid, {}, { from: '+13103384645', callerName: 'Ada Lovelace', startTime: 'Wed, 19 Sep 2018 20:00:01 +0000' });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
@@ -11,30 +10,15 @@ import {
   load,
   loggedErrors,
   outcome,
-  startSpace,
+  useSpace,
   statuses,
   waitUntil,
-  type Harness,
 } from './support/harness';
 
 const GET = { type: 'signalwire-get-participant' };
 
 describe('signalwire-get-participant', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      // Every test consumes exactly what it expects: a second output fails here.
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   it('fetches the participant named by msg.conferenceSid and msg.callSid, unchanged', async () => {
     const p = h.space.addParticipant(h.conferenceSid, { muted: true });

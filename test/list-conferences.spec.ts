@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  assertNoStray,
   caughtError,
   collect,
   credentials,
@@ -15,8 +14,7 @@ import {
   next,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
   type Msg,
 } from './support/harness';
 
@@ -27,20 +25,7 @@ const NODES = [spaceNode, listConferencesNode, listNode];
 const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
 
 describe('signalwire-list-conferences', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   /** Loads the node (extra properties merged) and sends `msg`; resolves to what reached out or catch. */
   async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
@@ -17,10 +16,9 @@ import {
   outcome,
   redeployNodes,
   spaceNode,
-  startSpace,
+  useSpace,
   timerWatch,
   waitUntil,
-  type Harness,
   type Msg,
 } from './support/harness';
 
@@ -39,20 +37,7 @@ async function startBystander(): Promise<{ url: string; hits: string[]; close: (
 }
 
 describe('signalwire-list-participants', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   describe('all pages (default mode)', () => {
     it('follows next_page_uri at PageSize 1000 and sends every participant, unchanged, in one message', async () => {

@@ -4,7 +4,6 @@
 // request, no secret in errors.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   credentials,
@@ -16,8 +15,7 @@ import {
   next,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
   type Msg,
 } from './support/harness';
 
@@ -28,20 +26,7 @@ const NODES = [spaceNode, listRecordingsNode];
 const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
 
 describe('signalwire-list-recordings', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {
     const n1 = await load(flow({ ...LIST, ...node }, h.space), credentials(h.space), NODES);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   credentials,
   flow,
@@ -8,10 +7,9 @@ import {
   load,
   loggedErrors,
   outcome,
-  startSpace,
+  useSpace,
   statuses,
   waitUntil,
-  type Harness,
 } from './support/harness';
 
 const LIST = { type: 'signalwire-list-participants' };
@@ -21,20 +19,7 @@ function everythingLogged(): string {
 }
 
 describe('signalwire-space config node', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace(2);
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace(2);
 
   it('declares the Project ID as text, the API token and the Signing Key as password credentials, so none is exported with flows', async () => {
     await load(flow(LIST, h.space), credentials(h.space, { signingKey: 'PSK_secret-signing-key' }));

@@ -42,6 +42,28 @@ export async function startSpace(participants = 0): Promise<Harness> {
   return { space, conferenceSid };
 }
 
+/**
+ * A node spec's fixture, for the tests of the enclosing `describe`: before each, a fresh fake
+ * space with one conference (and `participants` in it); after each, no message left unconsumed
+ * (assertNoStray), the flow unloaded and the space closed. The returned harness is the running
+ * test's (its fields change before each test).
+ */
+export function useSpace(participants = 0): Harness {
+  const h = {} as Harness;
+  beforeEach(async () => {
+    Object.assign(h, await startSpace(participants));
+  });
+  afterEach(async () => {
+    try {
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
+  });
+  return h;
+}
+
 export function spaceConfig(url: string, extra: FlowNode = {}): FlowNode {
   return { id: 'space', type: 'signalwire-space', name: 'test space', space: url, ...extra };
 }
