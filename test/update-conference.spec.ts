@@ -2,59 +2,20 @@
 // through the API), the retry rules of each, bad input without a request, one message per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
-  credentials,
-  flow,
-  helper,
   lastStatus,
-  load,
   outcome,
-  spaceNode,
-  startSpace,
   updateConferenceNode,
   type FlowNode,
-  type Harness,
 } from './support/harness';
+import { updateNodeSpec } from './support/update-node';
 
-const UPDATE = { type: 'signalwire-update-conference' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
-const MODULES = [spaceNode, updateConferenceNode];
 const ANNOUNCE = 'https://announce.example.com/welcome.xml';
 
-async function api(h: Harness, path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.space.url}/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}${path}`, {
-    headers: { Authorization: `Basic ${Buffer.from(`${h.space.projectId}:${h.space.apiToken}`).toString('base64')}` },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('signalwire-update-conference', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
-
-  function writes() {
-    return h.space.requests.filter((r) => r.method !== 'GET');
-  }
+  const { h, deploy, writes, api } = updateNodeSpec('signalwire-update-conference', updateConferenceNode);
 
   describe('actions', () => {
     it('ends: a form-encoded POST Status=completed; the output is the completed conference; its participants are gone', async () => {
@@ -74,8 +35,8 @@ describe('signalwire-update-conference', function () {
       assert.equal(msg.payload.status, 'completed');
       assert.equal(msg.topic, 't');
       assert.equal(h.space.conferenceStatus(h.conferenceSid), 'completed');
-      assert.deepEqual((await api(h, '/Participants')).body.participants, []);
-      assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+      assert.deepEqual((await api('/Participants')).body.participants, []);
+      assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
       assert.equal(h.space.call(p.call_sid)?.status, 'completed', 'the call ended');
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ended' });
     });

@@ -4,48 +4,21 @@
 // each bad input with no request, no secret in errors or logs, one message out per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
-  credentials,
-  flow,
   helper,
   lastStatus,
-  load,
   outcome,
-  spaceNode,
-  startSpace,
   updateRecordingNode,
   waitUntil,
   type FlowNode,
-  type Harness,
   type Msg,
 } from './support/harness';
-
-const UPDATE = { type: 'signalwire-update-recording' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
-const MODULES = [spaceNode, updateRecordingNode];
+import { FAST_RETRIES, updateNodeSpec } from './support/update-node';
 
 describe('signalwire-update-recording', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
+  const { h, deploy } = updateNodeSpec('signalwire-update-recording', updateRecordingNode);
 
   async function run(node: FlowNode, msg: Msg, expectError = false): Promise<Msg> {
     const n1 = await deploy(node);
@@ -295,7 +268,7 @@ describe('signalwire-update-recording', function () {
     it('aborts a held write when the flow stops: the message ends once, no retry follows', async () => {
       const r = h.space.startRecording(h.conferenceSid);
       h.space.injectFaults({ kind: 'hang' });
-      const n1 = await deploy({ action: 'pause' }, { ...FAST, timeout: 10 });
+      const n1 = await deploy({ action: 'pause' }, { ...FAST_RETRIES, timeout: 10 });
       n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
