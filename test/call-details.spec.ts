@@ -190,15 +190,12 @@ describe('list participants with call details (callDetails)', function () {
     // A queue of 2: 40 lookups started at once would be refused ("queue full") and give call: null.
     const n1 = await load(flow(WITH_CALLS, h.space, { maxInFlight: 4, maxQueue: 2 }), credentials(h.space));
     h.space.resetStats();
-    const t0 = Date.now();
     n1.receive({ conferenceSid: h.conferenceSid });
     const msg = await outcome();
-    const ms = Date.now() - t0;
     assert.ok(msg.payload.every((p: Msg) => p.call !== null));
     assert.equal(callRequests().length, 40);
     assert.ok(h.space.maxInFlight <= 4, `${h.space.maxInFlight} requests at once`);
     assert.ok(h.space.maxInFlight >= 3, `only ${h.space.maxInFlight} at once: not concurrent`);
-    assert.ok(ms < 41 * 40, `${ms} ms: one lookup after another`);
   });
 
   it('asks once for a call that two overlapping listings both need', async () => {
@@ -232,8 +229,8 @@ describe('list participants with call details (callDetails)', function () {
     n1.receive({ conferenceSid: h.conferenceSid, topic: 'held' });
     await waitUntil(() => callRequests().length === 3 && h.space.inFlight === 3, 2000, 'the call lookups did not reach the space');
     await redeployNodes(nodes.map((n) => (n.id === 'n1' ? { ...n, name: 'changed' } : n)), credentials(h.space));
-    await waitUntil(() => h.space.inFlight === 0, 500, 'the held lookups were not aborted');
-    await waitUntil(() => completions().length > 0, 500, 'the message was never ended');
+    await waitUntil(() => h.space.inFlight === 0, 5000, 'the held lookups were not aborted');
+    await waitUntil(() => completions().length > 0, 5000, 'the message was never ended');
     await delay(100);
     assert.deepEqual(completions().map((c) => [c.msg.topic, c.error]), [['held', undefined]]);
     assert.deepEqual(await collect('out', 0), []);

@@ -169,8 +169,8 @@ describe('signalwire-update-participant', function () {
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
-      await waitUntil(() => h.space.inFlight === 0, 500, 'the held request was not aborted');
-      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
+      await waitUntil(() => h.space.inFlight === 0, 5000, 'the held request was not aborted');
+      await waitUntil(() => completions().length > 0, 5000, 'the aborted message was never ended with done()');
       assert.deepEqual(completions().map((c) => c.error), [undefined]);
       assert.deepEqual(await collect('out', 100), []);
       assert.deepEqual(await collect('caught', 0), []);

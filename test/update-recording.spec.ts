@@ -272,7 +272,7 @@ describe('signalwire-update-recording', function () {
       n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
-      await waitUntil(() => completions().length > 0, 1000, 'the aborted message was never ended with done()');
+      await waitUntil(() => completions().length > 0, 5000, 'the aborted message was never ended with done()');
       assert.deepEqual(completions().map((c) => c.error), [undefined]);
       assert.equal(h.space.requests.length, 1);
     });

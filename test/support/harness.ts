@@ -269,12 +269,13 @@ export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function timerWatch() {
   const context = new AsyncLocalStorage<true>();
   const live = new Map<number, { delayMs: number; createdAt: number }>();
-  let created = 0;
+  const delays: number[] = [];
   const hook = createHook({
     init(asyncId, type, _trigger, resource) {
       if (type !== 'Timeout' || context.getStore() !== true) return;
-      created++;
-      live.set(asyncId, { delayMs: Number((resource as { _idleTimeout?: number })._idleTimeout), createdAt: Date.now() });
+      const delayMs = Number((resource as { _idleTimeout?: number })._idleTimeout);
+      delays.push(delayMs);
+      live.set(asyncId, { delayMs, createdAt: Date.now() });
     },
     destroy(asyncId) {
       live.delete(asyncId);
@@ -290,7 +291,11 @@ export function timerWatch() {
       return [...live.values()];
     },
     get created(): number {
-      return created;
+      return delays.length;
+    },
+    /** The delay of every timer of the message, in the order they were created. */
+    delays(): number[] {
+      return [...delays];
     },
     stop(): void {
       hook.disable();
