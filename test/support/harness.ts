@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import helper from 'node-red-node-test-helper';
 import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
@@ -168,6 +169,23 @@ export async function assertNoStray(ms = 30): Promise<void> {
     }
   }
   if (stray.length) throw new Error(`${stray.length} unexpected message(s) left unconsumed:\n  ${stray.join('\n  ')}`);
+}
+
+/**
+ * What must follow when the flow stops (unload, or a redeploy of n1) while the space holds a
+ * request of n1: the request is aborted, the message ends once with done() and no error, no
+ * request follows (no retry, no next page), nothing is sent or caught. Returns that completion.
+ */
+export async function assertEndedByClose(space: FakeSpace): Promise<Completion> {
+  const requests = space.requests.length;
+  await waitUntil(() => space.inFlight === 0, 5000, 'the held request was not aborted');
+  await waitUntil(() => completions().length > 0, 5000, 'the aborted message was never ended with done()');
+  await delay(100); // a second done(), a retry or an output would have landed by now
+  assert.deepEqual(completions().map((c) => c.error), [undefined], 'ended exactly once, without an error');
+  assert.equal(space.requests.length, requests, 'no request after close');
+  assert.deepEqual(await collect('out', 0), []);
+  assert.deepEqual(await collect('caught', 0), []);
+  return completions()[0];
 }
 
 /** The log entries node `id` wrote at error level since the last load() (unload stops the log spy). */
