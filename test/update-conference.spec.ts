@@ -3,19 +3,17 @@
 import assert from 'node:assert/strict';
 import {
   caughtError,
-  collect,
-  completions,
   lastStatus,
   outcome,
   updateConferenceNode,
   type FlowNode,
 } from './support/harness';
-import { updateNodeSpec } from './support/update-node';
+import { LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
 const ANNOUNCE = 'https://announce.example.com/welcome.xml';
 
 describe('signalwire-update-conference', function () {
-  const { h, deploy, writes, api } = updateNodeSpec('signalwire-update-conference', updateConferenceNode);
+  const { h, deploy, writes, api, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-conference', updateConferenceNode);
 
   describe('actions', () => {
     it('ends: a form-encoded POST Status=completed; the output is the completed conference; its participants are gone', async () => {
@@ -69,15 +67,7 @@ describe('signalwire-update-conference', function () {
     });
 
     it('sends exactly one message per input and ends each once', async () => {
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, action: 'end' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, action: 'restart' });
-      await err;
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(completions().map((c) => c.error === undefined), [true, false]);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, action: 'end' }, { conferenceSid: h.conferenceSid, action: 'restart' });
     });
 
     it('reports an unknown conference (404) to the Catch node', async () => {
@@ -104,14 +94,7 @@ describe('signalwire-update-conference', function () {
       });
     }
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       it(`end: retried after ${name} (ending twice does no harm)`, async () => {
         h.space.injectFaults(fault);
         const n1 = await deploy({ action: 'end' });

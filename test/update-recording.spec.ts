@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import {
   assertEndedByClose,
   caughtError,
-  collect,
-  completions,
   helper,
   lastStatus,
   outcome,
@@ -16,10 +14,10 @@ import {
   type FlowNode,
   type Msg,
 } from './support/harness';
-import { FAST_RETRIES, updateNodeSpec } from './support/update-node';
+import { FAST_RETRIES, LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
 describe('signalwire-update-recording', function () {
-  const { h, deploy } = updateNodeSpec('signalwire-update-recording', updateRecordingNode);
+  const { h, deploy, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-recording', updateRecordingNode);
 
   async function run(node: FlowNode, msg: Msg, expectError = false): Promise<Msg> {
     const n1 = await deploy(node);
@@ -95,15 +93,7 @@ describe('signalwire-update-recording', function () {
 
     it('sends exactly one message per input and ends each once', async () => {
       const r = h.space.startRecording(h.conferenceSid);
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'pause' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'mute' });
-      await err;
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(completions().map((c) => c.error === undefined), [true, false]);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'pause' }, { conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'mute' });
     });
 
     it('reports an unknown recording (404) to the Catch node, and pausing a stopped one (400)', async () => {
@@ -201,14 +191,7 @@ describe('signalwire-update-recording', function () {
       });
     }
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       for (const action of ['pause', 'resume', 'stop']) {
         it(`${action}: retried after ${name} (setting a status twice does no harm)`, async () => {
           const r = h.space.startRecording(h.conferenceSid);
