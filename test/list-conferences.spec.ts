@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  runOnce,
   caughtError,
   collect,
   credentials,
@@ -27,13 +28,8 @@ const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('
 describe('signalwire-list-conferences', function () {
   const h = useSpace();
 
-  /** Loads the node (extra properties merged) and sends `msg`; resolves to what reached out or catch. */
-  async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {
-    const n1 = await load(flow({ ...LIST, ...node }, h.space), credentials(h.space), NODES);
-    const got = expectError ? caughtError() : outcome();
-    n1.receive(msg);
-    return got;
-  }
+  /** The node (its settings merged over LIST) run on `msg`: what reached out, or with `expectError` the Catch node. */
+  const run = (node: object, msg: Msg, expectError = false) => runOnce(h.space, { ...LIST, ...node }, msg, NODES, expectError);
 
   const listRequests = () => h.space.requests.filter((r) => r.path.endsWith('/Conferences'));
 

@@ -4,6 +4,7 @@
 // request, no secret in errors.
 import assert from 'node:assert/strict';
 import {
+  runOnce,
   caughtError,
   collect,
   credentials,
@@ -28,12 +29,8 @@ const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('
 describe('signalwire-list-recordings', function () {
   const h = useSpace();
 
-  async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {
-    const n1 = await load(flow({ ...LIST, ...node }, h.space), credentials(h.space), NODES);
-    const got = expectError ? caughtError() : outcome();
-    n1.receive(msg);
-    return got;
-  }
+  /** The node (its settings merged over LIST) run on `msg`: what reached out, or with `expectError` the Catch node. */
+  const run = (node: object, msg: Msg, expectError = false) => runOnce(h.space, { ...LIST, ...node }, msg, NODES, expectError);
 
   const listPath = () => `/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Recordings`;
 

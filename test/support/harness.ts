@@ -90,6 +90,17 @@ export function flow(node: FlowNode, space: FakeSpace, spaceExtra: FlowNode = {}
 }
 
 /**
+ * Loads `node` in a flow with `space` and sends it `msg`: resolves to the message on `out`, or with
+ * `expectError` to the one the Catch node received.
+ */
+export async function runOnce(space: FakeSpace, node: FlowNode, msg: Msg, modules: unknown[] = ALL_NODES, expectError = false): Promise<Msg> {
+  const n1 = await load(flow(node, space), credentials(space), modules);
+  const got = expectError ? caughtError() : outcome();
+  n1.receive(msg);
+  return got;
+}
+
+/**
  * Messages reaching the helper nodes, queued. One persistent listener per helper node: Node-RED's
  * Node keeps its input callbacks in a list that removing a `once` listener can break.
  */
