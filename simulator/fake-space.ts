@@ -699,7 +699,9 @@ export class FakeSpace extends LoopbackServer {
       }
       const filters = ConferenceRecords.filters(query);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
-      return this.send(res, 200, this.conferencesBody(rawUrl, pathname, q, filters.filter, filters.qs));
+      // The account's conferences, with the cursor paging of the participant list (what "Test
+      // connection" and list conferences ask).
+      return this.send(res, 200, this.pageBody('conferences', rawUrl, pathname, q, filters.qs, (cursor) => this.conferenceRecords.page(filters.filter, 'exclusive', q.pageSize, cursor), true));
     }
     const conferenceRoute = parseConferenceRoute(pathname);
     if (conferenceRoute && method === 'GET') {
@@ -732,45 +734,22 @@ export class FakeSpace extends LoopbackServer {
     }
     const conf = this.confs.get(route.conferenceSid);
     if (!conf) return this.notFound(res, pathname);
-    this.send(res, 200, this.listBody(conf, rawUrl, pathname, q));
-  }
-
-  private listBody(conf: ConferenceState, rawUrl: string, pathname: string, q: ListQuery): string {
-    const r = conf.page(q.filter, q.pageSize, q.cursor);
-    // Paging URIs reuse the request's own path so the client stays on the base form it used.
-    const pageUri = (page: number, token: string): string =>
-      `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${q.filterQs}`;
-    let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
-    if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : conf.page(q.filter, q.pageSize, null);
-      next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
-    } else if (quirk && next !== null) {
-      next = quirk.nextPageUri;
-    }
-    // Exactly these keys: the official SDK fails on any other top-level key.
-    return JSON.stringify({
-      uri: rawUrl,
-      first_page_uri: `${pathname}?PageSize=${q.pageSize}${q.filterQs}`,
-      next_page_uri: next,
-      previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
-      page: q.page,
-      page_size: q.pageSize,
-      participants: r.items,
-    });
+    this.send(res, 200, this.pageBody('participants', rawUrl, pathname, q, q.filterQs, (cursor) => conf.page(q.filter, q.pageSize, cursor), true));
   }
 
   /**
-   * `GET .../Conferences`: one page of the account's conferences matching the filters, with the
-   * cursor paging of the participant list (what "Test connection" and list conferences ask).
+   * A list answer in the API's keys and no other (the official SDK fails on any other top-level
+   * key): one page of `key`, read at the query's cursor by `pageAt`, with paging URIs on the
+   * request's own path (so the client stays on the base form it used) and the filters. With
+   * `quirky`, pagingQuirk bends next_page_uri.
    */
-  private conferencesBody(rawUrl: string, pathname: string, q: ListQuery, filter: Map<string, string>, filterQs: string): string {
-    const r = this.conferenceRecords.page(filter, 'exclusive', q.pageSize, q.cursor);
+  private pageBody(key: string, rawUrl: string, pathname: string, q: ListQuery, filterQs: string, pageAt: (cursor: Cursor | null) => { items: unknown[]; nextSeq: number | null; prevSeq: number }, quirky: boolean): string {
+    const r = pageAt(q.cursor);
     const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filterQs}`;
     let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
+    const quirk = quirky ? this.pagingQuirk : null;
     if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : this.conferenceRecords.page(filter, 'exclusive', q.pageSize, null);
+      const first = q.cursor === null ? r : pageAt(null);
       next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
     } else if (quirk && next !== null) {
       next = quirk.nextPageUri;
@@ -782,7 +761,7 @@ export class FakeSpace extends LoopbackServer {
       previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
       page: q.page,
       page_size: q.pageSize,
-      conferences: r.items,
+      [key]: r.items,
     });
   }
 
@@ -870,17 +849,7 @@ export class FakeSpace extends LoopbackServer {
       }
       const filters = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
-      const r = list.page(filters.filter, 'exclusive', q.pageSize, q.cursor);
-      const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filters.qs}`;
-      return this.send(res, 200, JSON.stringify({
-        uri: rawUrl,
-        first_page_uri: `${pathname}?PageSize=${q.pageSize}${filters.qs}`,
-        next_page_uri: r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`),
-        previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
-        page: q.page,
-        page_size: q.pageSize,
-        recordings: r.items,
-      }));
+      return this.send(res, 200, this.pageBody('recordings', rawUrl, pathname, q, filters.qs, (cursor) => list.page(filters.filter, 'exclusive', q.pageSize, cursor), false));
     }
     const r = list.get(recordingSid);
     const life = this.recordingLives.get(recordingSid);
