@@ -250,6 +250,7 @@ export class ConferenceRecords<C extends { sid: string; status: string; friendly
   }
 }
 
+/** A request the API refuses with a 400: thrown before anything changed, answered by FakeSpace.serve. */
 class BadRequest extends Error {}
 
 interface ListQuery {
@@ -656,7 +657,17 @@ export class FakeSpace extends LoopbackServer {
 
   // ---------------------------------------------------------------- HTTP
 
-  protected serve({ method, rawUrl, path: pathname, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
+  /** Answers a request; a bad request (BadRequest, thrown before anything changed) is a 400. */
+  protected serve(request: ApiRequest, res: http.ServerResponse): void {
+    try {
+      this.answer(request, res);
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err; // answered 500 by the server
+      this.sendError(res, 400, 20001, err.message);
+    }
+  }
+
+  private answer({ method, rawUrl, path: pathname, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
@@ -690,13 +701,7 @@ export class FakeSpace extends LoopbackServer {
     const conferencesOf = parseConferencesRoute(pathname);
     if (conferencesOf !== null && method === 'GET') {
       if (conferencesOf !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      let q: ListQuery;
-      try {
-        q = parseListQuery(query, false);
-      } catch (err) {
-        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-        throw err; // answered 500 by the caller
-      }
+      const q = parseListQuery(query, false);
       const filters = ConferenceRecords.filters(query);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
       // The account's conferences, with the cursor paging of the participant list (what "Test
@@ -725,13 +730,7 @@ export class FakeSpace extends LoopbackServer {
       return this.send(res, 200, JSON.stringify(p));
     }
 
-    let q: ListQuery;
-    try {
-      q = parseListQuery(query);
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err; // answered 500 by the caller
-    }
+    const q = parseListQuery(query);
     const conf = this.confs.get(route.conferenceSid);
     if (!conf) return this.notFound(res, pathname);
     this.send(res, 200, this.pageBody('participants', rawUrl, pathname, q, q.filterQs, (cursor) => conf.page(q.filter, q.pageSize, cursor), true));
@@ -777,17 +776,11 @@ export class FakeSpace extends LoopbackServer {
       this.reportWrite({ kind: 'participant-removed', conferenceSid, participant: before });
       return;
     }
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
-      const coached = params.get('CallSidToCoach');
-      // The coached call is a participant of the same conference, not the coach.
-      if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
-        throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
-      }
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
+    const params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
+    const coached = params.get('CallSidToCoach');
+    // The coached call is a participant of the same conference, not the coach.
+    if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
+      throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
     }
     const patch: Partial<FakeParticipant> = {};
     if (params.has('Muted')) patch.muted = params.get('Muted') === 'true';
@@ -808,14 +801,8 @@ export class FakeSpace extends LoopbackServer {
   /** POST /Conferences/{Sid}: Status=completed ends it (again: no change), AnnounceUrl plays to everyone. */
   private writeConference(res: http.ServerResponse, pathname: string, conferenceSid: string, form: URLSearchParams): void {
     if (!this.confs.has(conferenceSid)) return this.notFound(res, pathname);
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
-      if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
-    }
+    const params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
+    if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
     const ending = params.get('Status') === 'completed' && !this.endedConferences.has(conferenceSid);
     const participants = ending ? this.participants(conferenceSid) : [];
     if (ending) this.endConference(conferenceSid);
@@ -840,13 +827,7 @@ export class FakeSpace extends LoopbackServer {
       return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
     }
     if (recordingSid === null) {
-      let q: ListQuery;
-      try {
-        q = parseListQuery(query, false);
-      } catch (err) {
-        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-        throw err;
-      }
+      const q = parseListQuery(query, false);
       const filters = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
       return this.send(res, 200, this.pageBody('recordings', rawUrl, pathname, q, filters.qs, (cursor) => list.page(filters.filter, 'exclusive', q.pageSize, cursor), false));
