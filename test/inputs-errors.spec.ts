@@ -25,6 +25,7 @@ describe('API errors', () => {
     const SAYS: Record<Subject, string> = {
       participant: 'SignalWire 404: the participant is no longer in the conference (or never was)',
       'participant-removal': 'SignalWire 404: the participant had already left the conference (or was never in it)',
+      recording: 'SignalWire 404: the recording does not exist (or was deleted)',
       conference: 'SignalWire 404: the conference does not exist or has ended',
       recording: 'SignalWire 404: the recording does not exist (or was deleted)',
       call: 'SignalWire 404: the call does not exist',
