@@ -27,7 +27,6 @@ describe('API errors', () => {
       'participant-removal': 'SignalWire 404: the participant had already left the conference (or was never in it)',
       recording: 'SignalWire 404: the recording does not exist (or was deleted)',
       conference: 'SignalWire 404: the conference does not exist or has ended',
-      recording: 'SignalWire 404: the recording does not exist (or was deleted)',
       call: 'SignalWire 404: the call does not exist',
       account: 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID',
     };
