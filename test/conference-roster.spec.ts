@@ -286,14 +286,92 @@ describe('signalwire-conference-roster node', function () {
       await rowsWhen(conf, (r) => r.length === 1);
       await until('list', (m) => m.payload.length === 1);
       space.endConference(conf);
+      const before = space.requests.length;
       n1.receive({ topic: 'refresh' });
       const last = await rowsWhen(conf, (r) => r.length === 0);
       assert.deepEqual(last.conference, { sid: conf, friendlyName: 'ends', status: 'completed', participants: 0, startedAt: last.conference.startedAt });
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-ends'], 'one GET of it says completed');
       await until('list', (m) => m.payload.length === 0);
       // Late callbacks for it never bring it back.
       n1.receive(eventMsg(callback('participant-join', conf, 'p2', { From: '+1555' })));
       n1.receive(eventMsg(callback('participant-mute', conf, 'p1')));
       assert.deepEqual(await collect('rows', 100), []);
+    });
+
+    it('a conference waiting to start (init) that join callbacks created is kept: one GET says so, its participants are listed; it ends when the API says completed', async () => {
+      const conf = space.addConference('conf-wait', { friendly_name: 'waiting room', status: 'init' });
+      space.addParticipant(conf, { call_sid: 'w1' });
+      space.addParticipant(conf, { call_sid: 'w2', muted: true }); // their join callback is lost
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await statusMatches(n1, /^0 conferences, 0 participants, swept/);
+      assert.deepEqual(requestsSince(0), ['GET /Conferences?Status=in-progress'], 'the listing of conferences in progress leaves init out');
+      const before = space.requests.length;
+      n1.receive(eventMsg(callback('participant-join', conf, 'w1', { From: '+15556660001' })));
+      const healed = await rowsWhen(conf, (r) => r.length === 2);
+      assert.equal(healed.conference.status, 'init');
+      assert.deepEqual(healed.payload.map((r: any) => [r.callSid, r.state]).sort(), [
+        ['w1', 'live'],
+        ['w2', 'muted'],
+      ]);
+      await until('list', (m) => m.payload.length === 1 && m.payload[0].status === 'init' && m.payload[0].participants === 2);
+      await statusMatches(n1, /^1 conference, 2 participants, swept/);
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait', 'GET /Conferences/conf-wait/Participants']);
+
+      // Still waiting at the next sweep: kept again, nothing sent.
+      n1.receive({ topic: 'refresh' });
+      await waitUntil(() => requestsSince(before).length === 6, 5000, 'the second sweep');
+      assert.deepEqual(await collect('rows', 50), [], 'no ended message, no change');
+
+      // The moderator joins and its start callback is lost: the listing shows it in progress, with no GET.
+      space.updateConference(conf, { status: 'in-progress' });
+      const started = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      assert.equal((await rowsWhen(conf, (r) => r.length === 2)).conference.status, 'in-progress');
+      await waitUntil(() => requestsSince(started).length === 2, 5000, 'the sweep');
+      assert.deepEqual(requestsSince(started), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait/Participants']);
+
+      // It ends and its conference-end callback is lost: the GET says completed.
+      space.endConference(conf);
+      const ending = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      const last = await rowsWhen(conf, (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      await until('list', (m) => m.payload.length === 0);
+      assert.deepEqual(requestsSince(ending), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait']);
+    });
+
+    it('a followed conference the API does not know (404 to its GET) has ended', async () => {
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await statusMatches(n1, /swept/);
+      const before = space.requests.length;
+      n1.receive(eventMsg(callback('participant-join', 'conf-phantom', 'p1', { From: '+1555' })));
+      await rowsWhen('conf-phantom', (r) => r.length === 1);
+      const last = await rowsWhen('conf-phantom', (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      await statusMatches(n1, /^0 conferences, 0 participants, swept/);
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-phantom']);
+    });
+
+    it('a GET of a missing conference that fails keeps the conference and reports the sweep failed; one that answers an unknown status too', async () => {
+      const conf = space.addConference('conf-unsure', { status: 'init' });
+      space.addParticipant(conf, { call_sid: 'u1' });
+      const n1 = await start({ callDetails: false, reconcile: 0 }, { retries: 0 });
+      await statusMatches(n1, /swept/);
+      n1.receive(eventMsg(callback('participant-join', conf, 'u1', { From: '+1555' })));
+      await until('rows', (m) => m.conferenceSid === conf && m.conference.status === 'init');
+      await statusMatches(n1, /^1 conference, 1 participant, swept/);
+      // The listing answers; the GET of the conference fails.
+      space.injectFaults({ kind: 'delay', ms: 0 }, { kind: 'status', status: 500, body: 'empty' });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, sweep failed: HTTP 500$/);
+      space.updateConference(conf, { status: 'archived' as any });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, sweep failed: bad response$/);
+      assert.match(warnings()[0], /SignalWire 500/);
+      assert.deepEqual(await collect('rows', 50), [], 'kept as it was: no ended message');
+      space.updateConference(conf, { status: 'init' });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, swept/);
     });
 
     it('a conference listed in progress whose participants answer 404 has ended in between', async () => {

@@ -442,26 +442,61 @@ describe('roster state', () => {
       assert.deepEqual(who(), [], 'a listing that lags behind the leave');
     });
 
-    it('the conference listing: followed conferences it leaves out have ended, unless an event came after the request', () => {
+    it('the conference listing: followed conferences it leaves out are to be asked about, unless an event came after the request', () => {
       const { roster, told } = setup();
       for (const sid of [CONF, OTHER, 'conf-3']) roster.event({ ...ev('conference-start', undefined, 0), conferenceSid: sid });
       const mark = roster.mark();
       roster.event({ ...ev('participant-join', 'a', 1, { from: '+1' }), conferenceSid: 'conf-3' });
       told.take();
-      const kept = roster.sweepConferences([{ sid: CONF, friendlyName: 'named', startedAt: T0 - 1000 }, { sid: 'new', friendlyName: null, startedAt: null }], mark);
-      assert.deepEqual(kept, [CONF, 'new']);
+      const swept = roster.sweepConferences([{ sid: CONF, friendlyName: 'named', startedAt: T0 - 1000 }, { sid: 'new', friendlyName: null, startedAt: null }], mark);
+      assert.deepEqual(swept, { listed: [CONF, 'new'], missing: [OTHER] }, 'conf-3 changed after the request: neither');
       const t = told.take();
-      assert.deepEqual(t.endedOnes.map((c) => c.sid), [OTHER]);
-      assert.ok(roster.conference('conf-3'), 'changed after the request: kept');
+      assert.deepEqual(t.endedOnes, [], 'not listed in progress is not ended yet: it may be waiting to start');
+      assert.ok(roster.conference(OTHER));
       assert.equal(roster.conference(CONF)?.friendlyName, 'named');
       assert.equal(roster.conference(CONF)?.startedAt, T0, 'its start was seen: kept');
       assert.ok(roster.conference('new'));
       // An ended conference listed again (a listing that lags) stays ended.
-      assert.deepEqual(roster.sweepConferences([{ sid: OTHER, friendlyName: null, startedAt: null }], roster.mark()), []);
+      roster.endConference(OTHER);
+      assert.deepEqual(roster.sweepConferences([{ sid: OTHER, friendlyName: null, startedAt: null }], roster.mark()).listed, []);
       assert.equal(roster.conference(OTHER), undefined);
     });
 
-    it('a conference the API no longer knows has ended', () => {
+    it('a conference the API says is waiting to start (init) is kept with that status, until it starts', () => {
+      const { roster, told } = setup();
+      roster.event(ev('participant-join', 'a', 1, { from: '+1' })); // its join created it
+      assert.equal(roster.conference(CONF)?.status, 'in-progress', 'until the API says otherwise');
+      const mark = roster.mark();
+      assert.deepEqual(roster.sweepConferences([], mark).missing, [CONF]);
+      told.take();
+      assert.equal(roster.found(CONF, 'init', mark), true);
+      assert.equal(roster.conference(CONF)?.status, 'init');
+      const t = told.take();
+      assert.deepEqual([t.rowsOf, t.overviews, t.endedOnes.length], [[CONF], 1, 0]);
+      assert.equal(roster.found(CONF, 'init', roster.mark()), true);
+      assert.ok(told.take().quiet, 'the same answer again tells nothing');
+      // The moderator joins: conference-start.
+      roster.event(ev('conference-start', undefined, 30));
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(told.take().overviews, 1);
+      // An answer asked for before that start is older: it does not set init back.
+      roster.found(CONF, 'init', mark);
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(roster.found('unknown', 'init', roster.mark()), false, 'a conference not followed is not created');
+      assert.equal(roster.conference('unknown'), undefined);
+    });
+
+    it('a listing in progress ends the init status the API gave before', () => {
+      const { roster, told } = setup();
+      roster.event(ev('participant-join', 'a', 1, { from: '+1' }));
+      roster.found(CONF, 'init', roster.mark());
+      told.take();
+      roster.sweepConferences([{ sid: CONF, friendlyName: null, startedAt: null }], roster.mark());
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(told.take().overviews, 1);
+    });
+
+    it('a conference the API says has ended, or no longer knows, has ended', () => {
       const { roster, told } = setup();
       roster.event(ev('participant-join', 'a', 1, { from: '+1' }));
       told.take();

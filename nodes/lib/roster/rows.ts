@@ -1,7 +1,7 @@
 // What the roster node sends: a conference's rows for a table, the conference itself, and the
 // list of live conferences; the state in words and the join time in the runtime's language.
 import type { Translate } from '../texts';
-import type { Conference, EndedConference, Participant } from './state';
+import type { Conference, EndedConference, LiveStatus, Participant } from './state';
 
 /** One participant as a table shows it. */
 export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'from' | 'to' | 'callerName' | 'muted' | 'hold' | 'speaking' | 'coaching'> {
@@ -19,7 +19,8 @@ export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'fr
 export interface ConferenceInfo {
   sid: string;
   friendlyName: string | null;
-  status: 'in-progress' | 'completed';
+  /** `init`: its participants wait for a moderator (startConferenceOnEnter false). */
+  status: LiveStatus | 'completed';
   participants: number;
   startedAt: string;
 }
@@ -28,6 +29,7 @@ export interface ConferenceInfo {
 export interface ConferenceSummary {
   sid: string;
   friendlyName: string | null;
+  status: LiveStatus;
   participants: number;
   speaking: number;
   startedAt: string;
@@ -139,7 +141,7 @@ function usableLocale(tag: string | undefined): string | undefined {
 }
 
 export function conferenceInfo(conf: Conference): ConferenceInfo {
-  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'in-progress', participants: conf.participants.size, startedAt: iso(conf.startedAt) };
+  return { sid: conf.sid, friendlyName: conf.friendlyName, status: conf.status, participants: conf.participants.size, startedAt: iso(conf.startedAt) };
 }
 
 /** The conference of the last message about an ended conference. */
@@ -150,7 +152,7 @@ export function endedInfo(conf: EndedConference): ConferenceInfo {
 /** Every live conference, oldest first. */
 export function overview(conferences: Iterable<Conference>): ConferenceSummary[] {
   const all = [...conferences].sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
-  return all.map((c) => ({ sid: c.sid, friendlyName: c.friendlyName, participants: c.participants.size, speaking: c.speaking, startedAt: iso(c.startedAt) }));
+  return all.map((c) => ({ sid: c.sid, friendlyName: c.friendlyName, status: c.status, participants: c.participants.size, speaking: c.speaking, startedAt: iso(c.startedAt) }));
 }
 
 function iso(ms: number): string {

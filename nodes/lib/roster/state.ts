@@ -99,9 +99,18 @@ export interface Participant {
   detailsAsked: boolean;
 }
 
+/**
+ * A followed conference's status: `init` while its participants wait for a moderator (the API
+ * said so when the sweep asked about it), else `in-progress`.
+ */
+export type LiveStatus = 'init' | 'in-progress';
+
 export interface Conference {
   readonly sid: string;
   friendlyName: string | null;
+  status: LiveStatus;
+  /** The arrival number of the input that set `status` (an older answer does not change it). */
+  statusSeq: number;
   /** When it started, ms: from conference-start or the API's date_created, else a first guess. */
   startedAt: number;
   startKnown: boolean;
@@ -119,6 +128,17 @@ export interface EndedConference {
   sid: string;
   friendlyName: string | null;
   startedAt: number;
+}
+
+/** What a sweep's listing of conferences in progress leaves it to do. */
+export interface SweepConferences {
+  /** Listed in progress: their participants are listed. */
+  listed: string[];
+  /**
+   * Followed, not listed, and unchanged since the listing was asked for: ended, or waiting to
+   * start (`init`, which the listing leaves out); the sweep asks the API about each.
+   */
+  missing: string[];
 }
 
 /** Taken before a sweep's request: what arrives after it is newer than the answer. */
@@ -240,7 +260,9 @@ export class Roster {
         rows = overview = true;
       }
       conf.startKnown ||= e.at !== null;
-      conf.seq = seq;
+      if (conf.status !== 'in-progress') rows = overview = true;
+      conf.status = 'in-progress';
+      conf.seq = conf.statusSeq = seq;
     } else if (e.callSid !== undefined) {
       const change = this.participantEvent(conf, e, e.callSid, seq);
       rows ||= change !== Change.None;
@@ -311,14 +333,16 @@ export class Roster {
   }
 
   /**
-   * The sweep's listing of conferences in progress, asked for after `mark`: a followed conference
-   * it leaves out, unchanged since the mark, has ended; one it lists is followed (unless it
-   * ended here already). Returns the conferences whose participants the sweep lists.
+   * The sweep's listing of conferences in progress, asked for after `mark`: one it lists is
+   * followed (unless it ended here already) and in progress. A followed conference it leaves out
+   * and nothing changed since the mark has ended or not started yet: the sweep asks the API
+   * which (see `found` and `endConference`).
    */
-  sweepConferences(listed: readonly ListedConference[], mark: SweepMark): string[] {
+  sweepConferences(listed: readonly ListedConference[], mark: SweepMark): SweepConferences {
     const names = new Set(listed.map((c) => c.sid));
+    const missing: string[] = [];
     for (const conf of this.live.values()) {
-      if (!names.has(conf.sid) && conf.seq <= mark.seq) this.end(conf.sid);
+      if (!names.has(conf.sid) && conf.seq <= mark.seq) missing.push(conf.sid);
     }
     const kept: string[] = [];
     let overview = false;
@@ -340,11 +364,24 @@ export class Roster {
         conf.startKnown = true;
         rows = overview = true;
       }
+      if (this.setStatus(conf, 'in-progress', mark)) rows = overview = true;
       if (rows) this.listener.rows(conf.sid);
       kept.push(conf.sid);
     }
     if (overview) this.listener.overview();
-    return kept;
+    return { listed: kept, missing };
+  }
+
+  /**
+   * The API answered, after `mark`, that this conference is `init` or `in-progress`: it is
+   * followed on (its status as the answer says, unless an event set it since). False when it is
+   * no longer followed.
+   */
+  found(conferenceSid: string, status: LiveStatus, mark: SweepMark): boolean {
+    const conf = this.live.get(conferenceSid);
+    if (!conf) return false;
+    if (this.setStatus(conf, status, mark)) this.told(conf, Change.Overview, false);
+    return true;
   }
 
   /**
@@ -386,7 +423,7 @@ export class Roster {
     this.told(conf, change, false);
   }
 
-  /** The API no longer knows this conference (its participants answer 404): it has ended. */
+  /** The API says this conference has ended (`completed`), or no longer knows it (404). */
   endConference(conferenceSid: string): void {
     this.end(conferenceSid);
   }
@@ -400,6 +437,13 @@ export class Roster {
   }
 
   // ---------------------------------------------------------------- inside
+
+  /** A status the API answered after `mark`; true when it changed. */
+  private setStatus(conf: Conference, status: LiveStatus, mark: SweepMark): boolean {
+    if (conf.status === status || conf.statusSeq > mark.seq) return false;
+    conf.status = status;
+    return true;
+  }
 
   private participantEvent(conf: Conference, e: RosterEvent, callSid: string, seq: number): Change {
     if (e.kind === 'participant-leave') {
@@ -565,6 +609,8 @@ export class Roster {
       friendlyName: null,
       startedAt: startedAt ?? guess,
       startKnown: startedAt !== null,
+      status: 'in-progress',
+      statusSeq: seq,
       participants: new Map(),
       speaking: 0,
       seq,
