@@ -608,6 +608,31 @@ describe('signalwire-conference-roster node', function () {
       ]);
     });
 
+    it("a call the space dialled out: the caller is the called party's number (to), from the callback's Direction or the call's details", async () => {
+      const conf = space.addConference('conf-out');
+      // Found by the sweep: its call says outbound, from the space's own number.
+      space.addParticipant(conf, { call_sid: 'dialled', date_created: rfc2822(Date.now() - 3000) }, { direction: 'outbound', from: '+15550100000', to: '+15557770001', callerName: 'Front Desk' });
+      const n1 = await start({ reconcile: 0 });
+      const found = await rowsWhen(conf, (r) => r.length === 1 && r[0].from !== null);
+      assert.deepEqual(
+        found.payload.map((r: any) => [r.caller, r.from, r.to, r.callerName]),
+        [['+15557770001', '+15550100000', '+15557770001', 'Front Desk']],
+      );
+      // Named by its join callback: Direction outbound-api (a call made through the API).
+      n1.receive(eventMsg(callback('participant-join', conf, 'api-call', { From: '+15550100000', To: '+15557770002', Direction: 'outbound-api', CallerName: 'Front Desk' })));
+      // An inbound call keeps the caller name, else the number.
+      n1.receive(eventMsg(callback('participant-join', conf, 'in-call', { From: '+15557770003', To: '+15550100000', Direction: 'inbound' })));
+      const rows = await rowsWhen(conf, (r) => r.length === 3);
+      assert.deepEqual(
+        rows.payload.map((r: any) => [r.callSid, r.caller]).sort(),
+        [
+          ['api-call', '+15557770002'],
+          ['dialled', '+15557770001'],
+          ['in-call', '+15557770003'],
+        ],
+      );
+    });
+
     it('with call details off, a participant found by the sweep has no number and no lookup is made', async () => {
       const conf = space.addConference('conf-off');
       space.addParticipant(conf, { call_sid: 'p1' });

@@ -205,6 +205,12 @@ describe('roster state', () => {
       assert.deepEqual(told.take().detailsOf, [], 'asked once');
     });
 
+    it("a callback's Direction is kept with the numbers", () => {
+      const { roster, p } = setup();
+      roster.event(ev('participant-join', 'out', 1, { from: '+15550000000', to: '+15551112222', direction: 'outbound-api' }));
+      assert.equal(p('out')?.direction, 'outbound-api');
+    });
+
     it('a late join still tells when they joined and their number, without undoing newer state', () => {
       const { roster, p } = setup();
       roster.event(ev('participant-mute', 'a', 5));
@@ -218,12 +224,12 @@ describe('roster state', () => {
       const { roster, told, p } = setup();
       roster.event(ev('participant-mute', 'a', 5));
       told.take();
-      roster.details(CONF, 'a', { from: '+1555', to: '+1666', callerName: 'Ada' });
-      assert.deepEqual([p('a')?.from, p('a')?.to, p('a')?.callerName], ['+1555', '+1666', 'Ada']);
+      roster.details(CONF, 'a', { from: '+1555', to: '+1666', callerName: 'Ada', direction: 'inbound' });
+      assert.deepEqual([p('a')?.from, p('a')?.to, p('a')?.callerName, p('a')?.direction], ['+1555', '+1666', 'Ada', 'inbound']);
       assert.deepEqual(told.take().rowsOf, [CONF]);
-      roster.details(CONF, 'a', { from: '+1777', to: null, callerName: null });
-      assert.equal(p('a')?.from, '+1555', 'a known number is kept');
-      roster.details(CONF, 'gone', { from: '+1', to: null, callerName: null });
+      roster.details(CONF, 'a', { from: '+1777', to: null, callerName: null, direction: 'outbound-api' });
+      assert.deepEqual([p('a')?.from, p('a')?.direction], ['+1555', 'inbound'], 'what is known is kept');
+      roster.details(CONF, 'gone', { from: '+1', to: null, callerName: null, direction: null });
       assert.ok(told.take().quiet);
     });
   });

@@ -61,7 +61,7 @@ function readEvent(payload: Msg, name: string): RosterInput {
   if (kind !== 'conference-start' && kind !== 'conference-end') event.callSid = sid(payload.callSid, 'callSid');
   const friendlyName = detail(payload.friendlyName);
   if (friendlyName !== null) event.friendlyName = friendlyName;
-  for (const field of ['from', 'to', 'callerName'] as const) {
+  for (const field of ['from', 'to', 'callerName', 'direction'] as const) {
     const value = detail(payload[field]);
     if (value !== null) event[field] = value;
   }

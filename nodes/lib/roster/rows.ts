@@ -5,7 +5,7 @@ import type { Conference, EndedConference, LiveStatus, Participant } from './sta
 
 /** One participant as a table shows it. */
 export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'from' | 'to' | 'callerName' | 'muted' | 'hold' | 'speaking' | 'coaching'> {
-  /** The caller name, else the number, else the CallSid. */
+  /** Who the row is about: see callerOf. */
   caller: string;
   /** ISO 8601, UTC. */
   joinedAt: string;
@@ -109,7 +109,7 @@ export class RowFormat {
     return {
       callSid: p.callSid,
       conferenceSid: p.conferenceSid,
-      caller: p.callerName ?? p.from ?? p.callSid,
+      caller: callerOf(p),
       from: p.from,
       to: p.to,
       callerName: p.callerName,
@@ -128,6 +128,17 @@ export class RowFormat {
     const people = [...conf.participants.values()].sort((a, b) => a.joinedAt - b.joinedAt);
     return people.map((p) => this.row(p));
   }
+}
+
+/**
+ * Who a participant is, for a person: the caller name, else their number, else the CallSid. On a
+ * call the space dialled out (direction `outbound`, `outbound-api`, `outbound-dial`...) the
+ * person is the called party: their number is `to` (`from` is the space's own number) and a
+ * caller name would name the space's side, so it is `to`, else the CallSid.
+ */
+function callerOf(p: Pick<Participant, 'callSid' | 'from' | 'to' | 'callerName' | 'direction'>): string {
+  if (p.direction !== null && p.direction.startsWith('outbound')) return p.to ?? p.callSid;
+  return p.callerName ?? p.from ?? p.callSid;
 }
 
 /** A tag Intl accepts, else undefined (the host's language). */

@@ -41,6 +41,8 @@ export interface RosterEvent {
   from?: string;
   to?: string;
   callerName?: string;
+  /** The call's `Direction`: `inbound`, or `outbound...` for a call the space dialled out. */
+  direction?: string;
   /** The participant's state as the callback reports it. */
   muted?: boolean;
   hold?: boolean;
@@ -75,6 +77,7 @@ export interface CallFacts {
   from: string | null;
   to: string | null;
   callerName: string | null;
+  direction: string | null;
 }
 
 export interface Participant {
@@ -83,6 +86,8 @@ export interface Participant {
   from: string | null;
   to: string | null;
   callerName: string | null;
+  /** The call's direction: `outbound...` when the space dialled them (their number is `to`). */
+  direction: string | null;
   muted: boolean;
   hold: boolean;
   speaking: boolean;
@@ -322,7 +327,7 @@ export class Roster {
     const p = this.live.get(conferenceSid)?.participants.get(callSid);
     if (!p) return;
     let changed = false;
-    for (const field of ['from', 'to', 'callerName'] as const) {
+    for (const field of CALL_FIELDS) {
       const value = facts[field];
       if (p[field] === null && value !== null) {
         p[field] = value;
@@ -510,7 +515,7 @@ export class Roster {
         changed = true;
       }
     }
-    for (const field of ['from', 'to', 'callerName'] as const) {
+    for (const field of CALL_FIELDS) {
       const value = e[field];
       if (value !== undefined && value !== p[field]) {
         p[field] = value;
@@ -631,6 +636,7 @@ export class Roster {
       from: null,
       to: null,
       callerName: null,
+      direction: null,
       muted: false,
       hold: false,
       speaking: false,
@@ -667,6 +673,9 @@ const enum Change {
   /** Who is there or who speaks changed: the rows and the overview. */
   Overview,
 }
+
+/** What a call tells of who is on it: from its callbacks, or its details looked up. */
+const CALL_FIELDS = ['from', 'to', 'callerName', 'direction'] as const;
 
 function key(conferenceSid: string, callSid: string): string {
   return `${conferenceSid} ${callSid}`;
