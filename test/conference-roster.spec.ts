@@ -143,8 +143,14 @@ describe('signalwire-conference-roster node', function () {
       space.addParticipant(retro, { call_sid: 'call-c' }, { from: '+15550000003', to: '+15559990000' });
       const n1 = await start();
 
-      // Each participant was first found by the sweep: their numbers come with the lookups.
-      const rows = await rowsWhen(standup, (r) => r.length === 2 && r.every((x: any) => x.from !== null));
+      // Each participant was first found by the sweep: their numbers come with the lookups. The
+      // two conferences are read at the same time: their rows come in either order.
+      const complete: Record<string, Msg> = {};
+      await until('rows', (m) => {
+        if (m.payload.length > 0 && m.payload.every((x: any) => x.from !== null) && m.payload.length === (m.conferenceSid === standup ? 2 : 1)) complete[m.conferenceSid] = m;
+        return complete[standup] !== undefined && complete[retro] !== undefined;
+      });
+      const rows = complete[standup];
       assert.deepEqual(rows.payload.map((r: any) => [r.callSid, r.caller, r.from, r.to, r.callerName, r.muted, r.hold, r.speaking, r.coaching, r.state]), [
         ['call-a', '+15550000001', '+15550000001', '+15559990000', null, false, true, false, false, 'on hold'],
         ['call-b', '+15550000002', '+15550000002', '+15559990000', null, true, false, false, false, 'muted'],
@@ -154,7 +160,7 @@ describe('signalwire-conference-roster node', function () {
       assert.match(rows.payload[0].joined, /^\d{1,2}:\d{2} (AM|PM) \S+$/, 'the time of day with its zone');
       assert.deepEqual(rows.conference, { sid: standup, friendlyName: 'standup', status: 'in-progress', participants: 2, startedAt: new Date(Date.parse(space.conference(standup)!.date_created)).toISOString() });
       assert.deepEqual(Object.keys(rows).sort(), ['_msgid', 'conference', 'conferenceSid', 'payload']);
-      await rowsWhen(retro, (r) => r.length === 1 && r[0].from === '+15550000003');
+      assert.equal(complete[retro].payload[0].from, '+15550000003');
       const list = await until('list', (m) => m.payload.length === 2 && m.payload.every((c: any) => c.participants > 0));
       assert.deepEqual(
         list.payload.map((c: any) => [c.sid, c.friendlyName, c.participants, c.speaking]),
@@ -445,6 +451,47 @@ describe('signalwire-conference-roster node', function () {
       await rowsWhen(conf, (r) => r.length === 0);
       const lists = () => space.requests.filter((r) => /\/Conferences$/.test(r.path)).length;
       await waitUntil(() => lists() >= 3, 8000, 'two more sweeps, a second apart');
+    });
+
+    it("reads the conferences' participants a few at a time, up to the space's max in flight, each against its own request: what arrived after it is not undone", async () => {
+      const confs = ['conf-c1', 'conf-c2', 'conf-c3', 'conf-c4', 'conf-c5'];
+      for (const conf of confs) {
+        space.addConference(conf);
+        space.addParticipant(conf, { call_sid: `${conf}-p` });
+      }
+      // Three on the wire and none waiting: a fourth request at once would be refused.
+      const n1 = await start({ callDetails: false, reconcile: 0 }, { maxInFlight: 3, maxQueue: 0 });
+      await until('list', (m) => m.payload.length === 5 && m.payload.every((c: any) => c.participants === 1));
+      await statusMatches(n1, /^5 conferences, 5 participants, swept/);
+      // The API now has everyone on hold; each answer takes a while.
+      for (const conf of confs) space.updateParticipant(conf, `${conf}-p`, { hold: true });
+      space.latencyMs = 1500;
+      space.resetStats();
+      const before = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      await waitUntil(() => space.inFlight === 3 && requestsSince(before).length === 4, 10_000, 'three participants listings on the wire at once');
+      // Events for the three being read, after their requests were sent: muted.
+      const reading = requestsSince(before)
+        .slice(1)
+        .map((r) => /\/Conferences\/([^/]+)\/Participants$/.exec(r)![1]);
+      for (const conf of reading) n1.receive(eventMsg(callback('participant-mute', conf, `${conf}-p`, { Muted: 'true' })));
+      // The latest rows of each conference, until the sweep has corrected the two not being read.
+      const latest = new Map<string, any>();
+      const others = confs.filter((c) => !reading.includes(c));
+      await until('rows', (m) => {
+        latest.set(m.conferenceSid, m.payload[0]);
+        return others.every((c) => latest.get(c)?.hold === true) && reading.every((c) => latest.get(c)?.muted === true);
+      });
+      await waitUntil(() => space.inFlight === 0, 10_000, 'every answer in');
+      await statusMatches(n1, /^5 conferences, 5 participants, swept/);
+      assert.equal(space.maxInFlight, 3, 'never more than the space allows');
+      assert.equal(requestsSince(before).length, 6, 'the listing and one per conference');
+      for (const m of await collect('rows', 100)) latest.set(m.conferenceSid, m.payload[0]);
+      for (const conf of confs) {
+        const r = latest.get(conf);
+        if (reading.includes(conf)) assert.deepEqual([r.muted, r.hold], [true, false], `${conf}: the mute that came after its request is kept, its older answer not applied`);
+        else assert.deepEqual([r.muted, r.hold], [false, true], `${conf}: corrected by the sweep`);
+      }
     });
 
     it('one at a time: refreshes while a sweep runs run one more after it, not one each', async () => {

@@ -1,9 +1,11 @@
 // The sweep: what the API says is in progress, applied to the roster without undoing anything
 // that arrived after each request was sent. It costs one listing of the conferences in
 // progress and one listing of each one's participants (plus their further pages); a followed
-// conference the listing leaves out costs one GET of it more (ended, or waiting to start).
+// conference the listing leaves out costs one GET of it more (ended, or waiting to start). The
+// conferences are read a few at a time (the space's in-flight limit), each against its own mark.
 import type { SignalWireClient } from '../client';
 import { badResponse, describeValue, SignalWireError } from '../errors';
+import { forEachConcurrently } from '../limiter';
 import { ALL_PAGES_PAGE_SIZE, listAll, type ListingLimits } from '../paging';
 import { listedConference, participantFacts } from './input';
 import { MAX_PARTICIPANTS, type ParticipantFacts, type Roster } from './state';
@@ -19,8 +21,9 @@ export interface SweepResult {
 }
 
 /**
- * One sweep. Rejects with the first request's error (the roster keeps what it has; what the
- * conferences answered before the failure is applied), or an abort when `signal` fires. A
+ * One sweep. Rejects with the first request's error (the roster keeps what it has; no further
+ * conference is read, and those on their way are applied as they answer), or an abort when
+ * `signal` fires. A
  * conference whose listing is refused (over its cap, not JSON...) is skipped and the sweep goes
  * on with the others; it then rejects with that error at the end.
  */
@@ -60,11 +63,11 @@ export async function sweep(client: SignalWireClient, roster: Roster, signal: Ab
   };
 
   /** One conference's part of the sweep; a 404 means it has ended, a refused answer is reported at the end. */
-  const settle = async (conferenceSid: string, work: (sid: string) => Promise<void>): Promise<void> => {
+  const settle = async (conferenceSid: string, read: (sid: string) => Promise<void>): Promise<void> => {
     // Ended by an event while the sweep went through the others.
     if (!roster.conference(conferenceSid)) return;
     try {
-      await work(conferenceSid);
+      await read(conferenceSid);
     } catch (err) {
       // Listed (or followed) a moment ago, unknown now: it has ended.
       if (err instanceof SignalWireError && err.statusCode === 404) roster.endConference(conferenceSid);
@@ -73,8 +76,8 @@ export async function sweep(client: SignalWireClient, roster: Roster, signal: Ab
     }
   };
 
-  for (const conferenceSid of conferences.listed) await settle(conferenceSid, participantsOf);
-  for (const conferenceSid of conferences.missing) await settle(conferenceSid, confirm);
+  const work = [...conferences.listed.map((sid) => [sid, participantsOf] as const), ...conferences.missing.map((sid) => [sid, confirm] as const)];
+  await forEachConcurrently(work, client.settings.maxInFlight, ([sid, read]) => settle(sid, read));
   if (refused) throw refused;
   return { conferences: read };
 }
