@@ -1,7 +1,7 @@
 // The roster's state on its own (no Node-RED, no timers, no I/O): how events, API participant
 // objects and sweeps change it, in which order they count, what it remembers and for how long.
 import assert from 'node:assert/strict';
-import { Roster, type EndedConference, type ParticipantFacts, type RosterEvent, type RosterEventKind, type RosterListener } from '../nodes/lib/roster/state';
+import { Roster, type EndedConference, type ParticipantFacts, type RecordingFacts, type RosterEvent, type RosterEventKind, type RosterListener } from '../nodes/lib/roster/state';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 0);
 const CONF = 'conf-1';
@@ -56,6 +56,11 @@ function ev(kind: RosterEventKind, call: string | undefined, s: number | null, e
 
 function facts(call: string, extra: Partial<ParticipantFacts> = {}): ParticipantFacts {
   return { conferenceSid: CONF, callSid: call, present: true, joinedAt: T0, updatedAt: null, ...extra };
+}
+
+/** A recording's status `s` seconds after T0 (null: no Timestamp), from a callback unless said otherwise. */
+function rec(sid: string, status: RecordingFacts['status'], s: number | null, extra: Partial<RecordingFacts> = {}): RecordingFacts {
+  return { conferenceSid: CONF, recordingSid: sid, status, at: s === null ? null : T0 + s * 1000, callback: true, ...extra };
 }
 
 function setup(options: ConstructorParameters<typeof Roster>[1] = {}) {
@@ -509,6 +514,113 @@ describe('roster state', () => {
       roster.endConference(CONF);
       assert.equal(told.take().endedOnes.length, 1);
       assert.equal(roster.conferenceCount, 0);
+    });
+  });
+
+  describe('recordings', () => {
+    /** A followed conference, with what was told so far taken. */
+    function withConference() {
+      const t = setup();
+      t.roster.event(ev('conference-start', undefined, 0));
+      t.told.take();
+      return { ...t, now: () => t.roster.conference(CONF)?.recording ?? null };
+    }
+
+    it('a recording that starts is the current one: the rows and the overview told; the same news again tells nothing', () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      assert.deepEqual(now(), { sid: 're-1', status: 'in-progress', at: T0 + 5000 });
+      const t = told.take();
+      assert.deepEqual([t.rowsOf, t.overviews, t.sweeps], [[CONF], 1, 0]);
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'in-progress', null));
+      assert.ok(told.take().quiet);
+    });
+
+    it("a pause is known from the API's answer; a callback's in-progress (sent only when it starts) does not undo it unless its Timestamp is later", () => {
+      const { roster, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'paused', 20, { callback: false })); // update recording's answer, date_updated :20
+      assert.equal(now()?.status, 'paused');
+      roster.recording(rec('re-1', 'in-progress', null)); // the start's callback, late, no Timestamp
+      roster.recording(rec('re-1', 'in-progress', 5)); // the start's callback, late
+      roster.recording(rec('re-1', 'in-progress', 20)); // the same second: cannot show it is later
+      assert.equal(now()?.status, 'paused');
+      roster.recording(rec('re-1', 'in-progress', 19, { callback: false })); // an older answer
+      assert.equal(now()?.status, 'paused', 'an answer older than the pause changes nothing');
+      roster.recording(rec('re-1', 'in-progress', 20, { callback: false })); // resumed in the same second, answered after
+      assert.equal(now()?.status, 'in-progress', 'the same second: in the order they came');
+      roster.recording(rec('re-1', 'paused', 30, { callback: false }));
+      roster.recording(rec('re-1', 'in-progress', 31)); // a service that reports a resume with a later Timestamp
+      assert.equal(now()?.status, 'in-progress');
+    });
+
+    it('ended is for good: completed, absent, failed, stopped or deleted clear it, whatever their time, and it never comes back', () => {
+      for (const how of [rec('re-1', 'ended', 40), rec('re-1', 'ended', null, { callback: false }), rec('re-1', 'ended', 1, { callback: false })]) {
+        const { roster, told, now } = withConference();
+        roster.recording(rec('re-1', 'in-progress', 5));
+        roster.recording(rec('re-1', 'paused', 20, { callback: false }));
+        told.take();
+        roster.recording(how);
+        assert.equal(now(), null);
+        assert.deepEqual(told.take().rowsOf, [CONF]);
+        roster.recording(rec('re-1', 'in-progress', 50)); // late, or repeated
+        roster.recording(rec('re-1', 'paused', 60, { callback: false }));
+        assert.equal(now(), null);
+        assert.ok(told.take().quiet);
+        roster.recording(rec('re-2', 'in-progress', 70)); // a new recording
+        assert.deepEqual(now(), { sid: 're-2', status: 'in-progress', at: T0 + 70_000 });
+      }
+    });
+
+    it("the end of another recording than the current one leaves it on; one older than the current's last news is not taken", () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-2', 'in-progress', 30));
+      told.take();
+      roster.recording(rec('re-1', 'ended', 35));
+      assert.equal(now()?.sid, 're-2');
+      roster.recording(rec('re-0', 'in-progress', 10, { callback: false }));
+      assert.equal(now()?.sid, 're-2');
+      assert.ok(told.take().quiet);
+    });
+
+    it('a callback without ConferenceSid counts for the conference whose current recording it names; otherwise it is dropped', () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', null, { conferenceSid: null })); // no conference named, none known
+      assert.equal(now(), null);
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'ended', null, { conferenceSid: null }));
+      assert.equal(now(), null);
+      told.take();
+      roster.recording(rec('re-1', 'ended', null, { conferenceSid: null }));
+      assert.ok(told.take().quiet);
+    });
+
+    it('for a conference not followed, or ended: nothing kept, nothing created, no sweep', () => {
+      const { roster, told } = setup();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      assert.equal(roster.conference(CONF), undefined);
+      assert.ok(told.take().quiet);
+      roster.event(ev('conference-start', undefined, 0));
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.event(ev('conference-end', undefined, 9));
+      told.take();
+      roster.recording(rec('re-1', 'ended', 10));
+      roster.recording(rec('re-1', 'ended', 10, { conferenceSid: null }));
+      assert.equal(roster.conference(CONF), undefined);
+      assert.ok(told.take().quiet);
+    });
+
+    it('bounded: one recording per conference, forgotten with the conference', () => {
+      const { roster } = setup();
+      for (let i = 0; i < 1000; i++) {
+        const conferenceSid = `conf-r${i}`;
+        roster.event({ ...ev('conference-start', undefined, 0), conferenceSid });
+        for (let r = 0; r < 5; r++) roster.recording(rec(`re-${i}-${r}`, 'in-progress', r, { conferenceSid }));
+      }
+      assert.equal(roster.remembered.recordings, 1000, 'the latest of each');
+      for (let i = 0; i < 1000; i++) roster.event({ ...ev('conference-end', undefined, 9), conferenceSid: `conf-r${i}` });
+      assert.equal(roster.remembered.recordings, 0);
     });
   });
 });

@@ -1,7 +1,7 @@
 // What the roster node sends: a conference's rows for a table, the conference itself, and the
 // list of live conferences; the state in words and the join time in the runtime's language.
 import type { Translate } from '../texts';
-import type { Conference, EndedConference, LiveStatus, Participant } from './state';
+import type { Conference, CurrentRecording, EndedConference, LiveStatus, Participant } from './state';
 
 /** One participant as a table shows it. */
 export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'from' | 'to' | 'callerName' | 'muted' | 'hold' | 'speaking' | 'coaching'> {
@@ -23,6 +23,14 @@ export interface ConferenceInfo {
   status: LiveStatus | 'completed';
   participants: number;
   startedAt: string;
+  /** The recording that is on, for a console's "recording / paused / not recording": null when none. */
+  recording: RecordingInfo | null;
+}
+
+/** A conference's current recording as the messages carry it. */
+export interface RecordingInfo {
+  sid: string;
+  status: 'in-progress' | 'paused';
 }
 
 /** One live conference in output 2's list. */
@@ -33,6 +41,7 @@ export interface ConferenceSummary {
   participants: number;
   speaking: number;
   startedAt: string;
+  recording: RecordingInfo | null;
 }
 
 /** The words of the state column and the language they are in. */
@@ -152,18 +161,37 @@ function usableLocale(tag: string | undefined): string | undefined {
 }
 
 export function conferenceInfo(conf: Conference): ConferenceInfo {
-  return { sid: conf.sid, friendlyName: conf.friendlyName, status: conf.status, participants: conf.participants.size, startedAt: iso(conf.startedAt) };
+  return {
+    sid: conf.sid,
+    friendlyName: conf.friendlyName,
+    status: conf.status,
+    participants: conf.participants.size,
+    startedAt: iso(conf.startedAt),
+    recording: recordingInfo(conf.recording),
+  };
 }
 
 /** The conference of the last message about an ended conference. */
 export function endedInfo(conf: EndedConference): ConferenceInfo {
-  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'completed', participants: 0, startedAt: iso(conf.startedAt) };
+  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'completed', participants: 0, startedAt: iso(conf.startedAt), recording: null };
 }
 
 /** Every live conference, oldest first. */
 export function overview(conferences: Iterable<Conference>): ConferenceSummary[] {
   const all = [...conferences].sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
-  return all.map((c) => ({ sid: c.sid, friendlyName: c.friendlyName, status: c.status, participants: c.participants.size, speaking: c.speaking, startedAt: iso(c.startedAt) }));
+  return all.map((c) => ({
+    sid: c.sid,
+    friendlyName: c.friendlyName,
+    status: c.status,
+    participants: c.participants.size,
+    speaking: c.speaking,
+    startedAt: iso(c.startedAt),
+    recording: recordingInfo(c.recording),
+  }));
+}
+
+function recordingInfo(r: CurrentRecording | null): RecordingInfo | null {
+  return r && { sid: r.sid, status: r.status };
 }
 
 function iso(ms: number): string {

@@ -64,6 +64,30 @@ export interface ParticipantFacts {
   updatedAt: number | null;
 }
 
+/**
+ * What a recording status callback, or a recording object of the API (the update or list
+ * recordings node's answer), says about a conference's recording.
+ */
+export interface RecordingFacts {
+  /** null: not named (the documented callback carries no ConferenceSid): the conference whose current recording it is. */
+  conferenceSid: string | null;
+  recordingSid: string;
+  /** Recording (`in-progress`), `paused`, or `ended` (completed, absent, failed, stopped, deleted...): for good. */
+  status: 'in-progress' | 'paused' | 'ended';
+  /** The callback's Timestamp or the object's date_updated, ms; null when it had none. */
+  at: number | null;
+  /** From a status callback, whose `in-progress` says only that the recording started (none is sent on pause or resume). */
+  callback: boolean;
+}
+
+/** A conference's recording that is on: `{ sid, status }` on its messages. */
+export interface CurrentRecording {
+  sid: string;
+  status: 'in-progress' | 'paused';
+  /** The latest Timestamp or date_updated applied to it, ms. */
+  at: number;
+}
+
 /** A conference of the API's in-progress listing. */
 export interface ListedConference {
   sid: string;
@@ -122,6 +146,10 @@ export interface Conference {
   readonly participants: Map<string, Participant>;
   /** How many of its participants are speaking. */
   speaking: number;
+  /** The recording that is on (recording or paused), else null. */
+  recording: CurrentRecording | null;
+  /** The last of its recordings seen ending: it never comes back. */
+  recordingEnded: string | null;
   /** The arrival number of the last input that changed it or one of its participants. */
   seq: number;
   /** Its arrival number when created: the order of conferences that started the same second. */
@@ -188,6 +216,8 @@ interface Departure {
 
 export class Roster {
   private readonly live = new Map<string, Conference>();
+  /** The conference of each current recording (one per live conference at most). */
+  private readonly recordingOf = new Map<string, string>();
   private readonly departed: LRUCache<string, Departure>;
   private readonly ended: LRUCache<string, true>;
   private readonly maxConferences: number;
@@ -220,9 +250,9 @@ export class Roster {
     return this.people;
   }
 
-  /** Departed participants and ended conferences remembered (for the specs of the bounds). */
-  get remembered(): { departed: number; ended: number } {
-    return { departed: this.departed.size, ended: this.ended.size };
+  /** Departed participants, ended conferences and current recordings remembered (for the specs of the bounds). */
+  get remembered(): { departed: number; ended: number; recordings: number } {
+    return { departed: this.departed.size, ended: this.ended.size, recordings: this.recordingOf.size };
   }
 
   conference(sid: string): Conference | undefined {
@@ -433,9 +463,41 @@ export class Roster {
     this.end(conferenceSid);
   }
 
+  /**
+   * A recording's status, from a callback or an API object. Only for a conference followed: a
+   * recording names nobody, so an unknown conference is neither created nor swept for (its
+   * recording shows once a later callback or answer comes). Ended is final; the current
+   * recording's other facts count by Timestamp (or date_updated), then arrival.
+   */
+  recording(f: RecordingFacts): void {
+    const sid = f.conferenceSid ?? this.recordingOf.get(f.recordingSid);
+    const conf = sid === undefined ? undefined : this.live.get(sid);
+    if (!conf) return;
+    const current = conf.recording;
+    const at = f.at !== null && this.believable(f.at) ? f.at : null;
+    if (f.status === 'ended') {
+      conf.recordingEnded = f.recordingSid;
+      if (current?.sid !== f.recordingSid) return;
+      this.setRecording(conf, null);
+    } else {
+      if (conf.recordingEnded === f.recordingSid) return;
+      if (current && at !== null && at < current.at) return;
+      // Started, as the callback says: a pause or resume since is known only from the API's answers.
+      if (f.callback && current?.sid === f.recordingSid && f.status === 'in-progress' && !(at !== null && at > current.at)) return;
+      const latest = Math.max(at ?? Number.NEGATIVE_INFINITY, current?.sid === f.recordingSid ? current.at : Number.NEGATIVE_INFINITY);
+      if (current?.sid === f.recordingSid && current.status === f.status) {
+        current.at = latest;
+        return;
+      }
+      this.setRecording(conf, { sid: f.recordingSid, status: f.status, at: latest });
+    }
+    this.told(conf, Change.Overview, false);
+  }
+
   /** Forgets everything (the node closes). */
   clear(): void {
     this.live.clear();
+    this.recordingOf.clear();
     this.departed.clear();
     this.ended.clear();
     this.people = 0;
@@ -600,8 +662,16 @@ export class Roster {
   }
 
   private drop(conf: Conference): void {
+    this.setRecording(conf, null);
     this.live.delete(conf.sid);
     this.people -= conf.participants.size;
+  }
+
+  /** Sets a conference's current recording, keeping the index of recordings right. */
+  private setRecording(conf: Conference, recording: CurrentRecording | null): void {
+    if (conf.recording && this.recordingOf.get(conf.recording.sid) === conf.sid) this.recordingOf.delete(conf.recording.sid);
+    conf.recording = recording;
+    if (recording) this.recordingOf.set(recording.sid, conf.sid);
   }
 
   private addConference(sid: string, seq: number, startedAt: number | null, guess: number): Conference | undefined {
@@ -618,6 +688,8 @@ export class Roster {
       statusSeq: seq,
       participants: new Map(),
       speaking: 0,
+      recording: null,
+      recordingEnded: null,
       seq,
       order: ++this.created,
     };
