@@ -169,7 +169,7 @@ async function main(): Promise<GetMeasurement[]> {
           // No forced GC between turns: with one every turn each turn started cold (a check:
           // +70-100% CPU per request for every contender; V8 may flush the bytecode of code that
           // did not run across full GCs).
-          parts.get(c)!.push(await run(c, n, s.concurrency));
+          parts.get(c)!.push(await (profiler ? profiler.window(c, n, () => run(c, n, s.concurrency)) : run(c, n, s.concurrency)));
         }
       }
       for (const c of contenders) {
