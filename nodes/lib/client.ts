@@ -89,12 +89,17 @@ export class SignalWireClient {
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
   private readonly isHttps: boolean;
+  /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
+  private readonly accountRoot: string;
+  private readonly pathSuffix: string;
 
   /** `debug` receives a line per retry (attempt, reason, delay); it never holds a credential. */
   constructor(settings: SpaceSettings, debug?: (line: string) => void) {
     this.settings = settings;
     this.limiter = new Limiter(settings.maxInFlight, settings.maxQueued);
     this.secrets = secretForms(settings.projectId, settings.apiToken);
+    this.accountRoot = `${settings.endpoint.apiRoot}/Accounts/${encodeURIComponent(settings.projectId)}`;
+    this.pathSuffix = apiPathSuffix(settings.endpoint.apiRoot);
     this.maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     const retryBaseMs = settings.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.requestDeadlineMs = requestDeadline(settings.timeoutMs, settings.retries, retryBaseMs, this.maxRetryAfterMs);
@@ -154,9 +159,9 @@ export class SignalWireClient {
    * built here, whole: appending segments to a result would put them after the suffix.
    */
   accountPath(...segments: string[]): string {
-    const { apiRoot } = this.settings.endpoint;
-    const path = [`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}`, ...segments.map(encodeURIComponent)].join('/');
-    return `${path}${apiPathSuffix(apiRoot)}`;
+    let path = this.accountRoot;
+    for (const segment of segments) path += `/${encodeURIComponent(segment)}`;
+    return path + this.pathSuffix;
   }
 
   /** `/api/laml/2010-04-01/Accounts/{ProjectId}/Conferences/{ConferenceSid}/Participants` */
