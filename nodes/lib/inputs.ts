@@ -11,15 +11,23 @@ export interface TypedSetting {
   type: string;
   /** Read when the setting is left at its default msg property and that property is absent. */
   payloadFallback?: string;
+  /**
+   * Reads the value without the runtime's evaluation where that gives the same answer: a fixed
+   * string, or a msg property named by one plain identifier (the default). The runtime parses
+   * the property path again on every message and answers through a callback.
+   */
+  direct?: (msg: Msg) => unknown;
 }
 
 const TYPED_INPUT_TYPES = new Set(['msg', 'flow', 'global', 'env', 'str']);
+const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
 
 export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback: string): TypedSetting {
   const t = typeof type === 'string' && TYPED_INPUT_TYPES.has(type) ? type : 'msg';
   const v = typeof value === 'string' && (value !== '' || t === 'str') ? value : defaultProperty;
   const isDefault = t === 'msg' && v === defaultProperty;
-  return { value: v, type: t, payloadFallback: isDefault ? payloadFallback : undefined };
+  const direct = t === 'str' ? () => v : t === 'msg' && PLAIN_PROPERTY.test(v) ? (msg: Msg) => msg[v] : undefined;
+  return { value: v, type: t, payloadFallback: isDefault ? payloadFallback : undefined, direct };
 }
 
 function evaluate(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
@@ -42,7 +50,7 @@ function sourceOf(setting: TypedSetting): string {
  * that an `http in` flow needs no configuration. It must be one safe path segment.
  */
 export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): Promise<string> {
-  let value = await evaluate(RED, node, setting, msg);
+  let value = setting.direct ? setting.direct(msg) : await evaluate(RED, node, setting, msg);
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
     if (payload !== null && typeof payload === 'object') {
