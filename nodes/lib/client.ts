@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
 import { Limiter, type Release } from './limiter';
@@ -17,14 +17,20 @@ const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
  */
 export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
+const httpAdapter: AxiosAdapter = axios.getAdapter('http');
+
 /**
  * One attempt's bookkeeping, kept on the axios config across retries. A class, not a plain
- * object: axios copies plain objects when it merges the config of a retry.
+ * object: axios copies plain objects when it merges the config of a retry. It is also the
+ * attempt's `transport` (axios's http adapter calls its `request`), so it holds the request on
+ * the wire and can destroy it when the attempt's time is up or the caller aborts.
  */
 class Attempt {
   timedOut = false;
   private timer: NodeJS.Timeout | undefined;
   private release: Release | undefined;
+  private req: http.ClientRequest | undefined;
+  private transport: typeof http | typeof https = http;
 
   /**
    * `callerSignal`: the node closed. `deadlineAt`: when the whole request (queue, attempts,
@@ -41,36 +47,72 @@ class Attempt {
 
   /**
    * Holds a slot, and bounds the whole exchange (headers and body) by the attempt's timeout,
-   * or by what is left of the request's deadline if that is less: the attempt's own transport
-   * keeps its request and destroys it then. Cheaper than an AbortController per attempt linked
-   * to the caller's signal, which axios watches itself.
+   * or by what is left of the request's deadline if that is less.
    */
-  begin(config: InternalAxiosRequestConfig, release: Release, timeoutMs: number, transport: typeof http | typeof https): void {
+  begin(release: Release, timeoutMs: number, transport: typeof http | typeof https): void {
     this.timedOut = false;
     this.release = release;
-    const ms = Math.min(timeoutMs, this.deadlineAt - Date.now());
-    config.transport = {
-      request: (options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) => {
-        const req = transport.request(options, callback);
-        this.timer = setTimeout(() => {
-          this.timedOut = true;
-          req.destroy(Object.assign(new Error('attempt deadline'), { code: AxiosError.ETIMEDOUT }));
-        }, ms);
-        return req;
-      },
-    };
+    this.transport = transport;
+    this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, this.deadlineAt - Date.now()));
+  }
+
+  /** axios's http adapter makes the attempt's request here. */
+  request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
+    const req = this.transport.request(options, callback);
+    this.req = req;
+    if (this.timedOut) this.expire();
+    else if (this.callerSignal?.aborted) this.cancel();
+    return req;
+  }
+
+  /** The attempt's time is up: its request fails as a timeout. */
+  expire(): void {
+    this.timedOut = true;
+    this.req?.destroy(Object.assign(new Error('attempt deadline'), { code: AxiosError.ETIMEDOUT }));
+  }
+
+  /** The caller aborted (its node closed): the request fails as canceled, which is never retried. */
+  cancel(): void {
+    this.req?.destroy(Object.assign(new Error('canceled'), { code: AxiosError.ERR_CANCELED }));
   }
 
   /** Frees the slot and the timer. */
   end(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.req = undefined;
     this.release?.();
     this.release = undefined;
   }
 }
 
 type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
+
+/**
+ * The attempts on the wire of each caller signal (one per node), so that a node's close
+ * destroys its requests with one abort listener per node, instead of axios adding and removing
+ * a listener on the signal for every request.
+ */
+class AttemptsBySignal {
+  private readonly bySignal = new WeakMap<AbortSignal, Set<Attempt>>();
+
+  add(attempt: Attempt): void {
+    const signal = attempt.callerSignal;
+    if (!signal) return;
+    let attempts = this.bySignal.get(signal);
+    if (!attempts) {
+      const mine = new Set<Attempt>();
+      signal.addEventListener('abort', () => mine.forEach((a) => a.cancel()), { once: true });
+      this.bySignal.set(signal, mine);
+      attempts = mine;
+    }
+    attempts.add(attempt);
+  }
+
+  delete(attempt: Attempt): void {
+    if (attempt.callerSignal) this.bySignal.get(attempt.callerSignal)?.delete(attempt);
+  }
+}
 
 /**
  * One REST client per config node: a keep-alive axios instance with Basic auth, a deadline
@@ -89,6 +131,7 @@ export class SignalWireClient {
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
   private readonly isHttps: boolean;
+  private readonly onTheWire = new AttemptsBySignal();
   /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
   private readonly accountRoot: string;
   private readonly pathSuffix: string;
@@ -124,23 +167,20 @@ export class SignalWireClient {
       transformResponse: [(data: unknown) => data],
       // Basic auth written once, not encoded again for every request.
       headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) },
+      // Every attempt (first or retry) holds a slot and has a deadline: axios's own http
+      // adapter, wrapped. Not request/response interceptors: they cost a promise each per
+      // request, and the slot is free at once nearly always.
+      adapter: (config) => this.attempt(config as AttemptConfig),
     });
-    // Registered before axios-retry: the response handler frees the slot before a retry waits.
-    this.http.interceptors.request.use((config) => this.beginAttempt(config));
-    this.http.interceptors.response.use(
-      (res) => {
-        this.endAttempt(res.config);
-        return res;
-      },
-      (err: unknown) => {
-        this.endAttempt(err instanceof AxiosError ? err.config : undefined, err);
-        throw err;
-      },
-    );
     axiosRetry(this.http, {
       retries: settings.retries,
       shouldResetTimeout: true,
       retryCondition: isRetryable,
+      // A retry waits out its backoff watching the caller's signal (the first attempt is
+      // not given it: see AttemptsBySignal), so a node that closes meanwhile ends at once.
+      onRetry: (_count, _error, config) => {
+        config.signal ??= (config as AttemptConfig).signalwireAttempt?.callerSignal;
+      },
       retryDelay: (attempt, error) => {
         const wanted = retryDelay(attempt, error, { baseMs: retryBaseMs, maxBackoffMs: MAX_BACKOFF_MS, maxRetryAfterMs: this.maxRetryAfterMs });
         // No backoff outlasts the request's deadline: the next attempt then gives up at once.
@@ -207,7 +247,7 @@ export class SignalWireClient {
   async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
     let body: string;
     try {
-      const res = await this.http.get<string>(path, { params, signal });
+      const res = await this.http.get<string>(path, { params, signalwireAttempt: this.newAttempt(signal) } as AxiosRequestConfig);
       body = res.data;
     } catch (err) {
       throw this.failure(err, signal);
@@ -242,10 +282,10 @@ export class SignalWireClient {
         method,
         url: path,
         data,
-        signal,
+        signalwireAttempt: this.newAttempt(signal),
         headers: data === undefined ? undefined : { 'Content-Type': 'application/x-www-form-urlencoded' },
         'axios-retry': { retryCondition },
-      });
+      } as AxiosRequestConfig);
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
       throw this.failure(err, signal);
@@ -270,31 +310,54 @@ export class SignalWireClient {
     this.agent.destroy();
   }
 
-  private async beginAttempt(config: AttemptConfig): Promise<InternalAxiosRequestConfig> {
-    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined, Date.now() + this.requestDeadlineMs));
-    // Waiting for a slot or the end of a pause counts against the request's deadline.
-    const release = await this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: this.gaveUp });
-    attempt.begin(config, release, this.settings.timeoutMs, this.isHttps ? https : http);
-    return config;
+  private newAttempt(signal: AbortSignal | undefined): Attempt {
+    return new Attempt(signal, Date.now() + this.requestDeadlineMs);
+  }
+
+  /**
+   * One attempt, first or retry (the axios adapter): a slot (waiting for it, or for the end of
+   * a pause, counts against the request's deadline), then axios's http adapter.
+   */
+  private attempt(config: AttemptConfig): Promise<AxiosResponse> {
+    const attempt = (config.signalwireAttempt ??= this.newAttempt(undefined));
+    const free = attempt.callerSignal?.aborted || attempt.expired ? undefined : this.limiter.tryAcquire();
+    if (free) return this.send(config, attempt, free);
+    return this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: this.gaveUp }).then((release) => this.send(config, attempt, release));
+  }
+
+  private send(config: AttemptConfig, attempt: Attempt, release: Release): Promise<AxiosResponse> {
+    attempt.begin(release, this.settings.timeoutMs, this.isHttps ? https : http);
+    this.onTheWire.add(attempt);
+    config.transport = attempt;
+    return httpAdapter(config).then(
+      (res) => {
+        this.endAttempt(attempt);
+        return res;
+      },
+      (err: unknown) => {
+        this.endAttempt(attempt, err);
+        throw err;
+      },
+    );
   }
 
   private readonly gaveUp = (): SignalWireError => new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
 
-  private endAttempt(config: AttemptConfig | undefined, err?: unknown): void {
-    const attempt = config?.signalwireAttempt;
-    if (!config || !attempt) return;
+  /** Frees the slot before a retry waits; says why a failed attempt failed. */
+  private endAttempt(attempt: Attempt, err?: unknown): void {
     attempt.end();
+    this.onTheWire.delete(attempt);
     if (!(err instanceof AxiosError)) return;
-    // The axios error of an aborted attempt says "canceled": say what happened, and let the
-    // retry condition see a timeout.
-    if (attempt.timedOut && !attempt.callerSignal?.aborted) err.code = AxiosError.ETIMEDOUT;
+    // The caller's abort is never retried; a destroyed attempt says what happened, and the
+    // retry condition sees a timeout.
+    if (attempt.callerSignal?.aborted) err.code = AxiosError.ERR_CANCELED;
+    else if (attempt.timedOut) err.code = AxiosError.ETIMEDOUT;
     // The server asked this client, not one message, to slow down.
     if (err.response?.status === 429) {
       const wait = parseRetryAfter(err.response.headers?.['retry-after']);
       if (wait !== undefined) this.limiter.pause(Math.min(wait, this.maxRetryAfterMs));
     }
   }
-
 }
 
 /**
