@@ -3,6 +3,7 @@ import https from 'node:https';
 import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
+import { Deadlines } from './deadlines';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
@@ -27,7 +28,8 @@ const httpAdapter: AxiosAdapter = axios.getAdapter('http');
  */
 class Attempt {
   timedOut = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** When the attempt on the wire must have ended: its timeout, or the request's deadline if sooner. */
+  endsAt = 0;
   private release: Release | undefined;
   private req: http.ClientRequest | undefined;
   private transport: typeof http | typeof https = http;
@@ -53,7 +55,7 @@ class Attempt {
     this.timedOut = false;
     this.release = release;
     this.transport = transport;
-    this.timer = setTimeout(() => this.expire(), Math.min(timeoutMs, this.deadlineAt - Date.now()));
+    this.endsAt = Math.min(Date.now() + timeoutMs, this.deadlineAt);
   }
 
   /** axios's http adapter makes the attempt's request here. */
@@ -76,10 +78,8 @@ class Attempt {
     this.req?.destroy(Object.assign(new Error('canceled'), { code: AxiosError.ERR_CANCELED }));
   }
 
-  /** Frees the slot and the timer. */
+  /** Frees the slot. */
   end(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     this.req = undefined;
     this.release?.();
     this.release = undefined;
@@ -89,28 +89,37 @@ class Attempt {
 type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
 
 /**
- * The attempts on the wire of each caller signal (one per node), so that a node's close
- * destroys its requests with one abort listener per node, instead of axios adding and removing
- * a listener on the signal for every request.
+ * The attempts on the wire: each ends at its deadline, all on one timer per client, and a
+ * node's close ends its own, on one abort listener per node (its signal). A timer per attempt,
+ * and the listener axios adds and removes for every request given a `signal`, cost more than
+ * this bookkeeping on every request.
  */
-class AttemptsBySignal {
+class OnTheWire {
+  private readonly deadlines = new Deadlines<Attempt>();
   private readonly bySignal = new WeakMap<AbortSignal, Set<Attempt>>();
 
   add(attempt: Attempt): void {
+    this.deadlines.add(attempt);
     const signal = attempt.callerSignal;
     if (!signal) return;
-    let attempts = this.bySignal.get(signal);
-    if (!attempts) {
-      const mine = new Set<Attempt>();
-      signal.addEventListener('abort', () => mine.forEach((a) => a.cancel()), { once: true });
-      this.bySignal.set(signal, mine);
-      attempts = mine;
+    let mine = this.bySignal.get(signal);
+    if (!mine) {
+      const attempts = new Set<Attempt>();
+      signal.addEventListener('abort', () => attempts.forEach((a) => a.cancel()), { once: true });
+      this.bySignal.set(signal, attempts);
+      mine = attempts;
     }
-    attempts.add(attempt);
+    mine.add(attempt);
   }
 
   delete(attempt: Attempt): void {
+    this.deadlines.delete(attempt);
     if (attempt.callerSignal) this.bySignal.get(attempt.callerSignal)?.delete(attempt);
+  }
+
+  /** Stops the timer (the space node closes). */
+  close(): void {
+    this.deadlines.close();
   }
 }
 
@@ -131,7 +140,7 @@ export class SignalWireClient {
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
   private readonly isHttps: boolean;
-  private readonly onTheWire = new AttemptsBySignal();
+  private readonly onTheWire = new OnTheWire();
   /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
   private readonly accountRoot: string;
   private readonly pathSuffix: string;
@@ -177,7 +186,7 @@ export class SignalWireClient {
       shouldResetTimeout: true,
       retryCondition: isRetryable,
       // A retry waits out its backoff watching the caller's signal (the first attempt is
-      // not given it: see AttemptsBySignal), so a node that closes meanwhile ends at once.
+      // not given it: see OnTheWire), so a node that closes meanwhile ends at once.
       onRetry: (_count, _error, config) => {
         config.signal ??= (config as AttemptConfig).signalwireAttempt?.callerSignal;
       },
@@ -304,9 +313,10 @@ export class SignalWireClient {
     return redactError(err, this.secrets);
   }
 
-  /** Frees the keep-alive sockets and the pause timer when the config node closes. */
+  /** Frees the keep-alive sockets, the pause timer and the attempts' timer when the config node closes. */
   close(): void {
     this.limiter.close();
+    this.onTheWire.close();
     this.agent.destroy();
   }
 
