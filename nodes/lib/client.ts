@@ -253,20 +253,23 @@ export class SignalWireClient {
   }
 
   /** GET a path on the space's own origin and parse its JSON, within the limits above. */
-  async getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
-    let body: string;
-    try {
-      const res = await this.http.get<string>(path, { params, signalwireAttempt: this.newAttempt(signal) } as AxiosRequestConfig);
-      body = res.data;
-    } catch (err) {
-      throw this.failure(err, signal);
-    }
-    return parseJson(body);
+  getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
+    return this.get(path, params, signal, parseJson);
   }
 
   /** GET one resource: its JSON must be an object. */
-  private async getObject<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return asObject(await this.getJson(path, undefined, signal)) as T;
+  private getObject<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.get(path, undefined, signal, parseObject) as Promise<T>;
+  }
+
+  /** A GET whose answer `read` turns into the result. Plain promises, not async functions: one promise less per layer on every request. */
+  private get<T>(path: string, params: object | undefined, signal: AbortSignal | undefined, read: (body: string) => T): Promise<T> {
+    return this.http.get<string>(path, { params, signalwireAttempt: this.newAttempt(signal) } as AxiosRequestConfig).then(
+      (res) => read(res.data),
+      (err: unknown) => {
+        throw this.failure(err, signal);
+      },
+    );
   }
 
   /**
@@ -389,6 +392,11 @@ function parseJson(body: string): unknown {
   } catch {
     throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
   }
+}
+
+/** An answer that must be one resource's JSON. */
+function parseObject(body: string): Record<string, unknown> {
+  return asObject(parseJson(body));
 }
 
 /** The JSON of one resource: an object, not an array or a plain value. */

@@ -47,10 +47,16 @@ function sourceOf(setting: TypedSetting): string {
 
 /**
  * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
- * that an `http in` flow needs no configuration. It must be one safe path segment.
+ * that an `http in` flow needs no configuration. It must be one safe path segment. A setting
+ * read directly answers at once (a bad value throws); one the runtime evaluates, by a promise.
  */
-export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): Promise<string> {
-  let value = setting.direct ? setting.direct(msg) : await evaluate(RED, node, setting, msg);
+export function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): string | Promise<string> {
+  if (setting.direct) return checkSid(setting, setting.direct(msg), msg, field);
+  return evaluate(RED, node, setting, msg).then((value) => checkSid(setting, value, msg, field));
+}
+
+function checkSid(setting: TypedSetting, found: unknown, msg: Msg, field: 'conferenceSid' | 'callSid'): string {
+  let value = found;
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
     if (payload !== null && typeof payload === 'object') {
