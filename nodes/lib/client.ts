@@ -181,7 +181,7 @@ export class SignalWireClient {
       // request, and the slot is free at once nearly always.
       adapter: (config) => this.attempt(config as AttemptConfig),
     });
-    axiosRetry(this.http, {
+    const retry = axiosRetry(this.http, {
       retries: settings.retries,
       shouldResetTimeout: true,
       retryCondition: isRetryable,
@@ -199,6 +199,13 @@ export class SignalWireClient {
         return delay;
       },
     });
+    // axios-retry's request hook only notes when each request started (read to shorten the next
+    // attempt's axios timeout when shouldResetTimeout is false) and applies validateResponse:
+    // neither is used here, and its response hook sets up the retry state when an attempt fails,
+    // which is all the retries need. Without the request hook every request goes to the adapter
+    // on axios's synchronous path instead of through a chain of promises (a few µs and about
+    // 2 KB of garbage per request).
+    this.http.interceptors.request.eject(retry.requestInterceptorId);
   }
 
   /**
