@@ -1,21 +1,25 @@
 // The client's own wire behaviour that no node adds to: how it authenticates, and that it
 // honours the proxy variables axios reads although it decides about them once per space.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { SignalWireClient } from '../nodes/lib/client';
 import { resolveSpaceSettings } from '../nodes/lib/space';
 
 interface Seen {
   url: string;
   authorization?: string;
+  userAgent?: string;
+  accept?: string;
 }
 
 /** A server that answers every request with a participant-shaped object and records it. */
 async function recordingServer(): Promise<{ origin: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
-    seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    seen.push({ url: req.url ?? '', authorization: req.headers.authorization, userAgent: req.headers['user-agent'], accept: req.headers.accept });
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ call_sid: 'CA1' }));
   });
@@ -64,6 +68,25 @@ describe('the client on the wire (nodes/lib/client.ts)', () => {
       assert.deepEqual(
         space.seen.map((s) => s.authorization),
         [expected, expected],
+      );
+    } finally {
+      await space.close();
+    }
+  });
+
+  it('names the package as its User-Agent and asks for JSON on every request', async () => {
+    const space = await recordingServer();
+    try {
+      const client = clientFor(space.origin);
+      await client.getParticipant('CF1', 'CA1');
+      await client.getParticipant('CF1', 'CA2');
+      const { name, version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+      assert.deepEqual(
+        space.seen.map((s) => [s.userAgent, s.accept]),
+        [
+          [`${name}/${version}`, 'application/json'],
+          [`${name}/${version}`, 'application/json'],
+        ],
       );
     } finally {
       await space.close();

@@ -20,6 +20,13 @@ export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
 const httpAdapter: AxiosAdapter = axios.getAdapter('http');
 
+/** How a client's attempts go on the wire: Node's http or https, and the headers every request of the space carries. */
+interface Wire {
+  transport: typeof http | typeof https;
+  /** The User-Agent and the Basic auth, made once per space. */
+  headers: Readonly<Record<string, string>>;
+}
+
 /**
  * One attempt's bookkeeping, kept on the axios config across retries. A class, not a plain
  * object: axios copies plain objects when it merges the config of a retry. It is also the
@@ -32,7 +39,7 @@ class Attempt {
   endsAt = 0;
   private release: Release | undefined;
   private req: http.ClientRequest | undefined;
-  private transport: typeof http | typeof https = http;
+  private wire: Wire | undefined;
 
   /**
    * `callerSignal`: the node closed. `deadlineAt`: when the whole request (queue, attempts,
@@ -51,16 +58,22 @@ class Attempt {
    * Holds a slot, and bounds the whole exchange (headers and body) by the attempt's timeout,
    * or by what is left of the request's deadline if that is less.
    */
-  begin(release: Release, timeoutMs: number, transport: typeof http | typeof https): void {
+  begin(release: Release, timeoutMs: number, wire: Wire): void {
     this.timedOut = false;
     this.release = release;
-    this.transport = transport;
+    this.wire = wire;
     this.endsAt = Math.min(Date.now() + timeoutMs, this.deadlineAt);
   }
 
-  /** axios's http adapter makes the attempt's request here. */
+  /**
+   * axios's http adapter makes the attempt's request here. The space's fixed headers are
+   * written here, on the request itself: through axios's header handling, which every request
+   * passes several times, they cost more than the rest of the request's bookkeeping together.
+   */
   request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
-    const req = this.transport.request(options, callback);
+    const wire = this.wire!;
+    Object.assign(options.headers as http.OutgoingHttpHeaders, wire.headers);
+    const req = wire.transport.request(options, callback);
     this.req = req;
     if (this.timedOut) this.expire();
     else if (this.callerSignal?.aborted) this.cancel();
@@ -139,8 +152,8 @@ export class SignalWireClient {
   private readonly http: AxiosInstance;
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
-  private readonly isHttps: boolean;
   private readonly onTheWire = new OnTheWire();
+  private readonly wire: Wire;
   /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
   private readonly accountRoot: string;
   private readonly pathSuffix: string;
@@ -156,7 +169,8 @@ export class SignalWireClient {
     const retryBaseMs = settings.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.requestDeadlineMs = requestDeadline(settings.timeoutMs, settings.retries, retryBaseMs, this.maxRetryAfterMs);
     const isHttps = settings.endpoint.origin.startsWith('https:');
-    this.isHttps = isHttps;
+    // Basic auth written once, not encoded again for every request.
+    this.wire = { transport: isHttps ? https : http, headers: { 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) } };
     this.agent = isHttps
       ? new https.Agent({ keepAlive: true, maxSockets: settings.maxInFlight })
       : new http.Agent({ keepAlive: true, maxSockets: settings.maxInFlight });
@@ -174,8 +188,8 @@ export class SignalWireClient {
       // Bodies are parsed here, so an HTML or empty answer becomes a clear error, not a string.
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
-      // Basic auth written once, not encoded again for every request.
-      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) },
+      // The User-Agent and the Basic auth: written by each attempt (see Attempt.request).
+      headers: { Accept: 'application/json' },
       // Every attempt (first or retry) holds a slot and has a deadline: axios's own http
       // adapter, wrapped. Not request/response interceptors: they cost a promise each per
       // request, and the slot is free at once nearly always.
@@ -346,7 +360,7 @@ export class SignalWireClient {
   }
 
   private send(config: AttemptConfig, attempt: Attempt, release: Release): Promise<AxiosResponse> {
-    attempt.begin(release, this.settings.timeoutMs, this.isHttps ? https : http);
+    attempt.begin(release, this.settings.timeoutMs, this.wire);
     this.onTheWire.add(attempt);
     config.transport = attempt;
     return httpAdapter(config).then(
