@@ -6,7 +6,9 @@ import { CallbackStatus, REFUSALS, WarningLimiter, type CheckMode, type Refusal 
 import { eventsSettings, type ConferenceEventsConfig, type EventsSettings } from './lib/callback-settings';
 import { Coalescer } from './lib/coalescer';
 import { configError, quote, toSignalWireError, type SignalWireError } from './lib/errors';
+import { toRecordingEvent, type RecordingEvent } from './lib/recordings/recording-callbacks';
 import { ReplayMemory } from './lib/replay-memory';
+import { spaceNodeOf } from './lib/space';
 import { memoized } from './lib/status';
 import { text, useCatalogue, type Vars } from './lib/texts';
 
@@ -39,7 +41,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const t = memoized(text);
-    const space = typeof config.space === 'string' && config.space !== '' ? (RED.nodes.getNode(config.space) as CallbackSpaceNode | null) : null;
+    const space = spaceNodeOf<CallbackSpaceNode>(RED, config.space);
 
     /** A setup problem: shown and logged once, and the node does not listen. */
     const setupFailed = (err: SignalWireError, statusKey: string): void => {
@@ -76,15 +78,8 @@ export = function (RED: NodeAPI): void {
       node.send([null, msg as NodeMessage]);
     });
 
-    /**
-     * One warning a minute at most: the reason, and how many refusals it did not log. The line is
-     * only written when it is logged: a flood of refusals costs no texts.
-     */
-    const warn = (line: () => string): void => {
-      const w = warnings.take();
-      if (!w.log) return;
-      node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
-    };
+    /** One warning a minute at most: the reason, and how many refusals it did not log. */
+    const warn = (line: () => string): void => warnings.warn(node, line);
 
     // Set once the route is up; the handler below uses it.
     let status: CallbackStatus | undefined;
@@ -143,8 +138,13 @@ export = function (RED: NodeAPI): void {
       res.end();
       if (closed) return;
       if (replay.repeated(callbackIdentity(params))) return;
-      const event = param(params, 'StatusCallbackEvent');
+      const recording = toRecordingEvent(params);
+      const event = recording ? recording.topic : param(params, 'StatusCallbackEvent');
       if (settings.events.length > 0 && (event === undefined || !settings.events.includes(event))) return;
+      if (recording) {
+        sendRecording(recording, params);
+        return;
+      }
 
       const msg: Msg = {};
       if (event !== undefined) msg.topic = event;
@@ -158,6 +158,19 @@ export = function (RED: NodeAPI): void {
       status?.accepted();
       node.send([msg as NodeMessage, null]);
       if (conferenceSid) coalescer.push(conferenceSid, { topic: event, payload: copyEvent(payload) });
+    };
+
+    /**
+     * A recording status callback: output 1 only. Output 2 says "this conference's participants
+     * changed", which a recording does not: it would refresh a participant list for nothing.
+     */
+    const sendRecording = (recording: RecordingEvent, params: CallbackParams): void => {
+      const msg: Msg = { topic: recording.topic, recordingSid: recording.recordingSid };
+      if (recording.conferenceSid) msg.conferenceSid = recording.conferenceSid;
+      msg.payload = recording.payload;
+      msg.callback = rawParameters(params);
+      status?.accepted();
+      node.send([msg as NodeMessage, null]);
     };
 
     const mounted = mountRoute(RED, {

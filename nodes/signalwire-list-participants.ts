@@ -34,6 +34,7 @@ export = function (RED: NodeAPI): void {
       const listing = {
         path: ctx.client.participantsPath(conferenceSid),
         itemsKey: 'participants',
+        about: 'conference' as const,
         // With call details, each page gets them before it is sent, in every mode.
         onPage: callDetails ? callDetailsStep(ctx.client) : undefined,
       };

@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { resolveSid, typedSetting } from './lib/inputs';
 import { handleRequests } from './lib/request-node';
 import { PARTICIPANT_ACTIONS } from './lib/rules';
-import { actionSetting, participantWrite, sendParticipantWrite } from './lib/writes';
+import { actionSetting, participantAction, participantWrite, sendParticipantWrite } from './lib/writes';
 
 interface UpdateParticipantDef extends NodeDef {
   space?: string;
@@ -10,20 +10,32 @@ interface UpdateParticipantDef extends NodeDef {
   conferenceSidType?: string;
   callSid?: string;
   callSidType?: string;
+  /** The call a `coach` action coaches: absent in flows saved before coaching existed. */
+  callSidToCoach?: string;
+  callSidToCoachType?: string;
   action?: string;
   holdUrl?: string;
   announceUrl?: string;
 }
 
-const STATUS = { mute: 'status.muted', unmute: 'status.unmuted', hold: 'status.held', unhold: 'status.unheld', remove: 'status.removed' } as const;
+const STATUS = {
+  mute: 'status.muted',
+  unmute: 'status.unmuted',
+  hold: 'status.held',
+  unhold: 'status.unheld',
+  coach: 'status.coaching',
+  uncoach: 'status.uncoached',
+  remove: 'status.removed',
+} as const;
 
 export = function (RED: NodeAPI): void {
   function UpdateParticipantNode(this: Node, config: UpdateParticipantDef): void {
     RED.nodes.createNode(this, config);
     const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
     const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
-    const setting = actionSetting(PARTICIPANT_ACTIONS, config.action);
-    const action = 'action' in setting ? setting.action : 'msg';
+    // No msg.payload fallback: a status callback does not say whom to coach.
+    const coached = typedSetting(config.callSidToCoach, config.callSidToCoachType, 'callSidToCoach');
+    const { action, problem } = actionSetting(PARTICIPANT_ACTIONS, config.action);
 
     handleRequests(
       RED,
@@ -32,12 +44,14 @@ export = function (RED: NodeAPI): void {
       async ({ client, msg, signal, send, t }) => {
         const conferenceSid = await resolveSid(RED, this, conference, msg, 'conferenceSid');
         const callSid = await resolveSid(RED, this, call, msg, 'callSid');
-        const write = participantWrite(action, config.holdUrl, config.announceUrl, msg);
+        // The call to coach is read only for coach: other actions never need it.
+        const callSidToCoach = participantAction(action, msg) === 'coach' ? await resolveSid(RED, this, coached, msg, 'callSidToCoach') : undefined;
+        const write = participantWrite(action, config.holdUrl, config.announceUrl, msg, callSidToCoach);
         msg.payload = await sendParticipantWrite(client, conferenceSid, callSid, write, signal);
         send(msg);
         return t(STATUS[write.action]);
       },
-      'problem' in setting ? setting.problem : undefined,
+      problem,
     );
   }
 

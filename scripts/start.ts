@@ -3,10 +3,12 @@
 //
 // With SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL), SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN
 // set, the flows use that space (and SIGNALWIRE_CONFERENCE_SID, when set). Otherwise a simulated
-// space runs on loopback: a conference whose participants join, leave, mute and hold, with signed
-// conference status callbacks POSTed to the demo flow's `http in` node, some of them repeated or
-// late as SignalWire's are. Its Project ID, API token and Signing Key are printed, so a config
-// node can be filled in by hand (the README's Quick start); a real space's never are.
+// space runs on loopback: several conferences whose participants join, leave, mute, hold and
+// speak, with signed conference status callbacks POSTed to the demo flows' events nodes, best
+// effort as SignalWire's are (some repeated, some late, some never sent). The first conference's
+// SID is SIGNALWIRE_CONFERENCE_SID; it runs until a moderator ends it, the others come and go.
+// Its Project ID, API token and Signing Key are printed, so a config node can be filled in by
+// hand (the README's Quick start); a real space's never are.
 //
 // Every example node is deployed under the id it has in its example file: importing an example
 // again through the editor finds it there, and reuses the config nodes and the dashboard page.
@@ -74,6 +76,11 @@ function short(sid: string | null): string {
   return sid ? sid.slice(0, 8) : '';
 }
 
+const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
+
+/** The conferences the simulator runs: the first is SIGNALWIRE_CONFERENCE_SID's, the others come and go. */
+const CONFERENCE_NAMES = ['demo-conference', 'sales-standup', 'support-huddle'];
+
 async function main(): Promise<void> {
   const port = parsePort();
   if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'signalwire-list-participants.js'))) {
@@ -133,23 +140,26 @@ async function main(): Promise<void> {
       callbackUrl,
       alsoTo: [base + EVENT_LOG_PATH, base + MODERATOR_PATH],
       signingKey,
+      friendlyNames: CONFERENCE_NAMES,
       conferenceSid,
-      intervalMs: 3000,
+      intervalMs: 2000,
       maxParticipants: 8,
-      // Callbacks are best effort at SignalWire too: some come twice, some late (out of order).
+      // Callbacks are best effort at SignalWire too: some come twice, some late (out of order),
+      // some never; the flows' sweeps (list participants) heal what was lost.
       repeatRate: 0.1,
       lateRate: 0.1,
+      lostRate: 0.05,
       onEvent: (e: SimEvent) => {
-        if (!sim?.conferenceSid || !fake) return;
-        const n = fake.participantCount(sim.conferenceSid);
+        if (!sim || !fake) return;
+        const n = fake.participantCount(e.conferenceSid);
         // The flows' REST requests so far show that the callbacks (and the sweep) are acted on.
         const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Participants')).length;
-        const failed = sim.callbackFailures > 0 ? `, ${sim.callbackFailures} callbacks failed` : '';
-        const caller = e.params.From ? ` ${e.params.From}` : '';
-        const quirks = [e.late ? 'late' : '', e.repeated ? 'sent twice' : ''].filter(Boolean).join(', ');
+        const failed = sim.callbackFailures > 0 ? `, ${sim.callbackFailures} failed` : '';
+        const caller = e.callSid ? ` ${short(e.callSid)} ${e.params.From}` : '';
+        const quirks = [e.lost ? 'never sent' : '', e.late ? 'late' : '', e.repeated ? 'sent twice' : ''].filter(Boolean).join(', ');
         console.log(
-          `[simulator] ${e.event.padEnd(18)} ${short(e.callSid).padEnd(8)}${caller}${quirks ? ` (${quirks})` : ''}  ${n} in the conference; ` +
-            `${sim.callbacksSent} callbacks answered${failed}; ${lists} list requests served`,
+          `[simulator] ${e.params.FriendlyName.padEnd(15)} ${short(e.conferenceSid)} ${e.event.padEnd(24)}${caller}${quirks ? ` (${quirks})` : ''}  ` +
+            `${n} in it; ${sim.callbacksSent} callbacks answered, ${sim.lostCallbacks} lost${failed}; ${lists} list requests served`,
         );
       },
     });
@@ -199,9 +209,13 @@ async function main(): Promise<void> {
       `  API token:  ${fake.apiToken}`,
       `  Signing Key: ${sim.signingKey}`,
       `              (a config node of your own: Space ${fake.url} and the values above; README, Quick start)`,
-      `  Conference: ${conferenceSid} (${fake.participantCount(conferenceSid)} participants; an event every ${sim.intervalMs / 1000} s)`,
+      `  Conferences: ${sim.friendlyNames.length} at once, an event every ${sim.intervalMs / 1000} s among them (joins, leaves, mutes, holds, speech):`,
+      `              ${sim.friendlyNames[0]} ${conferenceSid} (${fake.participantCount(conferenceSid)} participants) is SIGNALWIRE_CONFERENCE_SID,`,
+      `              read by the inject nodes; it runs until a moderator ends it (a caller after that starts a new ${sim.friendlyNames[0]}).`,
+      `              ${sim.friendlyNames.slice(1).join(', ')}: come and go (a new SID each time the first caller dials in).`,
       `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl} (example 03)`,
-      `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar), ${base + MODERATOR_PATH} (example 06)`,
+      `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar), ${base + MODERATOR_PATH} (example 06);`,
+      `              best effort as SignalWire's: about ${percent(sim.repeatRate)} sent twice, ${percent(sim.lateRate)} late, ${percent(sim.lostRate)} never sent (the sweeps heal them).`,
       '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',
       '  (and SIGNALWIRE_CONFERENCE_SID) in the environment, then npm start again.',
     );

@@ -1,42 +1,58 @@
-// Drives a FakeSpace conference over time and POSTs signed conference status callbacks,
-// as SignalWire does for <Conference statusCallback=...>: form-encoded, signed with
-// X-SignalWire-Signature, best effort (optionally repeated, late so that later ones overtake
-// them, signed over the URL with the default port written out).
+// Drives conferences of a FakeSpace over time and POSTs signed conference status callbacks, as
+// SignalWire does for <Conference statusCallback=...>:
+// - several conferences at once, whose participants join, leave, mute, hold and speak;
+// - form-encoded, signed with X-SignalWire-Signature (over the URL with or without the default port);
+// - best effort: some callbacks repeated, some late (so later ones overtake them), some never
+//   sent, while the REST state of the space is always the truth (a sweep heals what was lost);
+// - a write made through the API is followed by its callbacks (FakeSpace.onApiWrite);
+// - an ended conference stays ended; a caller who dials in later starts a new conference.
 import { randomBytes } from 'node:crypto';
+import { conferenceCallbackParams, type StatusCallbackEvent } from './callback-params';
 import { AREA_CODES, SPACE_NUMBER } from './calls';
-import type { FakeSpace } from './fake-space';
+import type { ApiWrite, FakeSpace } from './fake-space';
 import type { FakeParticipant } from './participants';
-import { rfc2822 } from './rfc2822';
 import { computeSignature, withDefaultPort, withoutDefaultPort } from './signature';
 
 export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
-
-export type StatusCallbackEvent =
-  | 'conference-start'
-  | 'conference-end'
-  | 'participant-join'
-  | 'participant-leave'
-  | 'participant-mute'
-  | 'participant-unmute'
-  | 'participant-hold'
-  | 'participant-unhold';
+export type { StatusCallbackEvent } from './callback-params';
 
 export interface SimEvent {
   event: StatusCallbackEvent;
+  conferenceSid: string;
   callSid: string | null;
-  /** The form parameters POSTed (or that would be, without a callbackUrl). */
+  /** The form parameters POSTed (or that would be, without a callbackUrl or when lost). */
   params: Record<string, string>;
-  /** Its callback is held back `lateMs` (decided when the event happens, by lateRate). */
+  /** Its callback is held back `lateMs` (decided when the event happens). */
   late: boolean;
-  /** Its callback is POSTed twice, identical (by repeatRate). */
+  /** Its callback is POSTed twice, identical. */
   repeated: boolean;
+  /** Its callback is never POSTed: only the REST state shows the change. */
+  lost: boolean;
 }
 
 export interface SimEventResult extends SimEvent {
-  /** true: answered 2xx; false: failed (counted in callbackFailures); null: no callbackUrl. */
+  /** true: answered 2xx; false: failed (counted in callbackFailures) or lost; null: no callbackUrl. */
   delivered: boolean | null;
   /** The URL the signature was computed over ('' without a callbackUrl). */
   signedUrl: string;
+}
+
+/** How the next callback is delivered, whatever the rates say (see planDelivery). */
+export interface DeliveryPlan {
+  late?: boolean;
+  repeated?: boolean;
+  lost?: boolean;
+}
+
+/** A change act() makes happen: a caller dials into the conference of a FriendlyName (default the first), or a participant changes. */
+export type SimChange =
+  | { kind: 'join'; friendlyName?: string }
+  | { kind: 'leave' | 'mute' | 'unmute' | 'hold' | 'unhold' | 'speech-start' | 'speech-stop'; callSid: string };
+
+/** A conference the simulator runs. */
+export interface SimConference {
+  sid: string;
+  friendlyName: string;
 }
 
 /**
@@ -53,12 +69,21 @@ export interface ConferenceSimulatorOptions {
   /** More URLs each callback is also POSTed to, each signed over itself (a second listener). */
   alsoTo?: string[];
   signingKey?: string;
-  friendlyName?: string;
-  /** The SID of the conference start() creates (random by default), so a flow can know it first. */
+  /**
+   * The FriendlyName of each conference run at once (default one, `demo-conference`). The first
+   * is steady: the simulator never lets its last participant leave, so it runs until it is ended
+   * through the API. The others end when their last participant leaves. Where a conference has
+   * ended, the next caller to dial in starts a new one (a new SID, the same FriendlyName).
+   */
+  friendlyNames?: string[];
+  /** The SID of the first conference start() creates (random by default), so a flow can know it first. */
   conferenceSid?: string;
   intervalMs?: number;
+  /** Participants per conference, at most. */
   maxParticipants?: number;
   random?: () => number;
+  /** The time of an event, ms since the epoch: the callbacks' Timestamp (default Date.now). */
+  clock?: () => number;
   /** Called synchronously after each state change, before its callback is POSTed. */
   onEvent?: (e: SimEvent) => void;
   /** Callback request timeout (default 5000 ms). */
@@ -78,50 +103,76 @@ export interface ConferenceSimulatorOptions {
   lateRate?: number;
   /** How long a late callback is held back, ms (default 1.5 x intervalMs). */
   lateMs?: number;
+  /** Share of callbacks (0..1) never sent, while the state they report changes. Default 0. */
+  lostRate?: number;
   /**
    * Give some callers a caller name (caller_name of their call). Off by default: the vendor spec
    * says caller_name is always null; on imitates a Twilio-compatible service with CNAM.
    */
   callerNames?: boolean;
-  /** Add Twilio's `SequenceNumber` parameter. Off by default: SignalWire does not list it. */
+  /** Add Twilio's `SequenceNumber` parameter (per conference). Off by default: SignalWire does not list it. */
   sequenceNumbers?: boolean;
 }
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen'];
+
+/** A FriendlyName and the conference running under it now (null: none, until the next caller). */
+interface Slot {
+  friendlyName: string;
+  steady: boolean;
+  live: LiveConference | null;
+}
+
+interface LiveConference extends SimConference {
+  slot: Slot;
+  /** Who is speaking: the simulator's own state, the API has no such field. */
+  speaking: Set<string>;
+  /** Events of this conference so far (Twilio's SequenceNumber). */
+  sequence: number;
+}
 
 export class ConferenceSimulator {
   readonly space: FakeSpace;
   readonly callbackUrl: string | undefined;
   readonly alsoTo: string[];
   readonly signingKey: string;
-  readonly friendlyName: string;
+  readonly friendlyNames: readonly string[];
   readonly intervalMs: number;
   readonly maxParticipants: number;
   readonly signatureUrl: string | undefined;
   readonly callerNames: boolean;
   readonly sequenceNumbers: boolean;
-  /** Delivery quirks: may be changed at any time, e.g. to make only the next callback late. */
+  /** Delivery quirks: may be changed at any time (planDelivery decides single callbacks). */
   signaturePort: SignaturePort;
   repeatRate: number;
   repeatDelayMs: number;
   lateRate: number;
   lateMs: number;
-  /** Callbacks POSTed twice / held back so far. */
+  lostRate: number;
+  /** Callbacks POSTed twice / held back / never sent (counted when their event happens) so far. */
   repeats = 0;
   lateCallbacks = 0;
-  /** '' until start(). */
+  lostCallbacks = 0;
+  /** The first conference start() created ('' until then): the steady one. It keeps this SID after it ends. */
   conferenceSid = '';
-  private readonly presetConferenceSid: string | undefined;
   callbacksSent = 0;
   callbackFailures = 0;
   lastCallbackError: unknown = undefined;
-  sequenceNumber = 0;
+  /** Events so far, in every conference. */
+  eventCount = 0;
 
+  private readonly presetConferenceSid: string | undefined;
   private readonly random: () => number;
+  private readonly clock: () => number;
   private readonly onEvent: ((e: SimEvent) => void) | undefined;
   private readonly callbackTimeoutMs: number;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly slots: Slot[];
+  private readonly live = new Map<string, LiveConference>();
+  private plans: DeliveryPlan[] = [];
+  private started = false;
   private stopped = false;
+  private unhook: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private readonly inflight = new Set<AbortController>();
   private readonly holds = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
@@ -130,11 +181,14 @@ export class ConferenceSimulator {
     this.callbackUrl = opts.callbackUrl;
     this.alsoTo = opts.alsoTo ?? [];
     this.signingKey = opts.signingKey ?? `PSK_${randomBytes(16).toString('hex')}`;
-    this.friendlyName = opts.friendlyName ?? 'demo-conference';
+    this.friendlyNames = opts.friendlyNames?.length ? [...opts.friendlyNames] : ['demo-conference'];
+    if (new Set(this.friendlyNames).size !== this.friendlyNames.length) throw new Error('friendlyNames must differ');
+    this.slots = this.friendlyNames.map((friendlyName, i) => ({ friendlyName, steady: i === 0, live: null }));
     this.presetConferenceSid = opts.conferenceSid;
     this.intervalMs = opts.intervalMs ?? 3000;
     this.maxParticipants = Math.max(1, opts.maxParticipants ?? 8);
     this.random = opts.random ?? Math.random;
+    this.clock = opts.clock ?? Date.now;
     this.onEvent = opts.onEvent;
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 5000;
     this.signatureUrl = opts.signatureUrl;
@@ -143,6 +197,7 @@ export class ConferenceSimulator {
     this.repeatDelayMs = opts.repeatDelayMs ?? 0;
     this.lateRate = opts.lateRate ?? 0;
     this.lateMs = opts.lateMs ?? Math.round(this.intervalMs * 1.5);
+    this.lostRate = opts.lostRate ?? 0;
     this.callerNames = opts.callerNames ?? false;
     this.sequenceNumbers = opts.sequenceNumbers ?? false;
   }
@@ -151,59 +206,75 @@ export class ConferenceSimulator {
     return this.timer !== null;
   }
 
-  /** Creates the conference with 3 participants, starts the timer, resolves once the first callbacks are answered (late ones too). */
+  /** The conferences in progress, in the order of friendlyNames. */
+  get conferences(): SimConference[] {
+    return this.slots.flatMap((s) => (s.live ? [{ sid: s.live.sid, friendlyName: s.live.friendlyName }] : []));
+  }
+
+  /** The call SIDs speaking now in a conference (none when it is not one in progress). */
+  speaking(conferenceSid: string): string[] {
+    return [...(this.live.get(conferenceSid)?.speaking ?? [])];
+  }
+
+  /**
+   * How the next callbacks are delivered, one plan per callback in order, before the rates are
+   * asked (which decide the callbacks after them): e.g. planDelivery({ lost: true }).
+   */
+  planDelivery(...plans: DeliveryPlan[]): void {
+    this.plans.push(...plans);
+  }
+
+  /**
+   * Creates a conference per FriendlyName with up to 3 participants, follows the space's API
+   * writes, starts the timer; resolves once the first callbacks are answered (late ones too).
+   */
   async start(): Promise<void> {
-    if (this.conferenceSid) throw new Error('ConferenceSimulator already started');
-    this.stopped = false;
-    this.conferenceSid = this.space.addConference(this.presetConferenceSid, { friendly_name: this.friendlyName });
-    const events: SimEvent[] = [this.conferenceEvent('conference-start')];
-    for (let i = 0; i < Math.min(3, this.maxParticipants); i++) events.push(this.join());
+    if (this.started) throw new Error('ConferenceSimulator already started');
+    this.started = true;
+    this.unhook = this.space.onApiWrite(this.followApiWrite);
+    const out: SimEvent[] = [];
+    for (const slot of this.slots) {
+      const conf = this.open(slot, slot.steady ? this.presetConferenceSid : undefined, out);
+      for (let i = 0; i < Math.min(3, this.maxParticipants); i++) this.addCaller(conf, out);
+    }
+    this.conferenceSid = this.slots[0].live!.sid;
     this.timer = setInterval(() => {
       void this.step().catch(() => undefined); // step never rejects for callback failures; be safe anyway
     }, this.intervalMs);
-    // Sequential, so the receiver sees conference-start before the joins; a late one is
-    // overtaken by those after it.
-    const held: Promise<unknown>[] = [];
-    for (const e of events) {
-      const posted = this.post(e);
-      if (e.late) held.push(posted);
-      else await posted;
-    }
-    await Promise.all(held);
+    await this.deliver(out);
   }
 
-  /** One random event: state changes now, the promise settles when its callback is answered or failed. */
-  step(): Promise<SimEventResult> {
-    if (!this.conferenceSid || this.stopped) return Promise.reject(new Error('ConferenceSimulator is not running'));
-    const ps = this.space.participants(this.conferenceSid);
-    const kinds: ('join' | 'leave' | 'mute' | 'hold')[] = [];
-    if (ps.length < this.maxParticipants) kinds.push('join');
-    if (ps.length > 1) kinds.push('leave');
-    if (ps.length > 0) kinds.push('mute', 'hold');
-    const kind = this.pick(kinds);
-    let e: SimEvent;
-    if (kind === 'join') e = this.join();
-    else {
-      const p = this.pick(ps);
-      if (kind === 'leave') {
-        this.space.removeParticipant(this.conferenceSid, p.call_sid);
-        e = this.participantEvent('participant-leave', { ...p, status: 'completed' });
-      } else if (kind === 'mute') {
-        const q = this.space.updateParticipant(this.conferenceSid, p.call_sid, { muted: !p.muted });
-        e = this.participantEvent(q.muted ? 'participant-mute' : 'participant-unmute', q);
-      } else {
-        const q = this.space.updateParticipant(this.conferenceSid, p.call_sid, { hold: !p.hold });
-        e = this.participantEvent(q.hold ? 'participant-hold' : 'participant-unhold', q);
-      }
-    }
-    return this.post(e).then((d) => ({ ...e, ...d }));
+  /**
+   * One random change in one conference (see act), chosen among those that can happen: a caller
+   * dials in (starting a new conference where its FriendlyName has none), leaves, is muted or
+   * unmuted, put on hold or taken off, starts or stops speaking.
+   */
+  async step(): Promise<SimEventResult> {
+    this.checkRunning();
+    return this.act(this.randomChange());
   }
 
-  /** Clears the timer, drops late callbacks and aborts callbacks in flight; nothing is POSTed afterwards. */
+  /**
+   * Makes a change happen now, in the space first, then sends its callbacks: the returned event's
+   * and those it brings along (a conference-start before the first join, a speech-stop before a
+   * mute or hold of a speaker, a conference-end after the last leave). Settles when they are
+   * answered, failed or dropped. A change that changes nothing (muting someone muted) throws.
+   */
+  async act(change: SimChange): Promise<SimEventResult> {
+    this.checkRunning();
+    const out: SimEvent[] = [];
+    const main = this.apply(change, out);
+    const results = await this.deliver(out);
+    return results[out.indexOf(main)];
+  }
+
+  /** Clears the timer, stops following API writes, drops late callbacks and aborts callbacks in flight; nothing is POSTed afterwards. */
   stop(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unhook?.();
+    this.unhook = null;
     for (const h of this.holds) {
       clearTimeout(h.timer);
       h.resolve();
@@ -213,75 +284,163 @@ export class ConferenceSimulator {
     this.inflight.clear();
   }
 
-  /** Ends the conference: every participant leaves the FakeSpace (the list becomes empty), conference-end is POSTed, then stop(). */
-  async end(): Promise<SimEventResult> {
-    if (!this.conferenceSid || this.stopped) throw new Error('ConferenceSimulator is not running');
+  /** Ends every conference in progress (each participant's leave, then conference-end, as an end through the API), then stop(). */
+  async end(): Promise<SimEventResult[]> {
+    this.checkRunning();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const p of this.space.participants(this.conferenceSid)) this.space.removeParticipant(this.conferenceSid, p.call_sid);
-    const e = this.conferenceEvent('conference-end');
-    const d = await this.post(e);
+    const out: SimEvent[] = [];
+    for (const conf of [...this.live.values()]) this.finish(conf, this.space.participants(conf.sid), out);
+    const results = await this.deliver(out);
     this.stop();
-    return { ...e, ...d };
+    return results;
   }
 
-  // ---------------------------------------------------------------- events
+  // ---------------------------------------------------------------- what happens
+
+  private checkRunning(): void {
+    if (!this.started || this.stopped) throw new Error('ConferenceSimulator is not running');
+  }
 
   private pick<T>(xs: readonly T[]): T {
     return xs[Math.min(xs.length - 1, Math.floor(this.random() * xs.length))];
   }
 
+  private randomChange(): SimChange {
+    const slot = this.pick(this.slots);
+    const conf = slot.live;
+    if (!conf) return { kind: 'join', friendlyName: slot.friendlyName };
+    const ps = this.space.participants(conf.sid);
+    const talkers = ps.filter((p) => conf.speaking.has(p.call_sid) || (!p.muted && !p.hold));
+    const kinds: ('join' | 'leave' | 'mute' | 'hold' | 'speech')[] = [];
+    if (ps.length < this.maxParticipants) kinds.push('join');
+    if (ps.length > (slot.steady ? 1 : 0)) kinds.push('leave');
+    if (ps.length > 0) kinds.push('mute', 'hold');
+    if (talkers.length > 0) kinds.push('speech');
+    const kind = this.pick(kinds);
+    if (kind === 'join') return { kind, friendlyName: slot.friendlyName };
+    if (kind === 'speech') {
+      const callSid = this.pick(talkers).call_sid;
+      return { kind: conf.speaking.has(callSid) ? 'speech-stop' : 'speech-start', callSid };
+    }
+    const p = this.pick(ps);
+    if (kind === 'leave') return { kind, callSid: p.call_sid };
+    if (kind === 'mute') return { kind: p.muted ? 'unmute' : 'mute', callSid: p.call_sid };
+    return { kind: p.hold ? 'unhold' : 'hold', callSid: p.call_sid };
+  }
+
+  /** The change in the space and the simulator's state; returns its event (out gets the others too). */
+  private apply(change: SimChange, out: SimEvent[]): SimEvent {
+    if (change.kind === 'join') {
+      const name = change.friendlyName ?? this.friendlyNames[0];
+      const slot = this.slots.find((s) => s.friendlyName === name);
+      if (!slot) throw new Error(`no conference is named ${name}`);
+      return this.addCaller(slot.live ?? this.open(slot, undefined, out), out);
+    }
+    const { callSid } = change;
+    const conf = [...this.live.values()].find((c) => this.space.participant(c.sid, callSid));
+    const p = conf && this.space.participant(conf.sid, callSid);
+    if (!conf || !p) throw new Error(`${callSid} is in no conference the simulator runs`);
+    switch (change.kind) {
+      case 'leave':
+        this.space.removeParticipant(conf.sid, callSid);
+        return this.left(conf, p, out);
+      case 'speech-start':
+        if (conf.speaking.has(callSid) || p.muted || p.hold) throw new Error(`${callSid} cannot start speaking: speaking, muted or on hold`);
+        conf.speaking.add(callSid);
+        return this.emit(conf, 'participant-speech-start', p, out);
+      case 'speech-stop':
+        if (!conf.speaking.delete(callSid)) throw new Error(`${callSid} is not speaking`);
+        return this.emit(conf, 'participant-speech-stop', p, out);
+      default: {
+        const field = change.kind === 'mute' || change.kind === 'unmute' ? 'muted' : 'hold';
+        const value = change.kind === 'mute' || change.kind === 'hold';
+        if (p[field] === value) throw new Error(`${callSid}: ${change.kind} changes nothing`);
+        return this.updated(conf, p, this.space.updateParticipant(conf.sid, callSid, { [field]: value }), out)!;
+      }
+    }
+  }
+
+  /** A new conference under the slot's FriendlyName: conference-start. */
+  private open(slot: Slot, sid: string | undefined, out: SimEvent[]): LiveConference {
+    const conf: LiveConference = { sid: '', friendlyName: slot.friendlyName, slot, speaking: new Set(), sequence: 0 };
+    conf.sid = this.space.addConference(sid, { friendly_name: slot.friendlyName });
+    slot.live = conf;
+    this.live.set(conf.sid, conf);
+    this.emit(conf, 'conference-start', null, out);
+    return conf;
+  }
+
   /** A caller dials in: a participant of the FakeSpace with an inbound call from a fictional number. */
-  private join(): SimEvent {
+  private addCaller(conf: LiveConference, out: SimEvent[]): SimEvent {
     const from = `+1${this.pick(AREA_CODES)}5550${100 + Math.min(99, Math.floor(this.random() * 100))}`;
     const callerName = this.callerNames && this.random() < 0.5 ? this.pick(NAMES) : null;
-    const p = this.space.addParticipant(this.conferenceSid, {}, { from, to: SPACE_NUMBER, direction: 'inbound', callerName });
-    return this.participantEvent('participant-join', p);
+    const p = this.space.addParticipant(conf.sid, {}, { from, to: SPACE_NUMBER, direction: 'inbound', callerName });
+    return this.emit(conf, 'participant-join', p, out);
   }
 
-  private baseParams(event: StatusCallbackEvent): Record<string, string> {
-    const params: Record<string, string> = {
-      AccountSid: this.space.projectId,
-      ConferenceSid: this.conferenceSid,
-      FriendlyName: this.friendlyName,
-      StatusCallbackEvent: event,
-      Timestamp: rfc2822(),
-      ApiVersion: '2010-04-01',
-    };
-    this.sequenceNumber++;
-    if (this.sequenceNumbers) params.SequenceNumber = String(this.sequenceNumber);
-    return params;
+  /** After a participant left the space: participant-leave, and conference-end when it was the last. */
+  private left(conf: LiveConference, p: FakeParticipant, out: SimEvent[]): SimEvent {
+    const e = this.leave(conf, p, out);
+    if (this.space.participantCount(conf.sid) === 0) this.finish(conf, [], out);
+    return e;
   }
 
-  private conferenceEvent(event: 'conference-start' | 'conference-end'): SimEvent {
-    return this.emit(event, null, this.baseParams(event));
+  private leave(conf: LiveConference, p: FakeParticipant, out: SimEvent[]): SimEvent {
+    conf.speaking.delete(p.call_sid);
+    return this.emit(conf, 'participant-leave', { ...p, status: 'completed' }, out);
   }
 
-  /** The participant's fields and the standard call parameters, from its call in the FakeSpace. */
-  private participantEvent(event: StatusCallbackEvent, p: FakeParticipant): SimEvent {
-    const call = this.space.call(p.call_sid);
-    const params: Record<string, string> = {
-      ...this.baseParams(event),
-      CallSid: p.call_sid,
-      Muted: String(p.muted),
-      Hold: String(p.hold),
-      EndConferenceOnExit: String(p.end_conference_on_exit),
-      StartConferenceOnEnter: String(p.start_conference_on_enter),
-      CallStatus: call?.status ?? p.status,
-      From: call?.from ?? '',
-      To: call?.to ?? SPACE_NUMBER,
-      Direction: call?.direction ?? 'inbound',
-    };
-    return this.emit(event, p.call_sid, params);
+  /**
+   * After a participant's mute or hold changed: a speaker who is silenced stops speaking first,
+   * then participant-mute / -unmute / -hold / -unhold per change. Returns the last; undefined when
+   * neither changed (a callback reports a change).
+   */
+  private updated(conf: LiveConference, before: FakeParticipant, after: FakeParticipant, out: SimEvent[]): SimEvent | undefined {
+    let last: SimEvent | undefined;
+    if ((after.muted || after.hold) && conf.speaking.delete(after.call_sid)) this.emit(conf, 'participant-speech-stop', after, out);
+    if (before.muted !== after.muted) last = this.emit(conf, after.muted ? 'participant-mute' : 'participant-unmute', after, out);
+    if (before.hold !== after.hold) last = this.emit(conf, after.hold ? 'participant-hold' : 'participant-unhold', after, out);
+    return last;
   }
 
-  private emit(event: StatusCallbackEvent, callSid: string | null, params: Record<string, string>): SimEvent {
-    // Without a callbackUrl nothing is delivered, so nothing is late or repeated either.
-    const e: SimEvent = { event, callSid, params, late: false, repeated: false };
+  /** The conference ends in the space (if it has not yet): each of `leavers` leaves, then conference-end; it is no longer run. */
+  private finish(conf: LiveConference, leavers: FakeParticipant[], out: SimEvent[]): void {
+    this.space.endConference(conf.sid);
+    for (const p of leavers) this.leave(conf, p, out);
+    this.emit(conf, 'conference-end', null, out);
+    this.live.delete(conf.sid);
+    conf.slot.live = null;
+    conf.speaking.clear();
+  }
+
+  /** A write made through the API, on a conference the simulator runs: its callbacks, as SignalWire sends them. */
+  private readonly followApiWrite = (w: ApiWrite): void => {
+    const conf = this.live.get(w.conferenceSid);
+    if (!conf || this.stopped) return;
+    const out: SimEvent[] = [];
+    if (w.kind === 'participant-updated') this.updated(conf, w.before, w.after, out);
+    else if (w.kind === 'participant-removed') this.left(conf, w.participant, out);
+    else this.finish(conf, w.participants, out);
+    void this.deliver(out);
+  };
+
+  /** The event with its parameters (conference-start/-end: no participant), decided how it is delivered, appended to out. */
+  private emit(conf: LiveConference, event: StatusCallbackEvent, p: FakeParticipant | null, out: SimEvent[]): SimEvent {
+    const params = conferenceCallbackParams(this.space, event, conf, p, this.clock());
+    conf.sequence++;
+    this.eventCount++;
+    if (this.sequenceNumbers) params.SequenceNumber = String(conf.sequence);
+    const e: SimEvent = { event, conferenceSid: conf.sid, callSid: p?.call_sid ?? null, params, late: false, repeated: false, lost: false };
+    // Without a callbackUrl nothing is delivered, so nothing is late, repeated or lost either.
     if (this.callbackUrl) {
-      e.late = this.chance(this.lateRate);
-      e.repeated = this.chance(this.repeatRate);
+      const plan = this.plans.shift();
+      e.lost = plan ? plan.lost === true : this.chance(this.lostRate);
+      e.late = plan ? plan.late === true : !e.lost && this.chance(this.lateRate);
+      e.repeated = plan ? plan.repeated === true : !e.lost && this.chance(this.repeatRate);
+      if (e.lost) this.lostCallbacks++;
     }
+    out.push(e);
     try {
       this.onEvent?.(e);
     } catch {
@@ -320,9 +479,23 @@ export class ConferenceSimulator {
     });
   }
 
+  /** Callbacks in the order of their events; a late one is overtaken by those after it. */
+  private async deliver(events: SimEvent[]): Promise<SimEventResult[]> {
+    const results: SimEventResult[] = [];
+    const held: Promise<unknown>[] = [];
+    for (const [i, e] of events.entries()) {
+      const posted = this.post(e).then((d) => (results[i] = { ...e, ...d }));
+      if (e.late) held.push(posted);
+      else await posted;
+    }
+    await Promise.all(held);
+    return results;
+  }
+
   /**
-   * Best effort, like the real service: failures are counted, never thrown. A late callback is
-   * held back first; a repeated one is POSTed again, identical, after the first is answered.
+   * Best effort, like the real service: failures are counted, never thrown. A lost callback is
+   * never sent; a late one is held back first; a repeated one is POSTed again, identical, after
+   * the first is answered.
    */
   private async post(e: SimEvent): Promise<Pick<SimEventResult, 'delivered' | 'signedUrl'>> {
     const url = this.callbackUrl;
@@ -330,7 +503,7 @@ export class ConferenceSimulator {
     const signedUrl = this.signedUrlFor(url);
     const signature = computeSignature(signedUrl, e.params, this.signingKey);
     const result = { delivered: false, signedUrl };
-    if (this.stopped) return result;
+    if (this.stopped || e.lost) return result;
     if (e.late) {
       this.lateCallbacks++;
       await this.hold(this.lateMs);

@@ -1,23 +1,18 @@
 // A fake SignalWire space: a real HTTP server on loopback that answers the Compatibility (LaML)
-// API's conference participant endpoints and `GET /Calls/{Sid}`, with fault injection for client tests.
-import * as http from 'node:http';
-import type { Socket } from 'node:net';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+// API's conference, participant and conference recording endpoints and `GET /Calls/{Sid}`, with
+// fault injection for client tests.
+import type * as http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CallFields, callObject, CallRecord, FakeCall, makeCallRecord } from './calls';
-import { apiError, htmlErrorPage } from './errors';
+import { apiError } from './errors';
+import { type ApiRequest, LoopbackServer, sendBody } from './loopback-server';
 import { ConferenceState, Cursor, FakeParticipant, makeParticipant, PageFilter, PARTICIPANT_KEYS } from './participants';
+import { FakeRecording, makeRecording, RecordingLife, RecordingStatus, RecordingUpdateError } from './recordings';
 import { rfc2822 } from './rfc2822';
 
 export type { FakeParticipant } from './participants';
 export type { CallFields, FakeCall } from './calls';
-
-export type Fault =
-  | { kind: 'status'; status: number; body?: 'json' | 'html' | 'empty' | string; retryAfter?: string } // json = the API error body for that status
-  | { kind: 'hang' } // accept the request, never answer (until close)
-  | { kind: 'drop' } // destroy the socket without answering
-  | { kind: 'redirect'; location: string; status?: number } // default 302
-  | { kind: 'delay'; ms: number } // answer normally after ms
-  | { kind: 'lost'; then: 'drop' | 'hang' }; // carry the request out, then drop the connection or never answer
+export type { FakeRecording, RecordingStatus } from './recordings';
 
 export interface FakeSpaceOptions {
   projectId?: string;
@@ -26,17 +21,6 @@ export interface FakeSpaceOptions {
   port?: number;
   latencyMs?: number;
   voiceScope?: boolean;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorized: boolean;
-  at: number;
-  /** The form-encoded body of a write (POST), as sent; set once the body has arrived. */
-  form?: Record<string, string>;
-  contentType?: string;
 }
 
 /** What a write asked the space to play: every AnnounceUrl accepted, in order. */
@@ -48,13 +32,21 @@ export interface Announcement {
   method: string;
 }
 
+/**
+ * A change made through the API (a POST or DELETE the space answered 2xx), reported after the
+ * change and its answer: what SignalWire follows with status callbacks. Changes made by calling
+ * the methods of FakeSpace are not reported.
+ */
+export type ApiWrite =
+  | { kind: 'participant-updated'; conferenceSid: string; before: FakeParticipant; after: FakeParticipant }
+  | { kind: 'participant-removed'; conferenceSid: string; participant: FakeParticipant }
+  /** `participants`: who was in the conference when it ended. */
+  | { kind: 'conference-ended'; conferenceSid: string; participants: FakeParticipant[] };
+
 /** The parameters of a participant update (vendor spec UpdateConferenceParticipantRequest). */
 const PARTICIPANT_UPDATE_PARAMS = ['Muted', 'Hold', 'HoldUrl', 'HoldMethod', 'AnnounceUrl', 'AnnounceMethod', 'WaitUrl', 'WaitMethod', 'Coaching', 'CallSidToCoach'];
 /** The parameters of a conference update (vendor spec UpdateConferenceRequest). */
 const CONFERENCE_UPDATE_PARAMS = ['Status', 'AnnounceUrl', 'AnnounceMethod'];
-/** Largest request body read; the rest is discarded. */
-const MAX_REQUEST_BODY = 64 * 1024;
-
 /** A write's form, checked as the API checks it: known names, true/false, GET/POST, http(s) URLs. */
 function checkForm(form: URLSearchParams, known: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -71,9 +63,6 @@ function checkForm(form: URLSearchParams, known: readonly string[]): Map<string,
   if (out.get('Coaching') === 'true' && !out.has('CallSidToCoach')) throw new BadRequest('Coaching requires CallSidToCoach');
   return out;
 }
-
-/** Stands in for the response of a request whose answer is lost: everything written goes nowhere. */
-const LOST_RESPONSE = { setHeader() {}, writeHead() {}, end() {}, headersSent: false, destroyed: false } as unknown as http.ServerResponse;
 
 export type PagingQuirk = null | 'repeat-next' | { nextPageUri: string };
 
@@ -136,6 +125,13 @@ export function parseConferenceRoute(pathname: string): { accountSid: string; co
   return { accountSid: r.accountSid, conferenceSid: r.seg[1] };
 }
 
+/** AccountSid, conference SID and recording SID (null: the list) of a `.../Conferences/{sid}/Recordings[/{sid}]` path. */
+export function parseRecordingsRoute(pathname: string): { accountSid: string; conferenceSid: string; recordingSid: string | null } | null {
+  const r = accountRoute(pathname);
+  if (!r || (r.seg.length !== 3 && r.seg.length !== 4) || r.seg[0] !== 'Conferences' || r.seg[2] !== 'Recordings' || !r.seg[1] || r.seg[3] === '') return null;
+  return { accountSid: r.accountSid, conferenceSid: r.seg[1], recordingSid: r.seg[3] ?? null };
+}
+
 /** A conference exactly as the vendor spec's ConferenceResponse, in its order. */
 export interface FakeConference {
   sid: string;
@@ -156,6 +152,8 @@ export const CONFERENCE_KEYS: readonly (keyof FakeConference)[] = [
 
 /** The list conferences filters, by query parameter name (the `<`/`>` belong to the name). */
 export const CONFERENCE_FILTER_NAMES = ['FriendlyName', 'Status', 'DateCreated', 'DateCreated<', 'DateCreated>', 'DateUpdated', 'DateUpdated<', 'DateUpdated>'] as const;
+/** The list conference recordings filters. */
+export const RECORDING_FILTER_NAMES = ['DateCreated', 'DateCreated<', 'DateCreated>'] as const;
 
 /** How a service reads `DateCreated<` / `DateCreated>`: SignalWire "before/after", Twilio "on or before/after". */
 export type DateBounds = 'exclusive' | 'inclusive';
@@ -164,7 +162,7 @@ export type DateBounds = 'exclusive' | 'inclusive';
  * The conferences of an account, with the list filters and cursor paging (PA<seq>: after seq,
  * PB<seq>: the page before seq) shared by the SignalWire and the Twilio-shaped fakes.
  */
-export class ConferenceRecords<C extends { sid: string; status: string; friendly_name: string; date_created: string; date_updated: string }> {
+export class ConferenceRecords<C extends { sid: string; status: string; friendly_name?: string; date_created: string; date_updated: string }> {
   private readonly bySid = new Map<string, { seq: number; c: C }>();
   private seq = 0;
   /** Completed conferences kept (the API keeps them); the oldest beyond this are forgotten. */
@@ -190,15 +188,20 @@ export class ConferenceRecords<C extends { sid: string; status: string; friendly
     return this.bySid.get(sid)?.c;
   }
 
+  /** Forgets a record (a deleted recording); false when there was none. */
+  delete(sid: string): boolean {
+    return this.bySid.delete(sid);
+  }
+
   all(): C[] {
     return [...this.bySid.values()].map((e) => e.c);
   }
 
   /** The filters of a list query, checked as the API checks them: the filters, or the 400 message. */
-  static filters(q: URLSearchParams): { filter: Map<string, string>; qs: string } | { error: string } {
+  static filters(q: URLSearchParams, names: readonly string[] = CONFERENCE_FILTER_NAMES): { filter: Map<string, string>; qs: string } | { error: string } {
     const filter = new Map<string, string>();
     let qs = '';
-    for (const name of CONFERENCE_FILTER_NAMES) {
+    for (const name of names) {
       const v = q.get(name);
       if (v === null) continue;
       if (name === 'FriendlyName') {
@@ -247,6 +250,7 @@ export class ConferenceRecords<C extends { sid: string; status: string; friendly
   }
 }
 
+/** A request the API refuses with a 400: thrown before anything changed, answered by FakeSpace.serve. */
 class BadRequest extends Error {}
 
 interface ListQuery {
@@ -291,116 +295,67 @@ function parseListQuery(q: URLSearchParams, participantFilters = true): ListQuer
   return { filter, filterQs, page, pageSize, cursor };
 }
 
-export class FakeSpace {
+export class FakeSpace extends LoopbackServer {
   readonly projectId: string;
   readonly apiToken: string;
-  readonly host: string;
-  readonly port: number;
-  url = '';
-  latencyMs: number;
   voiceScope: boolean;
   pagingQuirk: PagingQuirk = null;
   /** Every announcement a write asked for (participant or conference), oldest first. */
   announcements: Announcement[] = [];
+  /**
+   * Called after a recording's status changed (an update request, setRecordingStatus, its
+   * conference ending), with the recording as it is now and its status before: where a simulator
+   * hooks in to send recording status callbacks.
+   */
+  onRecordingChange: ((recording: FakeRecording, previous: RecordingStatus) => void) | null = null;
 
-  requests: RecordedRequest[] = [];
-  recordRequests = true;
-  /** When the log is full the oldest 10% are dropped at once (cheaper than shifting per request). */
-  maxRecordedRequests = 100_000;
   /** Calls that have ended stay retrievable (as the API keeps them); the oldest beyond this are forgotten. */
   maxEndedCalls = 10_000;
 
-  inFlight = 0;
-  maxInFlight = 0;
-  /** TCP connections accepted since start/resetStats(): with keep-alive it stays low. */
-  totalConnections = 0;
-
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly confs = new Map<string, ConferenceState>();
   /** Conferences ended by endConference() or a POST Status=completed. */
   private readonly endedConferences = new Set<string>();
   /** Every conference of the account, as `GET /Conferences[/{Sid}]` answers; kept after it ends. */
   private readonly conferenceRecords = new ConferenceRecords<FakeConference>();
+  /** Each conference's recordings, as `GET .../Recordings` lists them; kept after the conference ends. */
+  private readonly recordingLists = new Map<string, ConferenceRecords<FakeRecording>>();
+  /** Each recording's life (status, pauses, end), by recording SID. */
+  private readonly recordingLives = new Map<string, RecordingLife>();
   private readonly activeCalls = new Map<string, CallRecord>();
   private readonly endedCalls = new Map<string, CallRecord>();
   private callSeq = 0;
-  private faults: Fault[] = [];
-  private readonly expectedAuth: string;
+  private readonly writeListeners = new Set<(w: ApiWrite) => void>();
 
   constructor(opts: FakeSpaceOptions = {}) {
-    this.projectId = opts.projectId ?? randomUUID();
-    this.apiToken = opts.apiToken ?? `PT${randomBytes(24).toString('hex')}`;
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
-    this.latencyMs = opts.latencyMs ?? 0;
+    const projectId = opts.projectId ?? randomUUID();
+    const apiToken = opts.apiToken ?? `PT${randomBytes(24).toString('hex')}`;
+    super({ user: projectId, password: apiToken, host: opts.host, port: opts.port, latencyMs: opts.latencyMs });
+    this.projectId = projectId;
+    this.apiToken = apiToken;
     this.voiceScope = opts.voiceScope ?? true;
-    this.expectedAuth = `Basic ${Buffer.from(`${this.projectId}:${this.apiToken}`).toString('base64')}`;
   }
 
-  // ---------------------------------------------------------------- lifecycle
+  // ---------------------------------------------------------------- API writes
 
-  start(): Promise<string> {
-    if (this.server) return Promise.resolve(this.url);
-    const server = http.createServer((req, res) => this.onRequest(req, res));
-    server.keepAliveTimeout = 5000;
-    server.on('connection', (s: Socket) => {
-      this.totalConnections++;
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : this.port;
-        const h = this.host.includes(':') ? `[${this.host}]` : this.host;
-        this.url = `http://${h}:${port}`;
-        resolve(this.url);
-      });
-    });
+  /**
+   * Calls `listener` after each change made through the API (see ApiWrite), once the answer is
+   * written; a listener that throws changes nothing for the space. Returns what stops it.
+   */
+  onApiWrite(listener: (w: ApiWrite) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => {
+      this.writeListeners.delete(listener);
+    };
   }
 
-  /** Ends hanging and waiting requests, destroys keep-alive sockets, closes the server. */
-  close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = null;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const done = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    server.closeAllConnections();
-    return done;
-  }
-
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
-  /** Resets maxInFlight, totalConnections and the request log. */
-  resetStats(): void {
-    this.maxInFlight = this.inFlight;
-    this.totalConnections = 0;
-    this.requests = [];
-  }
-
-  // ---------------------------------------------------------------- faults
-
-  injectFaults(...faults: Fault[]): void {
-    this.faults.push(...faults);
-  }
-
-  clearFaults(): void {
-    this.faults = [];
-  }
-
-  get pendingFaults(): number {
-    return this.faults.length;
+  private reportWrite(w: ApiWrite): void {
+    for (const listener of this.writeListeners) {
+      try {
+        listener(w);
+      } catch {
+        // a listener's bug must not break the space (it answered already)
+      }
+    }
   }
 
   // ---------------------------------------------------------------- state
@@ -462,20 +417,18 @@ export class FakeSpace {
     };
   }
 
-  /** The conference ends: its list and participants answer 404; `GET /Conferences/{sid}` says completed. */
+  /** The conference ends and is forgotten: its list and participants answer 404; `GET /Conferences/{sid}` says completed. */
   removeConference(sid: string): void {
-    const c = this.confs.get(sid);
-    if (!c) return;
-    const now = rfc2822();
-    for (const p of c.all()) this.endCall(p.call_sid, now);
+    if (!this.confs.has(sid)) return;
+    this.endConference(sid);
     this.confs.delete(sid);
-    const record = this.conferenceRecords.get(sid);
-    if (record) Object.assign(record, { status: 'completed', date_updated: now });
+    this.endedConferences.delete(sid);
   }
 
   /**
    * Ends a conference, as POST Status=completed does: every participant's call ends, its
-   * participant list is empty, its status completed. Ending it again changes nothing.
+   * participant list is empty (the API lists only active participants) and stays empty (nobody
+   * joins an ended conference), its status completed. Ending it again changes nothing.
    */
   endConference(sid: string): void {
     const c = this.conf(sid);
@@ -484,6 +437,7 @@ export class FakeSpace {
     for (const p of c.all()) this.endCall(p.call_sid, now);
     c.clear();
     this.endedConferences.add(sid);
+    this.endRecordings(sid);
     const record = this.conferenceRecords.get(sid);
     if (record) {
       record.status = 'completed';
@@ -526,7 +480,7 @@ export class FakeSpace {
    * unless `call` says otherwise. A call of that SID that is still in progress is kept.
    */
   addParticipant(conferenceSid: string, fields: Partial<FakeParticipant> = {}, call: Partial<CallFields> = {}): FakeParticipant {
-    const c = this.conf(conferenceSid);
+    const c = this.liveConf(conferenceSid);
     const p = makeParticipant(this.projectId, conferenceSid, fields);
     c.add(p);
     if (!this.activeCalls.has(p.call_sid) || Object.keys(call).length > 0) {
@@ -536,7 +490,7 @@ export class FakeSpace {
   }
 
   addParticipants(conferenceSid: string, n: number): void {
-    const c = this.conf(conferenceSid);
+    const c = this.liveConf(conferenceSid);
     const now = rfc2822();
     for (let i = 0; i < n; i++) {
       const p = makeParticipant(this.projectId, conferenceSid, {}, now);
@@ -579,6 +533,71 @@ export class FakeSpace {
 
   participantCount(conferenceSid: string): number {
     return this.conf(conferenceSid).size;
+  }
+
+  // ---------------------------------------------------------------- recordings
+
+  /**
+   * A recording of a conference (in progress unless `fields.status` says otherwise), as
+   * `<Conference record="record-from-start">` starts one: the API has no request for it.
+   */
+  startRecording(conferenceSid: string, fields: Partial<FakeRecording> = {}): FakeRecording {
+    if (!this.conferenceRecords.get(conferenceSid)) throw new Error(`unknown conference ${conferenceSid}`);
+    const sid = fields.sid ?? randomUUID();
+    if (this.recordingLives.has(sid)) throw new Error(`recording ${sid} already exists`);
+    const now = Date.now();
+    const life = new RecordingLife(fields.status ?? 'in-progress', now);
+    const r = makeRecording(this.projectId, conferenceSid, sid, fields, rfc2822(now));
+    let list = this.recordingLists.get(conferenceSid);
+    if (!list) this.recordingLists.set(conferenceSid, (list = new ConferenceRecords<FakeRecording>()));
+    list.put(r);
+    this.recordingLives.set(sid, life);
+    this.renderRecording(r, life, now);
+    return structuredClone(r);
+  }
+
+  /** A conference's recordings as the listing gives them (oldest first). */
+  recordings(conferenceSid: string): FakeRecording[] {
+    return (this.recordingLists.get(conferenceSid)?.all() ?? []).map((r) => structuredClone(r));
+  }
+
+  /** One recording as `GET .../Recordings/{sid}` answers it, or undefined (404). */
+  recording(conferenceSid: string, sid: string): FakeRecording | undefined {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    return r && structuredClone(r);
+  }
+
+  /** What the service does on its own: e.g. `completed` once a stopped recording's file is ready. */
+  setRecordingStatus(conferenceSid: string, sid: string, status: RecordingStatus): FakeRecording {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    const life = this.recordingLives.get(sid);
+    if (!r || !life) throw new Error(`no recording ${sid} in conference ${conferenceSid}`);
+    this.changeRecording(r, life, (now) => life.set(status, now));
+    return structuredClone(r);
+  }
+
+  /** The conference ended: every recording still running is completed. */
+  private endRecordings(conferenceSid: string): void {
+    for (const r of this.recordingLists.get(conferenceSid)?.all() ?? []) {
+      const life = this.recordingLives.get(r.sid);
+      if (life && !life.ended) this.changeRecording(r, life, (now) => life.set('completed', now));
+    }
+  }
+
+  /** Applies a change to a recording's life, renders it, and tells onRecordingChange when its status moved. */
+  private changeRecording(r: FakeRecording, life: RecordingLife, apply: (now: number) => void): void {
+    const previous = life.status;
+    const now = Date.now();
+    apply(now);
+    this.renderRecording(r, life, now);
+    if (life.status !== previous) this.onRecordingChange?.(structuredClone(r), previous);
+  }
+
+  private renderRecording(r: FakeRecording, life: RecordingLife, now: number): void {
+    r.status = life.status;
+    r.duration = life.durationSeconds(now);
+    r.end_time = life.endedAt === null ? null : rfc2822(life.endedAt);
+    r.date_updated = rfc2822(now);
   }
 
   // ---------------------------------------------------------------- calls
@@ -629,132 +648,50 @@ export class FakeSpace {
     return c;
   }
 
+  /** A conference someone can join: known and not ended (a caller who dials in later starts a new one). */
+  private liveConf(sid: string): ConferenceState {
+    const c = this.conf(sid);
+    if (this.endedConferences.has(sid)) throw new Error(`conference ${sid} has ended`);
+    return c;
+  }
+
   // ---------------------------------------------------------------- HTTP
 
-  private readonly onResponseClosed = (): void => {
-    this.inFlight--;
-  };
-
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.inFlight++;
-    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    res.once('close', this.onResponseClosed);
-    // A write's body is read (bounded) before it is answered; any other body is discarded so
-    // keep-alive sockets stay usable.
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    const chunks: Buffer[] = [];
-    let bodyBytes = 0;
-    if (hasBody) {
-      req.on('data', (c: Buffer) => {
-        if (bodyBytes < MAX_REQUEST_BODY) chunks.push(c);
-        bodyBytes += c.length;
-      });
-    } else req.resume();
-
-    const rawUrl = req.url ?? '/';
-    const qi = rawUrl.indexOf('?');
-    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const query = new URLSearchParams(qi < 0 ? '' : rawUrl.slice(qi + 1));
-    const authorized = this.checkAuth(req.headers.authorization);
-    if (this.recordRequests) {
-      if (this.requests.length >= this.maxRecordedRequests) {
-        this.requests.splice(0, Math.max(1, Math.floor(this.maxRecordedRequests / 10)));
-      }
-      this.requests.push({ method: req.method ?? '', path: pathname, query: Object.fromEntries(query), authorized, at: Date.now() });
+  /** Answers a request; a bad request (BadRequest, thrown before anything changed) is a 400. */
+  protected serve(request: ApiRequest, res: http.ServerResponse): void {
+    try {
+      this.answer(request, res);
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err; // answered 500 by the server
+      this.sendError(res, 400, 20001, err.message);
     }
-    const recorded = this.recordRequests ? this.requests[this.requests.length - 1] : undefined;
-    let form = new URLSearchParams();
-    const readForm = (): void => {
-      const type = req.headers['content-type'];
-      const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_REQUEST_BODY);
-      if (type !== undefined && /^application\/x-www-form-urlencoded\b/i.test(type)) form = new URLSearchParams(text);
-      if (recorded && hasBody) {
-        recorded.form = Object.fromEntries(form);
-        recorded.contentType = type;
-      }
-    };
-
-    const fault = this.faults.length ? this.faults.shift() : undefined;
-    if (fault?.kind === 'hang') return; // answered never; close() destroys the socket
-    const wait = this.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
-    const answer = (): void => {
-      if (res.destroyed) return; // client gave up meanwhile
-      if (fault?.kind === 'drop') req.socket.destroy();
-      else if (fault?.kind === 'lost') {
-        try {
-          this.serve(req, LOST_RESPONSE, rawUrl, pathname, query, authorized, form);
-        } catch {
-          // carried out or not, the answer is lost either way
-        }
-        if (fault.then === 'drop') req.socket.destroy();
-      } else if (fault?.kind === 'status') this.sendFault(res, fault);
-      else if (fault?.kind === 'redirect') {
-        res.writeHead(fault.status ?? 302, { Location: fault.location, 'Content-Length': 0 });
-        res.end();
-      } else {
-        try {
-          this.serve(req, res, rawUrl, pathname, query, authorized, form);
-        } catch {
-          // A bug here must not crash the test process that hosts the fake.
-          if (!res.headersSent) this.sendError(res, 500, 20500, 'Internal Server Error');
-          else res.destroy();
-        }
-      }
-    };
-    const schedule = (): void => {
-      readForm();
-      if (wait <= 0) {
-        answer();
-        return;
-      }
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        answer();
-      }, wait);
-      this.timers.add(t);
-    };
-    if (!hasBody || req.readableEnded) schedule();
-    else req.once('end', schedule);
   }
 
-  private checkAuth(header: string | undefined): boolean {
-    if (!header) return false;
-    if (header === this.expectedAuth) return true; // fast path: the usual exact header
-    const m = /^basic\s+(\S+)\s*$/i.exec(header);
-    if (!m) return false;
-    const got = Buffer.from(m[1], 'base64');
-    const want = Buffer.from(`${this.projectId}:${this.apiToken}`);
-    return got.length === want.length && timingSafeEqual(got, want);
-  }
-
-  private serve(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawUrl: string,
-    pathname: string,
-    query: URLSearchParams,
-    authorized: boolean,
-    form: URLSearchParams = new URLSearchParams(),
-  ): void {
+  private answer({ method, rawUrl, path: pathname, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
+    const recordingRoute = parseRecordingsRoute(pathname);
+    if (recordingRoute) {
+      if (recordingRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
+      return this.serveRecordings(method, res, rawUrl, pathname, query, form, recordingRoute.conferenceSid, recordingRoute.recordingSid);
+    }
     // Writes: POST /Conferences/{Sid} (end, announce); POST and DELETE of one participant.
-    const conferenceWrite = req.method === 'POST' ? parseConferenceRoute(pathname) : null;
+    const conferenceWrite = method === 'POST' ? parseConferenceRoute(pathname) : null;
     if (conferenceWrite) {
       if (conferenceWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       return this.writeConference(res, pathname, conferenceWrite.conferenceSid, form);
     }
-    const participantWrite = req.method === 'POST' || req.method === 'DELETE' ? parseRoute(pathname) : null;
+    const participantWrite = method === 'POST' || method === 'DELETE' ? parseRoute(pathname) : null;
     if (participantWrite && participantWrite.callSid !== null) {
       if (participantWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      return this.writeParticipant(req.method ?? '', res, pathname, participantWrite.conferenceSid, participantWrite.callSid, form);
+      return this.writeParticipant(method, res, pathname, participantWrite.conferenceSid, participantWrite.callSid, form);
     }
     const callRoute = parseCallRoute(pathname);
     if (callRoute) {
-      if (req.method !== 'GET') {
+      if (method !== 'GET') {
         res.setHeader('Allow', 'GET');
-        return this.sendError(res, 405, 20004, `Method ${req.method} not allowed`);
+        return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
       }
       if (callRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       const call = this.call(callRoute.callSid);
@@ -762,21 +699,17 @@ export class FakeSpace {
       return this.send(res, 200, JSON.stringify(call));
     }
     const conferencesOf = parseConferencesRoute(pathname);
-    if (conferencesOf !== null && req.method === 'GET') {
+    if (conferencesOf !== null && method === 'GET') {
       if (conferencesOf !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      let q: ListQuery;
-      try {
-        q = parseListQuery(query, false);
-      } catch (err) {
-        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-        throw err; // answered 500 by the caller
-      }
+      const q = parseListQuery(query, false);
       const filters = ConferenceRecords.filters(query);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
-      return this.send(res, 200, this.conferencesBody(rawUrl, pathname, q, filters.filter, filters.qs));
+      // The account's conferences, with the cursor paging of the participant list (what "Test
+      // connection" and list conferences ask).
+      return this.send(res, 200, this.pageBody('conferences', rawUrl, pathname, q, filters.qs, (cursor) => this.conferenceRecords.page(filters.filter, 'exclusive', q.pageSize, cursor), true));
     }
     const conferenceRoute = parseConferenceRoute(pathname);
-    if (conferenceRoute && req.method === 'GET') {
+    if (conferenceRoute && method === 'GET') {
       if (conferenceRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       const c = this.conference(conferenceRoute.conferenceSid);
       if (!c) return this.notFound(res, pathname);
@@ -784,9 +717,9 @@ export class FakeSpace {
     }
     const route = parseRoute(pathname);
     if (!route) return this.notFound(res, pathname);
-    if (req.method !== 'GET') {
+    if (method !== 'GET') {
       res.setHeader('Allow', 'GET');
-      return this.sendError(res, 405, 20004, `Method ${req.method} not allowed`);
+      return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
     }
     // Credentials are the project's; another AccountSid is treated as failed authentication (401).
     if (route.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
@@ -797,54 +730,25 @@ export class FakeSpace {
       return this.send(res, 200, JSON.stringify(p));
     }
 
-    let q: ListQuery;
-    try {
-      q = parseListQuery(query);
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err; // answered 500 by the caller
-    }
+    const q = parseListQuery(query);
     const conf = this.confs.get(route.conferenceSid);
     if (!conf) return this.notFound(res, pathname);
-    this.send(res, 200, this.listBody(conf, rawUrl, pathname, q));
-  }
-
-  private listBody(conf: ConferenceState, rawUrl: string, pathname: string, q: ListQuery): string {
-    const r = conf.page(q.filter, q.pageSize, q.cursor);
-    // Paging URIs reuse the request's own path so the client stays on the base form it used.
-    const pageUri = (page: number, token: string): string =>
-      `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${q.filterQs}`;
-    let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
-    if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : conf.page(q.filter, q.pageSize, null);
-      next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
-    } else if (quirk && next !== null) {
-      next = quirk.nextPageUri;
-    }
-    // Exactly these keys: the official SDK fails on any other top-level key.
-    return JSON.stringify({
-      uri: rawUrl,
-      first_page_uri: `${pathname}?PageSize=${q.pageSize}${q.filterQs}`,
-      next_page_uri: next,
-      previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
-      page: q.page,
-      page_size: q.pageSize,
-      participants: r.items,
-    });
+    this.send(res, 200, this.pageBody('participants', rawUrl, pathname, q, q.filterQs, (cursor) => conf.page(q.filter, q.pageSize, cursor), true));
   }
 
   /**
-   * `GET .../Conferences`: one page of the account's conferences matching the filters, with the
-   * cursor paging of the participant list (what "Test connection" and list conferences ask).
+   * A list answer in the API's keys and no other (the official SDK fails on any other top-level
+   * key): one page of `key`, read at the query's cursor by `pageAt`, with paging URIs on the
+   * request's own path (so the client stays on the base form it used) and the filters. With
+   * `quirky`, pagingQuirk bends next_page_uri.
    */
-  private conferencesBody(rawUrl: string, pathname: string, q: ListQuery, filter: Map<string, string>, filterQs: string): string {
-    const r = this.conferenceRecords.page(filter, 'exclusive', q.pageSize, q.cursor);
+  private pageBody(key: string, rawUrl: string, pathname: string, q: ListQuery, filterQs: string, pageAt: (cursor: Cursor | null) => { items: unknown[]; nextSeq: number | null; prevSeq: number }, quirky: boolean): string {
+    const r = pageAt(q.cursor);
     const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filterQs}`;
     let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
+    const quirk = quirky ? this.pagingQuirk : null;
     if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : this.conferenceRecords.page(filter, 'exclusive', q.pageSize, null);
+      const first = q.cursor === null ? r : pageAt(null);
       next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
     } else if (quirk && next !== null) {
       next = quirk.nextPageUri;
@@ -856,7 +760,7 @@ export class FakeSpace {
       previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
       page: q.page,
       page_size: q.pageSize,
-      conferences: r.items,
+      [key]: r.items,
     });
   }
 
@@ -864,44 +768,90 @@ export class FakeSpace {
   private writeParticipant(method: string, res: http.ServerResponse, pathname: string, conferenceSid: string, callSid: string, form: URLSearchParams): void {
     const p = this.confs.get(conferenceSid)?.get(callSid);
     if (!p) return this.notFound(res, pathname);
+    const before = { ...p };
     if (method === 'DELETE') {
       this.removeParticipant(conferenceSid, callSid);
       res.writeHead(204);
       res.end();
+      this.reportWrite({ kind: 'participant-removed', conferenceSid, participant: before });
       return;
     }
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
+    const params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
+    const coached = params.get('CallSidToCoach');
+    // The coached call is a participant of the same conference, not the coach.
+    if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
+      throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
     }
     const patch: Partial<FakeParticipant> = {};
     if (params.has('Muted')) patch.muted = params.get('Muted') === 'true';
     if (params.has('Hold')) patch.hold = params.get('Hold') === 'true';
-    if (params.has('Coaching')) patch.coaching = params.get('Coaching') === 'true';
     if (params.has('CallSidToCoach')) patch.call_sid_to_coach = params.get('CallSidToCoach');
+    if (params.has('Coaching')) {
+      patch.coaching = params.get('Coaching') === 'true';
+      // No longer coaching: no call is coached (unless this very update names one).
+      if (!patch.coaching && !params.has('CallSidToCoach')) patch.call_sid_to_coach = null;
+    }
     const url = params.get('AnnounceUrl');
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid, url, method: params.get('AnnounceMethod') ?? 'POST' });
-    this.send(res, 200, JSON.stringify(this.updateParticipant(conferenceSid, callSid, patch)));
+    const after = this.updateParticipant(conferenceSid, callSid, patch);
+    this.send(res, 200, JSON.stringify(after));
+    this.reportWrite({ kind: 'participant-updated', conferenceSid, before, after });
   }
 
   /** POST /Conferences/{Sid}: Status=completed ends it (again: no change), AnnounceUrl plays to everyone. */
   private writeConference(res: http.ServerResponse, pathname: string, conferenceSid: string, form: URLSearchParams): void {
     if (!this.confs.has(conferenceSid)) return this.notFound(res, pathname);
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
-      if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
-    }
-    if (params.get('Status') === 'completed') this.endConference(conferenceSid);
+    const params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
+    if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
+    const ending = params.get('Status') === 'completed' && !this.endedConferences.has(conferenceSid);
+    const participants = ending ? this.participants(conferenceSid) : [];
+    if (ending) this.endConference(conferenceSid);
     const url = params.get('AnnounceUrl');
     if (url !== undefined) this.announcements.push({ conferenceSid, callSid: null, url, method: params.get('AnnounceMethod') ?? 'POST' });
     this.send(res, 200, JSON.stringify(this.conferenceObject(conferenceSid, pathname)));
+    if (ending) this.reportWrite({ kind: 'conference-ended', conferenceSid, participants });
+  }
+
+  /**
+   * A conference's recordings: GET the list (DateCreated filters, cursor paging, key
+   * `recordings`), GET one, POST one (Status, PauseBehavior; see RecordingLife.update), DELETE
+   * one (204). An unknown conference or recording is 404; a conference that ended keeps its
+   * recordings.
+   */
+  private serveRecordings(method: string, res: http.ServerResponse, rawUrl: string, pathname: string, query: URLSearchParams, form: URLSearchParams, conferenceSid: string, recordingSid: string | null): void {
+    if (!this.conferenceRecords.get(conferenceSid)) return this.notFound(res, pathname);
+    const list = this.recordingLists.get(conferenceSid) ?? new ConferenceRecords<FakeRecording>();
+    const allowed = recordingSid === null ? ['GET'] : ['GET', 'POST', 'DELETE'];
+    if (!allowed.includes(method)) {
+      res.setHeader('Allow', allowed.join(', '));
+      return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
+    }
+    if (recordingSid === null) {
+      const q = parseListQuery(query, false);
+      const filters = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
+      if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
+      return this.send(res, 200, this.pageBody('recordings', rawUrl, pathname, q, filters.qs, (cursor) => list.page(filters.filter, 'exclusive', q.pageSize, cursor), false));
+    }
+    const r = list.get(recordingSid);
+    const life = this.recordingLives.get(recordingSid);
+    if (!r || !life) return this.notFound(res, pathname);
+    if (method === 'GET') return this.send(res, 200, JSON.stringify(r));
+    if (method === 'DELETE') {
+      list.delete(recordingSid);
+      this.recordingLives.delete(recordingSid);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    try {
+      this.changeRecording(r, life, (now) => life.update(form, true, now));
+    } catch (err) {
+      if (!(err instanceof RecordingUpdateError)) throw err;
+      // A 422 of the spec is an `errors` array (CompatibilityErrorStringArrayResponse).
+      if (err.status === 422) return this.send(res, 422, JSON.stringify({ errors: [err.message] }));
+      return this.sendError(res, 400, 20001, err.message);
+    }
+    this.send(res, 200, JSON.stringify(r));
   }
 
   private notFound(res: http.ServerResponse, pathname: string): void {
@@ -913,23 +863,11 @@ export class FakeSpace {
     this.send(res, status, JSON.stringify(apiError(status, code, message)));
   }
 
-  private send(res: http.ServerResponse, status: number, body: string, type: string = JSON_TYPE): void {
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+  protected sendStatusError(res: http.ServerResponse, status: number): void {
+    this.send(res, status, JSON.stringify(apiError(status)));
   }
 
-  private sendFault(res: http.ServerResponse, f: Extract<Fault, { kind: 'status' }>): void {
-    if (f.retryAfter !== undefined) res.setHeader('Retry-After', f.retryAfter);
-    const body = f.body ?? 'json';
-    if (body === 'json') return this.send(res, f.status, JSON.stringify(apiError(f.status)));
-    if (body === 'html') return this.send(res, f.status, htmlErrorPage(f.status), 'text/html');
-    if (body === 'empty') {
-      res.writeHead(f.status, { 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    // A raw string: labelled JSON when it looks like JSON, so truncated/malformed JSON can be simulated.
-    const t = body.trimStart();
-    this.send(res, f.status, body, t.startsWith('{') || t.startsWith('[') ? JSON_TYPE : 'text/plain; charset=utf-8');
+  private send(res: http.ServerResponse, status: number, body: string): void {
+    sendBody(res, status, body, JSON_TYPE);
   }
 }

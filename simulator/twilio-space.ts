@@ -12,12 +12,16 @@
 //   (Twilio's statuses: queued, connecting, ringing, connected, complete, failed);
 // - conferences carry `reason_conference_ended` and `call_sid_ending_conference`;
 // - `DateCreated<` / `DateCreated>` mean on or before / on or after the day;
+// - conference recordings carry `channels` as a number and `duration` as a string (null until
+//   the recording ends), have no `channel`, `end_time`, `trim` or `subresource_uris`, and an
+//   update ignores parameters it does not know (SignalWire refuses them);
 // - Basic auth is the Account SID (AC...) and the Auth Token; error bodies are
 //   `{ code, message, more_info, status }` with Twilio's more_info links.
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ConferenceRecords } from './fake-space';
+import { randomBytes } from 'node:crypto';
+import { ConferenceRecords, RECORDING_FILTER_NAMES } from './fake-space';
+import { type ApiRequest, LoopbackServer, sendBody, sendEmpty } from './loopback-server';
+import { RecordingLife, RecordingUpdateError, type RecordingStatus } from './recordings';
 import { rfc2822 } from './rfc2822';
 
 export const TWILIO_ROOT = '/2010-04-01';
@@ -60,23 +64,32 @@ export interface TwilioParticipant {
   uri: string;
 }
 
+/** A conference recording as Twilio's spec writes it (api.v2010.account.conference.conference_recording), in its order. */
+export interface TwilioRecording {
+  account_sid: string;
+  api_version: string;
+  call_sid: string | null;
+  conference_sid: string;
+  date_created: string;
+  date_updated: string;
+  start_time: string;
+  duration: string | null;
+  sid: string;
+  price: string | null;
+  price_unit: string | null;
+  status: RecordingStatus;
+  channels: number;
+  source: string;
+  error_code: number | null;
+  encryption_details: null;
+  uri: string;
+}
+
 export interface TwilioSpaceOptions {
   accountSid?: string;
   authToken?: string;
   host?: string;
 }
-
-export interface TwilioRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  /** The form of a POST, decoded. */
-  form: Record<string, string>;
-  contentType: string;
-  authorized: boolean;
-}
-
-export type TwilioFault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'drop' } | { kind: 'hang' };
 
 class HttpError extends Error {
   constructor(
@@ -90,67 +103,35 @@ class HttpError extends Error {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
-const MAX_BODY = 64 * 1024;
 
-export class TwilioSpace {
+export class TwilioSpace extends LoopbackServer {
   readonly accountSid: string;
   readonly authToken: string;
-  readonly host: string;
-  url = '';
-  requests: TwilioRequest[] = [];
   /** The announcement URLs played, per conference SID (POST AnnounceUrl). */
   readonly announcements: Array<{ conferenceSid: string; callSid?: string; url: string }> = [];
 
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private faults: TwilioFault[] = [];
   private readonly confs = new ConferenceRecords<TwilioConference>();
   /** Participants per conference, in joining order (a Map keeps it). */
   private readonly parts = new Map<string, Map<string, TwilioParticipant>>();
   /** Every call SID ever in a conference, in joining order: the page tokens point into it. */
   private readonly order = new Map<string, string[]>();
   private readonly calls = new Map<string, Record<string, unknown>>();
+  /** Each conference's recordings, and every recording SID it ever had in order (the page tokens point into it). */
+  private readonly recordingLists = new Map<string, ConferenceRecords<TwilioRecording>>();
+  private readonly recordingOrder = new Map<string, string[]>();
+  private readonly recordingLives = new Map<string, RecordingLife>();
 
   constructor(opts: TwilioSpaceOptions = {}) {
-    this.accountSid = opts.accountSid ?? twilioSid('AC');
-    this.authToken = opts.authToken ?? randomBytes(16).toString('hex');
-    this.host = opts.host ?? '127.0.0.1';
+    const accountSid = opts.accountSid ?? twilioSid('AC');
+    const authToken = opts.authToken ?? randomBytes(16).toString('hex');
+    super({ user: accountSid, password: authToken, host: opts.host });
+    this.accountSid = accountSid;
+    this.authToken = authToken;
   }
 
   /** What a space field holds for this fake: its origin and Twilio's API root. */
   get spaceUrl(): string {
     return `${this.url}${TWILIO_ROOT}`;
-  }
-
-  start(): Promise<string> {
-    const server = http.createServer((req, res) => this.onRequest(req, res));
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, this.host, () => {
-        const addr = server.address();
-        this.url = `http://${this.host}:${typeof addr === 'object' && addr ? addr.port : 0}`;
-        resolve(this.url);
-      });
-    });
-  }
-
-  close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = null;
-    const done = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    server.closeAllConnections();
-    return done;
-  }
-
-  injectFaults(...faults: TwilioFault[]): void {
-    this.faults.push(...faults);
   }
 
   // ---------------------------------------------------------------- state
@@ -179,6 +160,8 @@ export class TwilioSpace {
     });
     this.parts.set(sid, new Map());
     this.order.set(sid, []);
+    this.recordingLists.set(sid, new ConferenceRecords<TwilioRecording>());
+    this.recordingOrder.set(sid, []);
     return sid;
   }
 
@@ -239,52 +222,81 @@ export class TwilioSpace {
     return p && { ...p };
   }
 
-  // ---------------------------------------------------------------- HTTP
-
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      const raw = req.url ?? '/';
-      const qi = raw.indexOf('?');
-      const path = qi < 0 ? raw : raw.slice(0, qi);
-      const query = new URLSearchParams(qi < 0 ? '' : raw.slice(qi + 1));
-      const contentType = String(req.headers['content-type'] ?? '');
-      const form = req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : new URLSearchParams();
-      const authorized = this.checkAuth(req.headers.authorization);
-      this.requests.push({ method: req.method ?? '', path, query: Object.fromEntries(query), form: Object.fromEntries(form), contentType, authorized });
-      const fault = this.faults.shift();
-      if (fault?.kind === 'hang') return;
-      if (fault?.kind === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'status') {
-        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
-        return this.sendJson(res, fault.status, this.errorBody(fault.status, 20000 + fault.status, http.STATUS_CODES[fault.status] ?? 'Error'));
-      }
-      try {
-        this.serve(req.method ?? 'GET', path, query, form, authorized, res);
-      } catch (err) {
-        if (err instanceof HttpError) {
-          if (path.endsWith('.json')) return this.sendJson(res, err.status, this.errorBody(err.status, err.code, err.message));
-          return this.sendXml(res, err.status, `<TwilioResponse><RestException><Code>${err.code}</Code><Message>${err.message}</Message><Status>${err.status}</Status></RestException></TwilioResponse>`);
-        }
-        if (!res.headersSent) this.sendJson(res, 500, this.errorBody(500, 20500, 'Internal Server Error'));
-      }
-    });
+  /** A recording of a conference, in progress unless `fields.status` says otherwise. */
+  startRecording(conferenceSid: string, fields: Partial<TwilioRecording> = {}): TwilioRecording {
+    const list = this.recordingLists.get(conferenceSid);
+    if (!list) throw new Error(`unknown conference ${conferenceSid}`);
+    const sid = fields.sid ?? twilioSid('RE');
+    const now = Date.now();
+    const created = fields.date_created ?? rfc2822(now);
+    const r: TwilioRecording = {
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      call_sid: fields.call_sid ?? null,
+      conference_sid: conferenceSid,
+      date_created: created,
+      date_updated: created,
+      start_time: created,
+      duration: null,
+      sid,
+      price: null,
+      price_unit: 'USD',
+      status: 'in-progress',
+      channels: fields.channels ?? 1,
+      source: fields.source ?? 'StartConferenceRecordingAPI',
+      error_code: null,
+      encryption_details: null,
+      uri: `${this.base()}/Conferences/${conferenceSid}/Recordings/${sid}.json`,
+    };
+    const life = new RecordingLife(fields.status ?? 'in-progress', now);
+    list.put(r);
+    this.recordingOrder.get(conferenceSid)!.push(sid);
+    this.recordingLives.set(sid, life);
+    this.renderRecording(r, life, now);
+    return { ...r };
   }
 
-  private checkAuth(header: string | undefined): boolean {
-    const m = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!m) return false;
-    const got = Buffer.from(m[1], 'base64');
-    const want = Buffer.from(`${this.accountSid}:${this.authToken}`);
-    return got.length === want.length && timingSafeEqual(got, want);
+  recordings(conferenceSid: string): TwilioRecording[] {
+    return (this.recordingLists.get(conferenceSid)?.all() ?? []).map((r) => ({ ...r }));
+  }
+
+  recording(conferenceSid: string, sid: string): TwilioRecording | undefined {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    return r && { ...r };
+  }
+
+  /** What the service does on its own: e.g. `processing`, then `completed`. */
+  setRecordingStatus(conferenceSid: string, sid: string, status: RecordingStatus): TwilioRecording {
+    const r = this.recordingLists.get(conferenceSid)?.get(sid);
+    const life = this.recordingLives.get(sid);
+    if (!r || !life) throw new Error(`no recording ${sid} in conference ${conferenceSid}`);
+    const now = Date.now();
+    life.set(status, now);
+    this.renderRecording(r, life, now);
+    return { ...r };
+  }
+
+  private renderRecording(r: TwilioRecording, life: RecordingLife, now: number): void {
+    r.status = life.status;
+    // Twilio's duration is a string, null until the recording has ended.
+    r.duration = life.endedAt === null ? null : String(life.durationSeconds(now));
+    r.date_updated = rfc2822(now);
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  protected serve(request: ApiRequest, res: http.ServerResponse): void {
+    try {
+      this.answer(request, res);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (request.path.endsWith('.json')) return this.sendJson(res, err.status, this.errorBody(err.status, err.code, err.message));
+      this.sendXml(res, err.status, `<TwilioResponse><RestException><Code>${err.code}</Code><Message>${err.message}</Message><Status>${err.status}</Status></RestException></TwilioResponse>`);
+    }
+  }
+
+  protected sendStatusError(res: http.ServerResponse, status: number): void {
+    this.sendJson(res, status, this.errorBody(status, 20000 + status, http.STATUS_CODES[status] ?? 'Error'));
   }
 
   private errorBody(status: number, code: number, message: string): object {
@@ -293,23 +305,15 @@ export class TwilioSpace {
 
   private sendJson(res: http.ServerResponse, status: number, body: object | null): void {
     if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
-    if (body === null) {
-      res.writeHead(status, { 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    if (body === null) return sendEmpty(res, status);
+    sendBody(res, status, JSON.stringify(body), JSON_TYPE);
   }
 
   private sendXml(res: http.ServerResponse, status: number, inner: string): void {
-    const text = `<?xml version='1.0' encoding='UTF-8'?>\n${inner}`;
-    res.writeHead(status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    sendBody(res, status, `<?xml version='1.0' encoding='UTF-8'?>\n${inner}`, XML_TYPE);
   }
 
-  private serve(method: string, path: string, query: URLSearchParams, form: URLSearchParams, authorized: boolean, res: http.ServerResponse): void {
+  private answer({ method, path, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
     if (!authorized) throw new HttpError(401, 20003, 'Authenticate');
     const json = path.endsWith('.json');
     const rest = json ? path.slice(0, -5) : path;
@@ -354,6 +358,36 @@ export class TwilioSpace {
       if (method === 'POST') return this.sendJson(res, 200, this.updateParticipant(p, form));
       if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
       return this.sendJson(res, 200, p);
+    }
+    if ((route.length === 3 || route.length === 4) && route[0] === 'Conferences' && route[2] === 'Recordings') {
+      const list = this.recordingLists.get(route[1]);
+      if (!list) throw notFound();
+      if (route.length === 3) {
+        if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+        if (!json) return xml('Recordings');
+        return this.sendJson(res, 200, this.recordingList(rest, route[1], query));
+      }
+      const r = list.get(route[3]);
+      const life = this.recordingLives.get(route[3]);
+      if (!r || !life) throw notFound();
+      if (!json) return xml('Recording');
+      if (method === 'DELETE') {
+        list.delete(r.sid);
+        this.recordingLives.delete(r.sid);
+        return this.sendJson(res, 204, null);
+      }
+      if (method === 'POST') {
+        try {
+          life.update(form, false);
+        } catch (err) {
+          if (err instanceof RecordingUpdateError) throw new HttpError(400, 20001, err.message);
+          throw err;
+        }
+        this.renderRecording(r, life, Date.now());
+        return this.sendJson(res, 200, r);
+      }
+      if (method !== 'GET') throw new HttpError(405, 20004, 'Method not allowed');
+      return this.sendJson(res, 200, r);
     }
     if (route.length === 2 && route[0] === 'Calls') {
       const call = this.calls.get(route[1]);
@@ -430,6 +464,18 @@ export class TwilioSpace {
     return this.listBody('conferences', path, qs, pageSize, page, r.items, r.next, r.prev);
   }
 
+  /** A conference's recordings, filtered by `DateCreated` (on or before / after the day), paged as the others. */
+  private recordingList(path: string, conferenceSid: string, query: URLSearchParams): object {
+    const { pageSize, page, token } = this.paging(query);
+    const f = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
+    if ('error' in f) throw new HttpError(400, 20001, f.error);
+    const list = this.recordingLists.get(conferenceSid)!;
+    const matching = new Set(list.page(f.filter, 'inclusive', 1_000_000, null).items.map((r) => r.sid));
+    const r = this.pageOf(this.recordingOrder.get(conferenceSid)!, (sid) => (matching.has(sid) ? list.get(sid) : undefined), pageSize, token);
+    const qs = f.qs === '' ? '' : `${f.qs.slice(1)}&`;
+    return this.listBody('recordings', path, qs, pageSize, page, r.items, r.next, r.prev);
+  }
+
   private participantList(path: string, conferenceSid: string, query: URLSearchParams): object {
     const { pageSize, page, token } = this.paging(query);
     let qs = '';
@@ -461,8 +507,19 @@ export class TwilioSpace {
     };
     const muted = bool('Muted');
     const hold = bool('Hold');
+    const coaching = bool('Coaching');
+    const coached = form.get('CallSidToCoach');
+    if (coaching === true && coached === null) throw new HttpError(400, 20001, 'CallSidToCoach is required when Coaching is true');
+    if (coached !== null && (coached === p.call_sid || !this.parts.get(p.conference_sid)?.has(coached))) {
+      throw new HttpError(400, 20001, `CallSidToCoach ${coached} is not another participant of this conference`);
+    }
     if (muted !== undefined) p.muted = muted;
     if (hold !== undefined) p.hold = hold;
+    if (coached !== null) p.call_sid_to_coach = coached;
+    if (coaching !== undefined) {
+      p.coaching = coaching;
+      if (!coaching && coached === null) p.call_sid_to_coach = null;
+    }
     const announce = form.get('AnnounceUrl');
     if (announce !== null) this.announcements.push({ conferenceSid: p.conference_sid, callSid: p.call_sid, url: announce });
     p.date_updated = rfc2822();
@@ -476,6 +533,8 @@ export class TwilioSpace {
       c.status = 'completed';
       c.reason_conference_ended = 'conference-ended-via-api';
       for (const sid of [...(this.parts.get(c.sid)?.keys() ?? [])]) this.leave(c.sid, sid);
+      // Its recordings end with it.
+      for (const r of this.recordingLists.get(c.sid)?.all() ?? []) if (!this.recordingLives.get(r.sid)?.ended) this.setRecordingStatus(c.sid, r.sid, 'completed');
     }
     const announce = form.get('AnnounceUrl');
     if (announce !== null) this.announcements.push({ conferenceSid: c.sid, url: announce });

@@ -237,6 +237,13 @@ describe('callback parsing', () => {
     });
   });
 
+  it('reads a repeated typed parameter (Muted=true&Muted=false) from its first value', () => {
+    const ev = parsing.toConferenceEvent(
+      parsing.parseForm('Muted=true&Muted=false&Hold=false&Hold=true&SequenceNumber=1&SequenceNumber=2&Timestamp=Tue%2C%2014%20Aug%202018%2019%3A37%3A39%20%2B0000&Timestamp=Wed%2C%2015%20Aug%202018%2019%3A37%3A39%20%2B0000'),
+    );
+    assert.deepEqual(ev, { muted: true, hold: false, sequenceNumber: 1, timestamp: '2018-08-14T19:37:39.000Z' });
+  });
+
   it('gives null for a value that is not its type, and keeps every value of a repeated untyped parameter', () => {
     const ev = parsing.toConferenceEvent(paramsOf({ Muted: 'yes', Timestamp: 'yesterday', Duration: '-3', Tag: ['a', 'b'] }));
     assert.deepEqual(ev, { muted: null, timestamp: null, duration: null, tag: ['a', 'b'] });
@@ -244,8 +251,13 @@ describe('callback parsing', () => {
 
   it('remembers how to read at most 1,000 parameter names, none longer than 64 characters, and reads the same either way', () => {
     // With checking off, anyone can send names: what the node remembers of them is bounded.
-    for (let i = 0; i < 3000; i++) parsing.toConferenceEvent(paramsOf({ [`Name${i}`]: 'x', Muted: 'true' }));
-    assert.ok(parsing.rememberedFieldNames() <= 1000, `remembered ${parsing.rememberedFieldNames()}`);
+    // Checked after every callback: a bound held only now and then is no bound.
+    let most = 0;
+    for (let i = 0; i < 3000; i++) {
+      parsing.toConferenceEvent(paramsOf({ [`Name${i}`]: 'x', Muted: 'true' }));
+      most = Math.max(most, parsing.rememberedFieldNames());
+    }
+    assert.equal(most, 1000, 'at most 1,000 names, and up to 1,000 are remembered');
     const long = `Long${'x'.repeat(100)}`;
     parsing.toConferenceEvent(paramsOf({ CallSid: 'CA0', StatusCallbackEvent: 'participant-leave' }));
     const before = parsing.rememberedFieldNames();
@@ -278,7 +290,7 @@ describe('callback parsing', () => {
 });
 
 describe('replay memory', () => {
-  it('remembers a callback for ten minutes, then forgets it', () => {
+  it('remembers a callback for ten minutes from when it was first seen, then forgets it', () => {
     let now = 1_000_000;
     const memory = new ReplayMemory({ now: () => now });
     assert.equal(memory.repeated('a'), false);
@@ -287,7 +299,8 @@ describe('replay memory', () => {
     now += 60_000 - 1;
     assert.equal(memory.repeated('a'), true);
     now += 1;
-    assert.equal(memory.repeated('a'), false, 'ten minutes after it was first seen');
+    assert.equal(memory.repeated('a'), false, 'ten minutes after it was first seen: a repeat does not prolong it');
+    assert.equal(memory.repeated('a'), true, 'seen again: remembered again');
   });
 
   it('keeps at most max entries, forgetting the oldest first', () => {
@@ -303,6 +316,43 @@ describe('replay memory', () => {
     const memory = new ReplayMemory({ now: () => 0 });
     for (let i = 0; i < 50_000; i++) memory.repeated(String(i));
     assert.equal(memory.size, 10_000);
+  });
+
+  it('forgets the oldest first through a million distinct callbacks, a repeat leaving the order alone', () => {
+    const memory = new ReplayMemory({ now: () => 0 });
+    const N = 1_000_000;
+    for (let i = 0; i < N; i++) {
+      assert.equal(memory.repeated(`id${i}`), false);
+      if (i % 100_000 === 99_999) {
+        // The oldest held (10,000 back) and the latest are repeats; asking changes nothing.
+        assert.equal(memory.repeated(`id${i - 9_999}`), true, `after ${i + 1}: the oldest held`);
+        assert.equal(memory.repeated(`id${i}`), true, `after ${i + 1}: the latest`);
+        assert.equal(memory.size, 10_000);
+      }
+    }
+    for (let i = N - 10_000; i < N; i++) assert.equal(memory.repeated(`id${i}`), true, `id${i} is among the last 10,000`);
+    assert.equal(memory.size, 10_000);
+    assert.equal(memory.repeated(`id${N - 10_001}`), false, 'the one before them was forgotten: seen again, it is new');
+    // That pushed out the oldest held; asked for again, the next oldest stays the oldest.
+    assert.equal(memory.repeated(`id${N - 9_999}`), true);
+    assert.equal(memory.repeated('new'), false);
+    assert.equal(memory.repeated(`id${N - 9_998}`), true, 'the next oldest is still held');
+    assert.equal(memory.repeated(`id${N - 9_999}`), false, 'the oldest went out first, although it was asked for last');
+  });
+
+  it('honours the lifetime through a million callbacks, one a millisecond', () => {
+    let now = 0;
+    // A lifetime of one second under a cap of 10,000: the lifetime, not the cap, decides.
+    const memory = new ReplayMemory({ ttlMs: 1000, now: () => now });
+    const N = 1_000_000;
+    for (let i = 0; i < N; i++, now++) {
+      assert.equal(memory.repeated(`id${i}`), false);
+      if (i % 100_000 === 99_999) {
+        assert.equal(memory.repeated(`id${i - 999}`), true, `after ${i + 1}: seen a millisecond less than a second ago`);
+        assert.equal(memory.repeated(`id${i - 1000}`), false, `after ${i + 1}: seen a second ago`);
+        assert.ok(memory.size <= 10_000);
+      }
+    }
   });
 });
 

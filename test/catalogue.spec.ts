@@ -37,12 +37,14 @@ function runtimeKeys(): Set<string> {
   const used = new Set<string>();
   for (const file of files('nodes', '.ts')) {
     const src = read(file);
-    for (const m of src.matchAll(/\b(?:text|t)\(\s*'((?:errors|status|fields|values|log|test)\.[\w.-]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/\b(?:text|t)\(\s*'((?:errors|status|fields|values|log|test|roster)\.[\w.-]+)'/g)) used.add(m[1]);
     // Whole keys written in tables (a status or a log line per case).
-    for (const m of src.matchAll(/'((?:status|log)\.[\w-]+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/'((?:status|log|roster)\.[\w-]+)'/g)) used.add(m[1]);
     for (const m of src.matchAll(/(?:new SignalWireError\(\s*(?:'[\w-]+'|\w+),\s*|\b(?:badInput|configError|badResponse|problem)\(\s*)'([\w-]+)'/g)) used.add(`errors.${m[1]}`);
     for (const m of src.matchAll(/\bkey\s*=\s*rule\.integer \? \(upward \? '([\w-]+)' : '([\w-]+)'\) : '([\w-]+)'/g)) for (const k of m.slice(1)) used.add(`errors.${k}`);
-    for (const m of src.matchAll(/resolveSid\([^)]*'(\w+)'\)/g)) used.add(`fields.${m[1]}`);
+    for (const m of src.matchAll(/resolve(?:Optional)?Sid\([^)]*'(\w+)'\)/g)) used.add(`fields.${m[1]}`);
+    // A rule naming the field of its problem (its text says the field's name).
+    for (const m of src.matchAll(/\bfield: '(\w+)'/g)) used.add(`fields.${m[1]}`);
   }
   for (const field of Object.keys(NUMBER_RULES)) used.add(`fields.${field}`);
   return new Set([...used].map((k) => `signalwire-space.${k}`));

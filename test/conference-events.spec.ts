@@ -24,6 +24,7 @@ import {
   spaceNode,
   statuses,
   startSpace,
+  updateRecordingNode,
   type FlowNode,
   type Msg,
 } from './support/harness';
@@ -353,6 +354,15 @@ describe('signalwire-conference-events node', function () {
       assert.match(logged('WARN').join('\n'), /AccountSid "another-project" is not the space's Project ID/);
     });
 
+    it('refuses a well-signed callback with no AccountSid at all with 403, as one of another project', async () => {
+      const n1 = await start();
+      const { AccountSid: _none, ...params } = callback();
+      assert.equal((await post(params)).status, 403);
+      assert.equal((await lastStatus(n1))?.text, '0 events, 1 refused (other AccountSid)');
+      assert.match(logged('WARN').join('\n'), /AccountSid "" is not the space's Project ID/);
+      assert.deepEqual(await collect('out', 0), []);
+    });
+
     it('fails closed without a Signing Key: every callback refused, the status and a warning say why', async () => {
       const n1 = await start({}, NO_KEY);
       assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'no signing key: refusing all' });
@@ -471,20 +481,162 @@ describe('signalwire-conference-events node', function () {
     });
   });
 
+  describe('recording status callbacks', () => {
+    const REC = 're000000-0000-4000-8000-000000000009';
+    let recSeq = 0;
+    /** A recording status callback as the spec's RecordingStatusCallbackPayload has it, with ConferenceSid. */
+    function recording(extra: Record<string, string> = {}): Record<string, string> {
+      recSeq++;
+      return {
+        AccountSid: PROJECT,
+        CallSid: `ca11${String(recSeq).padStart(4, '0')}-0000-4000-8000-000000000003`,
+        ConferenceSid: CONF,
+        RecordingSid: REC,
+        RecordingUrl: `https://example.signalwire.com/api/laml/2010-04-01/Accounts/${PROJECT}/Recordings/${REC}`,
+        RecordingStatus: 'completed',
+        RecordingDuration: String(90 + recSeq),
+        RecordingChannels: '1',
+        RecordingSource: 'StartConferenceRecording',
+        ...extra,
+      };
+    }
+
+    it('go to output 1 as recording-<status>, with msg.recordingSid, msg.conferenceSid and a typed payload; never to output 2', async () => {
+      const n1 = await start({ coalesce: 0 });
+      const params = recording();
+      assert.equal((await post(params)).status, 204);
+      const msg = await next('out');
+      assert.equal(msg.topic, 'recording-completed');
+      assert.equal(msg.recordingSid, REC);
+      assert.equal(msg.conferenceSid, CONF);
+      assert.equal('callSid' in msg, false, 'no top-level callSid: an update participant node wired here would act on it');
+      assert.deepEqual(msg.payload, {
+        event: 'recording-completed',
+        conferenceSid: CONF,
+        callSid: params.CallSid,
+        recordingSid: REC,
+        recordingStatus: 'completed',
+        accountSid: PROJECT,
+        recordingUrl: params.RecordingUrl,
+        recordingDuration: Number(params.RecordingDuration),
+        recordingChannels: 1,
+        recordingSource: 'StartConferenceRecording',
+      });
+      assert.deepEqual(msg.callback, params);
+      assert.deepEqual(await collect('changed', 100), [], 'a recording changes no participant: nothing on output 2');
+      assert.equal((await lastStatus(n1))?.text, '1 event');
+    });
+
+    it('without ConferenceSid (the documented payload has none): no msg.conferenceSid', async () => {
+      await start();
+      const params = recording({ RecordingStatus: 'in-progress' });
+      delete (params as Record<string, string>).ConferenceSid;
+      assert.equal((await post(params)).status, 204);
+      const msg = await next('out');
+      assert.equal(msg.topic, 'recording-in-progress');
+      assert.equal('conferenceSid' in msg, false);
+      assert.equal(msg.recordingSid, REC);
+    });
+
+    it('pass the events filter only when it names their topic (or is empty)', async () => {
+      await start({ events: ['participant-join', 'recording-absent'] });
+      for (const status of ['completed', 'absent', 'in-progress']) assert.equal((await post(recording({ RecordingStatus: status }))).status, 204);
+      assert.equal((await post(callback())).status, 204);
+      const out = await collect('out', 150);
+      assert.deepEqual(out.map((m: Msg) => m.topic), ['recording-absent', 'participant-join']);
+      assert.deepEqual((await collect('changed', 0)).map((m: Msg) => m.topic), ['participant-join'], 'output 2: the conference event only');
+    });
+
+    it('a status that is not a plain token never makes a topic: the topic is "recording", recordingStatus null, the raw value on msg.callback', async () => {
+      await start();
+      const odd = ['completed\nrecording-absent', 'a'.repeat(33), 'Completed', 'completed/../x', 'in progress', '', '-x', 'x--y'];
+      for (const RecordingStatus of odd) assert.equal((await post(recording({ RecordingStatus }))).status, 204);
+      const out = await collect('out', 150);
+      assert.equal(out.length, odd.length);
+      for (const [i, m] of out.entries()) {
+        assert.equal(m.topic, 'recording', JSON.stringify(odd[i]));
+        assert.equal(m.payload.event, 'recording');
+        assert.equal(m.payload.recordingStatus, null);
+        assert.equal(m.callback.RecordingStatus, odd[i]);
+      }
+      // A parameter named like a payload field cannot change what the topic says.
+      assert.equal((await post(recording({ Event: 'participant-join', RecordingStatus: 'absent' }))).status, 204);
+      const named = await next('out');
+      assert.deepEqual([named.topic, named.payload.event], ['recording-absent', 'recording-absent']);
+      // An unknown status that is a plain token is a topic of its own, passed when nothing is filtered.
+      assert.equal((await post(recording({ RecordingStatus: 'processing' }))).status, 204);
+      assert.equal((await next('out')).topic, 'recording-processing');
+    });
+
+    it('are signed and checked like the others: a bad signature or another AccountSid is refused with 403; a repeat is sent once', async () => {
+      await start();
+      assert.equal((await post(recording(), { key: 'not-the-key' })).status, 403);
+      assert.equal((await post(recording({ AccountSid: 'someone-else' }))).status, 403);
+      const params = recording();
+      assert.equal((await post(params)).status, 204);
+      assert.equal((await post(params)).status, 204);
+      assert.equal((await collect('out', 150)).length, 1);
+    });
+
+    it('feed an update recording node wired straight to them, with no configuration', async () => {
+      const h = await startSpace();
+      try {
+        const r = h.space.startRecording(h.conferenceSid);
+        const flow: FlowNode[] = [
+          { id: 'f1', type: 'tab', label: 'test' },
+          { id: 'space', type: 'signalwire-space', name: 'fake space', space: h.space.url },
+          { id: 'n1', ...at, type: 'signalwire-conference-events', space: 'space', url: PATH, wires: [['stop'], []] },
+          { id: 'stop', ...at, type: 'signalwire-update-recording', space: 'space', action: 'stop', wires: [['out']] },
+          { id: 'out', ...at, type: 'helper', wires: [] },
+          { id: 'c', ...at, type: 'catch', scope: ['stop'], uncaught: false, wires: [['out']] },
+        ];
+        await load(flow, { space: { projectId: h.space.projectId, apiToken: h.space.apiToken, signingKey: KEY } }, [...MODULES, updateRecordingNode]);
+        await serve();
+        assert.equal((await post(recording({ AccountSid: h.space.projectId, ConferenceSid: h.conferenceSid, RecordingSid: r.sid, RecordingStatus: 'in-progress' }))).status, 204);
+        const stopped = await next('out');
+        assert.equal(stopped.error, undefined, stopped.error?.message);
+        assert.deepEqual([stopped.payload.sid, stopped.payload.status], [r.sid, 'stopped']);
+        assert.deepEqual(h.space.requests.map((q) => q.method), ['POST'], 'the callback named the recording: no lookup');
+      } finally {
+        await helper.unload();
+        await h.space.close();
+      }
+    });
+
+    it('a callback with StatusCallbackEvent is a conference event even if it names a recording', async () => {
+      await start();
+      assert.equal((await post(callback({ RecordingSid: REC, RecordingStatus: 'completed', RecordingUrl: 'https://x.example.com/r' }))).status, 204);
+      const msg = await next('out');
+      assert.equal(msg.topic, 'participant-join');
+      assert.equal('recordingSid' in msg, false);
+      assert.equal(msg.payload.recordingStatus, 'completed');
+      await next('changed');
+    });
+  });
+
   describe('output 2: coalescing', () => {
-    it('sends the first callback of a conference at once and the latest at the end of the window', async () => {
+    it('sends the first callback of a conference at once, not at the end of the window', async () => {
+      // A window of an hour: held for it, the first would miss next()'s wait by far.
+      await start({ coalesce: 3_600_000 });
+      const first = callback();
+      await post(first);
+      const atOnce = await next('changed');
+      assert.equal(atOnce.payload.callSid, first.CallSid);
+      await post(callback({ StatusCallbackEvent: 'participant-mute' }));
+      assert.equal((await collect('changed', 50)).length, 0, 'the next one waits for the end of the window');
+      assert.equal((await collect('out', 0)).length, 2, 'every callback on output 1');
+    });
+
+    it('sends the latest callback at the end of the window, with how many it stands for', async () => {
       await start({ coalesce: 400 });
       const first = callback();
       const t0 = Date.now();
       await post(first);
-      const atOnce = await next('changed');
-      assert.equal(atOnce.payload.callSid, first.CallSid);
-      assert.ok(Date.now() - t0 < 300, 'the first at once');
+      assert.equal((await next('changed')).payload.callSid, first.CallSid);
       await post(callback({ StatusCallbackEvent: 'participant-mute' }));
       const last = callback({ StatusCallbackEvent: 'participant-leave' });
       await post(last);
-      assert.equal((await collect('changed', 50)).length, 0, 'nothing more inside the window');
-      const latest = await next('changed', 2000);
+      const latest = await next('changed');
       assert.equal(latest.payload.callSid, last.CallSid);
       assert.equal(latest.topic, 'participant-leave');
       assert.equal(latest.conferenceSid, CONF);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConferenceSimulator, FakeSpace, SimEventResult, computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
+import { ConferenceSimulator, FakeSpace, FakeParticipant, SimEventResult, computeSignature, rfc2822, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
+import { waitUntil } from './support/harness';
 
 // Every parameter the API README lists for a conference status callback.
 const CALLBACK_PARAMS = [
@@ -28,6 +29,14 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+// These numbers first, then those of seeded(1): for a step whose draws a test counts.
+function scripted(...values: number[]): () => number {
+  const rest = seeded(1);
+  return () => (values.length > 0 ? values.shift()! : rest());
+}
+
+const RFC2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
 describe('ConferenceSimulator', () => {
   let space: FakeSpace;
@@ -61,6 +70,29 @@ describe('ConferenceSimulator', () => {
     callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/conference?x=1`;
   });
 
+  /** A request to the space's API, as a client of the account makes it. */
+  const api = (path: string, method = 'GET', form?: Record<string, string>): Promise<Response> =>
+    fetch(`${space.url}/api/laml/2010-04-01/Accounts/${space.projectId}${path}`, {
+      method,
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${space.projectId}:${space.apiToken}`).toString('base64'),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+  /** What a sweep finds: the conferences in progress and their participants' call SIDs (one page each is enough here). */
+  const sweep = async (): Promise<Map<string, string[]>> => {
+    const list = (await (await api('/Conferences?Status=in-progress')).json()) as { conferences: { sid: string }[] };
+    const out = new Map<string, string[]>();
+    for (const c of list.conferences) {
+      const page = (await (await api(`/Conferences/${c.sid}/Participants?PageSize=1000`)).json()) as { participants: FakeParticipant[] };
+      out.set(c.sid, page.participants.map((p) => p.call_sid));
+    }
+    return out;
+  };
+  const eventsAfter = (n: number): string[][] => received.slice(n).map((r) => [r.params.ConferenceSid, r.params.StatusCallbackEvent, r.params.CallSid ?? '']);
+  const waitForCallbacks = (n: number): Promise<void> => waitUntil(() => received.length >= n, 5000, () => `${n} callbacks (got ${received.length})`);
+
   afterEach(async () => {
     sim?.stop();
     sim = undefined;
@@ -83,7 +115,7 @@ describe('ConferenceSimulator', () => {
   });
 
   it('start() creates a conference of 3 and POSTs signed conference-start and participant-join callbacks', async () => {
-    sim = new ConferenceSimulator({ space, callbackUrl, friendlyName: 'standup', intervalMs: 60_000 });
+    sim = new ConferenceSimulator({ space, callbackUrl, friendlyNames: ['standup'], intervalMs: 60_000 });
     await sim.start();
     assert.ok(sim.conferenceSid);
     const ps = space.participants(sim.conferenceSid);
@@ -154,11 +186,13 @@ describe('ConferenceSimulator', () => {
     assert.ok(got.some((n) => n === null), 'everybody has a name');
   });
 
-  it("sequenceNumbers: true adds Twilio's SequenceNumber, counting every event", async () => {
-    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, sequenceNumbers: true });
+  it("sequenceNumbers: true adds Twilio's SequenceNumber, counting the events of each conference", async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, friendlyNames: ['a', 'b'], sequenceNumbers: true });
     await sim.start();
-    await sim.step();
-    assert.deepEqual(received.map((r) => r.params.SequenceNumber), ['1', '2', '3', '4', '5']);
+    await sim.act({ kind: 'join', friendlyName: 'b' });
+    assert.deepEqual(received.map((r) => [r.params.FriendlyName, r.params.SequenceNumber]), [
+      ['a', '1'], ['a', '2'], ['a', '3'], ['a', '4'], ['b', '1'], ['b', '2'], ['b', '3'], ['b', '4'], ['b', '5'],
+    ]);
   });
 
   describe('delivery as SignalWire does it: repeated, out of order, the port form of the signed URL', () => {
@@ -185,8 +219,7 @@ describe('ConferenceSimulator', () => {
       for (let i = 0; i < 20; i++) results.push(await sim.step());
       const repeated = results.filter((r) => r.repeated).length;
       assert.ok(repeated > 0 && repeated < 20, `${repeated} of 20 repeated`);
-      const bodies = received.map((r) => r.body);
-      assert.equal(bodies.length, 4 + 20 + sim.repeats);
+      assert.equal(received.length, sim.eventCount + sim.repeats);
       assert.ok(sim.repeats >= repeated);
     });
 
@@ -210,16 +243,15 @@ describe('ConferenceSimulator', () => {
     });
 
     it('stop() drops a late callback: it is never POSTed and is not counted as a failure', async () => {
-      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 5000 });
+      // Held back for a minute: only stop() can end the hold within the test's timeout.
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 60_000 });
       await sim.start();
       received.length = 0;
       sim.lateRate = 1;
       const late = sim.step();
       await new Promise((r) => setTimeout(r, 50));
-      const t = Date.now();
       sim.stop();
       const e = await late;
-      assert.ok(Date.now() - t < 500, 'stop() did not end the hold');
       assert.equal(e.delivered, false);
       assert.equal(received.length, 0);
       assert.equal(sim.callbackFailures, 0);
@@ -280,9 +312,10 @@ describe('ConferenceSimulator', () => {
     const conf = sim.conferenceSid;
     const seen = new Set<string>();
     let present = new Set(space.participants(conf).map((p) => p.call_sid));
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 80; i++) {
       const e: SimEventResult = await sim.step();
       assert.equal(e.delivered, true);
+      assert.equal(e.conferenceSid, conf);
       const last = received[received.length - 1].params;
       assert.deepEqual(last, e.params);
       assert.equal(validateSignature(received[received.length - 1].signature, callbackUrl, last, 'sk'), true);
@@ -308,13 +341,324 @@ describe('ConferenceSimulator', () => {
           assert.equal(p!.hold, e.event === 'participant-hold');
           assert.equal(last.Hold, String(p!.hold));
           break;
+        case 'participant-speech-start':
+        case 'participant-speech-stop':
+          assert.equal(sim.speaking(conf).includes(e.callSid!), e.event === 'participant-speech-start');
+          break;
         default:
           assert.fail(`unexpected ${e.event}`);
       }
       present = new Set(now.map((x) => x.call_sid));
     }
-    assert.deepEqual([...seen].sort(), ['participant-hold', 'participant-join', 'participant-leave', 'participant-mute', 'participant-unhold', 'participant-unmute']);
-    assert.equal(sim.sequenceNumber, 4 + 60);
+    assert.deepEqual([...seen].sort(), [
+      'participant-hold', 'participant-join', 'participant-leave', 'participant-mute', 'participant-speech-start',
+      'participant-speech-stop', 'participant-unhold', 'participant-unmute',
+    ]);
+    assert.equal(received.length, sim.eventCount);
+  });
+
+  it('act() makes a chosen change; a change that changes nothing, an unknown FriendlyName or participant is refused with no callback', async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, friendlyNames: ['a', 'b'] });
+    await sim.start();
+    const [a, b] = sim.conferences;
+    const joined = await sim.act({ kind: 'join', friendlyName: 'b' });
+    assert.equal(joined.conferenceSid, b.sid);
+    assert.ok(space.participant(b.sid, joined.callSid!));
+    const muted = await sim.act({ kind: 'mute', callSid: joined.callSid! });
+    assert.deepEqual([muted.event, space.participant(b.sid, joined.callSid!)!.muted], ['participant-mute', true]);
+    const n = received.length;
+    await assert.rejects(sim.act({ kind: 'mute', callSid: joined.callSid! }), /changes nothing/);
+    await assert.rejects(sim.act({ kind: 'speech-start', callSid: joined.callSid! }), /cannot start speaking/);
+    await assert.rejects(sim.act({ kind: 'speech-stop', callSid: joined.callSid! }), /is not speaking/);
+    await assert.rejects(sim.act({ kind: 'join', friendlyName: 'c' }), /no conference is named c/);
+    await assert.rejects(sim.act({ kind: 'leave', callSid: 'nobody' }), /in no conference the simulator runs/);
+    assert.equal(received.length, n);
+    // The first conference's last participant leaves: it ends, as any conference does.
+    for (const p of space.participants(a.sid)) await sim.act({ kind: 'leave', callSid: p.call_sid });
+    assert.deepEqual(received.slice(-2).map((r) => r.params.StatusCallbackEvent), ['participant-leave', 'conference-end']);
+    assert.deepEqual(sim.conferences, [b]);
+  });
+
+  describe('several conferences at once, as a space runs them', () => {
+    it('runs a conference per FriendlyName, each with its own SID and participants; every callback says which conference it is for', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, friendlyNames: ['sales', 'support', 'design'], intervalMs: 60_000, random: seeded(21) });
+      await sim.start();
+      const confs = sim.conferences;
+      assert.deepEqual(confs.map((c) => c.friendlyName), ['sales', 'support', 'design']);
+      assert.equal(new Set(confs.map((c) => c.sid)).size, 3);
+      assert.equal(sim.conferenceSid, confs[0].sid, 'the first is the steady one');
+      for (const c of confs) {
+        assert.equal(space.conferenceStatus(c.sid), 'in-progress');
+        assert.equal(space.conference(c.sid)!.friendly_name, c.friendlyName);
+        assert.deepEqual(eventsAfter(0).filter(([sid]) => sid === c.sid).map(([, ev]) => ev), ['conference-start', 'participant-join', 'participant-join', 'participant-join']);
+      }
+      assert.deepEqual([...(await sweep()).keys()].sort(), confs.map((c) => c.sid).sort());
+      const names = new Map(confs.map((c) => [c.sid, c.friendlyName]));
+      for (let i = 0; i < 90; i++) await sim.step();
+      const touched = new Set<string>();
+      for (const r of received) {
+        if (r.params.StatusCallbackEvent === 'conference-start') names.set(r.params.ConferenceSid, r.params.FriendlyName);
+        assert.equal(r.params.FriendlyName, names.get(r.params.ConferenceSid), 'the FriendlyName of its conference');
+        if (r.params.StatusCallbackEvent !== 'conference-start' && r.params.StatusCallbackEvent !== 'participant-join') touched.add(r.params.FriendlyName);
+      }
+      assert.deepEqual([...touched].sort(), ['design', 'sales', 'support'], 'every conference changes');
+      // The REST state is the truth: what the callbacks built is what a sweep finds.
+      const fromCallbacks = new Map<string, Set<string>>();
+      for (const { params: q } of received) {
+        if (q.StatusCallbackEvent === 'conference-start') fromCallbacks.set(q.ConferenceSid, new Set());
+        else if (q.StatusCallbackEvent === 'conference-end') fromCallbacks.delete(q.ConferenceSid);
+        else if (q.StatusCallbackEvent === 'participant-join') fromCallbacks.get(q.ConferenceSid)!.add(q.CallSid);
+        else if (q.StatusCallbackEvent === 'participant-leave') fromCallbacks.get(q.ConferenceSid)!.delete(q.CallSid);
+      }
+      assert.deepEqual(new Map([...fromCallbacks].map(([sid, ps]) => [sid, [...ps].sort()])), new Map([...(await sweep())].map(([sid, ps]) => [sid, ps.sort()])));
+    });
+
+    it('a conference other than the first ends when its last participant leaves (leave, then conference-end); the next caller starts a new one, new SID, same FriendlyName', async () => {
+      // Draws: 2 per caller at start (area code, number); a step: the conference, the change, the participant.
+      sim = new ConferenceSimulator({ space, callbackUrl, friendlyNames: ['steady', 'pop-up'], maxParticipants: 1, intervalMs: 60_000, random: scripted(0, 0, 0, 0, 0.99, 0, 0, 0.99) });
+      await sim.start();
+      const [steady, popUp] = sim.conferences;
+      const [caller] = space.participants(popUp.sid);
+      let n = received.length;
+      const left = await sim.step(); // pop-up: leave (its only participant)
+      assert.equal(left.event, 'participant-leave');
+      assert.deepEqual(eventsAfter(n), [[popUp.sid, 'participant-leave', caller.call_sid], [popUp.sid, 'conference-end', '']]);
+      assert.equal(space.conferenceStatus(popUp.sid), 'completed');
+      assert.deepEqual(sim.conferences, [steady]);
+      n = received.length;
+      const joined = await sim.step(); // pop-up has no conference: a caller dials in
+      const [again] = sim.conferences.filter((c) => c.friendlyName === 'pop-up');
+      assert.notEqual(again.sid, popUp.sid);
+      assert.deepEqual(eventsAfter(n), [[again.sid, 'conference-start', ''], [again.sid, 'participant-join', joined.callSid!]]);
+      assert.equal(received[n].params.FriendlyName, 'pop-up');
+      assert.deepEqual([...(await sweep()).keys()].sort(), [steady.sid, again.sid].sort());
+    });
+
+    it("the first conference never loses its last participant to the simulation, only to the API", async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, maxParticipants: 2, intervalMs: 60_000, random: seeded(4) });
+      await sim.start();
+      let alone = 0;
+      for (let i = 0; i < 60; i++) {
+        await sim.step();
+        const count = space.participantCount(sim.conferenceSid);
+        assert.ok(count >= 1);
+        if (count === 1) alone++;
+      }
+      assert.ok(alone > 5, `one participant left after ${alone} steps only`);
+      assert.ok(!received.some((r) => r.params.StatusCallbackEvent === 'conference-end'));
+    });
+  });
+
+  describe('speech: participant-speech-start / -stop (the speaker event)', () => {
+    it('participants start and stop speaking; only someone unmuted and not on hold starts; muting or holding a speaker stops the speech first', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, maxParticipants: 5, intervalMs: 60_000, random: seeded(8) });
+      await sim.start();
+      for (let i = 0; i < 200; i++) await sim.step();
+      const speaking = new Set<string>();
+      const kinds = new Set<string>();
+      for (const { params: q } of received) {
+        const ev = q.StatusCallbackEvent;
+        kinds.add(ev);
+        if (ev === 'participant-speech-start') {
+          assert.ok(!speaking.has(q.CallSid), 'starts once');
+          assert.equal(q.Muted, 'false');
+          assert.equal(q.Hold, 'false');
+          assert.equal(q.CallStatus, 'in-progress');
+          assert.ok(q.From && q.To && q.Direction, 'the call parameters');
+          speaking.add(q.CallSid);
+        } else if (ev === 'participant-speech-stop') {
+          assert.ok(speaking.delete(q.CallSid), 'stops after it started');
+        } else if (ev === 'participant-leave') {
+          speaking.delete(q.CallSid);
+        } else if (ev === 'participant-mute' || ev === 'participant-hold') {
+          assert.ok(!speaking.has(q.CallSid), `${ev} of a speaker without a speech-stop before`);
+        }
+      }
+      assert.ok(kinds.has('participant-speech-start') && kinds.has('participant-speech-stop'));
+      assert.deepEqual(sim.speaking(sim.conferenceSid).sort(), [...speaking].sort());
+    });
+
+    it('act() makes someone speak; a mute through the API sends participant-speech-stop, then participant-mute', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const [p] = space.participants(conf);
+      const n = received.length;
+      const started = await sim.act({ kind: 'speech-start', callSid: p.call_sid });
+      assert.equal(started.event, 'participant-speech-start');
+      await assert.rejects(sim.act({ kind: 'speech-start', callSid: p.call_sid }), /cannot start speaking/);
+      assert.deepEqual(sim.speaking(conf), [p.call_sid]);
+      assert.equal((await api(`/Conferences/${conf}/Participants/${p.call_sid}`, 'POST', { Muted: 'true' })).status, 200);
+      await waitForCallbacks(n + 3);
+      assert.deepEqual(eventsAfter(n).map(([, ev, call]) => [ev, call]), [
+        ['participant-speech-start', p.call_sid], ['participant-speech-stop', p.call_sid], ['participant-mute', p.call_sid],
+      ]);
+      assert.equal(received[n + 1].params.Muted, 'true');
+      assert.deepEqual(sim.speaking(conf), []);
+    });
+  });
+
+  describe('best effort: some callbacks never sent, while the REST state is the truth', () => {
+    it('a lost callback is not POSTed, but its change is made: a sweep (conferences in progress, their participants) finds it', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+      await sim.start();
+      const n = received.length;
+      sim.planDelivery({ lost: true });
+      const e = await sim.act({ kind: 'join' });
+      assert.equal(e.event, 'participant-join');
+      assert.equal(e.lost, true);
+      assert.equal(e.delivered, false);
+      assert.equal(received.length, n, 'not POSTed');
+      assert.equal(sim.lostCallbacks, 1);
+      assert.equal(sim.callbackFailures, 0, 'lost is not a failure of the receiver');
+      assert.ok((await sweep()).get(sim.conferenceSid)!.includes(e.callSid!), 'the sweep finds the participant');
+      assert.ok(!received.some((r) => r.params.CallSid === e.callSid));
+      await sim.act({ kind: 'join' });
+      assert.equal(received.length, n + 1, 'the next one is sent');
+    });
+
+    it('lostRate: a share of callbacks is never sent, in every conference; every change still reaches the space', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, friendlyNames: ['a', 'b'], intervalMs: 60_000, lostRate: 0.3, random: seeded(13) });
+      await sim.start();
+      const results: SimEventResult[] = [];
+      for (let i = 0; i < 60; i++) results.push(await sim.step());
+      assert.ok(sim.lostCallbacks > 5 && sim.lostCallbacks < sim.eventCount / 2, `${sim.lostCallbacks} of ${sim.eventCount} lost`);
+      assert.equal(received.length, sim.eventCount - sim.lostCallbacks);
+      assert.ok(results.some((r) => r.lost && r.delivered === false));
+      const truth = new Map(sim.conferences.map((c) => [c.sid, space.participants(c.sid).map((p) => p.call_sid)]));
+      assert.deepEqual(await sweep(), truth);
+    });
+
+    it('planDelivery decides the next callbacks in order (late, lost, repeated), then the rates decide again', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 200 });
+      await sim.start();
+      const n = received.length;
+      sim.planDelivery({ late: true }, { lost: true }, { repeated: true });
+      const late = sim.act({ kind: 'join' });
+      const lost = await sim.act({ kind: 'join' });
+      const twice = await sim.act({ kind: 'join' });
+      const plain = await sim.act({ kind: 'join' });
+      const first = await late;
+      assert.deepEqual([first, lost, twice, plain].map((e) => [e.late, e.lost, e.repeated]), [[true, false, false], [false, true, false], [false, false, true], [false, false, false]]);
+      assert.deepEqual(received.slice(n).map((r) => r.params), [twice.params, twice.params, plain.params, first.params]);
+      assert.deepEqual([sim.lateCallbacks, sim.lostCallbacks, sim.repeats], [1, 1, 1]);
+    });
+  });
+
+  describe('a write made through the API is followed by its callbacks, as SignalWire sends them', () => {
+    it('mute, unmute, hold, unhold: one callback each, with the new state; a write that changes neither sends none', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const [p] = space.participants(conf);
+      const path = `/Conferences/${conf}/Participants/${p.call_sid}`;
+      const n = received.length;
+      const writes: [Record<string, string>, string[]][] = [
+        [{ Muted: 'true' }, ['participant-mute']],
+        [{ Muted: 'false' }, ['participant-unmute']],
+        [{ Hold: 'true' }, ['participant-hold']],
+        [{ Hold: 'false' }, ['participant-unhold']],
+        [{ Muted: 'false', AnnounceUrl: 'https://example.com/a.xml' }, []],
+        [{ Muted: 'true', Hold: 'true' }, ['participant-mute', 'participant-hold']],
+      ];
+      let expected = n;
+      for (const [form, events] of writes) {
+        assert.equal((await api(path, 'POST', form)).status, 200);
+        expected += events.length;
+        await waitForCallbacks(expected);
+      }
+      assert.deepEqual(eventsAfter(n).map(([sid, ev, call]) => { assert.equal(sid, conf); assert.equal(call, p.call_sid); return ev; }), writes.flatMap(([, e]) => e));
+      assert.deepEqual(received.slice(n).map((r) => [r.params.Muted, r.params.Hold]), [
+        ['true', 'false'], ['false', 'false'], ['false', 'true'], ['false', 'false'], ['true', 'true'], ['true', 'true'],
+      ]);
+      for (const r of received.slice(n)) {
+        assert.match(r.params.Timestamp, RFC2822);
+        assert.equal(validateSignature(r.signature, callbackUrl, r.params, sim.signingKey), true);
+      }
+    });
+
+    it('remove: participant-leave (CallStatus completed); removing the last participant ends the conference: conference-end', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, maxParticipants: 2 });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const [a, b] = space.participants(conf);
+      const n = received.length;
+      assert.equal((await api(`/Conferences/${conf}/Participants/${a.call_sid}`, 'DELETE')).status, 204);
+      await waitForCallbacks(n + 1);
+      assert.deepEqual(eventsAfter(n), [[conf, 'participant-leave', a.call_sid]]);
+      assert.equal(received[n].params.CallStatus, 'completed');
+      assert.equal(space.conferenceStatus(conf), 'in-progress');
+      assert.equal((await api(`/Conferences/${conf}/Participants/${b.call_sid}`, 'DELETE')).status, 204);
+      await waitForCallbacks(n + 3);
+      assert.deepEqual(eventsAfter(n + 1), [[conf, 'participant-leave', b.call_sid], [conf, 'conference-end', '']]);
+      assert.equal(space.conferenceStatus(conf), 'completed');
+    });
+
+    it("end: each participant's participant-leave, then conference-end; the conference stays ended and the next caller starts a new one", async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, random: seeded(5) });
+      await sim.start();
+      const ended = sim.conferenceSid;
+      const inIt = space.participants(ended).map((p) => p.call_sid);
+      const n = received.length;
+      const res = await api(`/Conferences/${ended}`, 'POST', { Status: 'completed' });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { status: string }).status, 'completed');
+      await waitForCallbacks(n + 4);
+      assert.deepEqual(eventsAfter(n), [...inIt.map((sid) => [ended, 'participant-leave', sid]), [ended, 'conference-end', '']]);
+      assert.ok(received.slice(n, n + 3).every((r) => r.params.CallStatus === 'completed'));
+      // Ending it again: no change, no callback.
+      assert.equal((await api(`/Conferences/${ended}`, 'POST', { Status: 'completed' })).status, 200);
+      const m = received.length;
+      const next = await sim.step(); // the first step after the end: a caller dials in
+      assert.equal(next.event, 'participant-join');
+      const [again] = sim.conferences;
+      assert.notEqual(again.sid, ended, 'a new conference');
+      assert.equal(again.friendlyName, 'demo-conference', 'under the same FriendlyName');
+      assert.deepEqual(eventsAfter(m), [[again.sid, 'conference-start', ''], [again.sid, 'participant-join', next.callSid!]]);
+      for (let i = 0; i < 30; i++) await sim.step();
+      assert.ok(received.slice(n + 4).every((r) => r.params.ConferenceSid !== ended), 'no event for the ended conference');
+      assert.equal(sim.conferenceSid, ended, 'conferenceSid keeps naming the first conference');
+      assert.equal(space.conferenceStatus(ended), 'completed');
+      assert.deepEqual(space.participants(ended), [], 'nobody joined it');
+      const listed = (await (await api(`/Conferences/${ended}/Participants`)).json()) as { participants: unknown[] };
+      assert.deepEqual(listed.participants, [], 'the API lists no participants of a completed conference');
+      assert.deepEqual([...(await sweep()).keys()], [again.sid]);
+    });
+
+    it('writes on a conference the simulator does not run send nothing; nor do writes after stop()', async () => {
+      const other = space.addConference();
+      const q = space.addParticipant(other);
+      // The space reports a write before its answer can arrive, and the simulator makes its events
+      // then: counting events is enough to know that nothing is or will be sent.
+      const events: string[] = [];
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, onEvent: (e) => events.push(e.event) });
+      await sim.start();
+      const n = events.length;
+      assert.equal((await api(`/Conferences/${other}/Participants/${q.call_sid}`, 'POST', { Muted: 'true' })).status, 200);
+      assert.equal((await api(`/Conferences/${other}`, 'POST', { Status: 'completed' })).status, 200);
+      assert.equal(events.length, n);
+      const [p, r] = space.participants(sim.conferenceSid);
+      assert.equal((await api(`/Conferences/${sim.conferenceSid}/Participants/${p.call_sid}`, 'DELETE')).status, 204);
+      assert.deepEqual(events.slice(n), ['participant-leave'], 'a write on its own conference: at once');
+      sim.stop();
+      assert.equal((await api(`/Conferences/${sim.conferenceSid}/Participants/${r.call_sid}`, 'DELETE')).status, 204);
+      assert.equal((await api(`/Conferences/${sim.conferenceSid}`, 'POST', { Status: 'completed' })).status, 200);
+      assert.equal(events.length, n + 1);
+    });
+  });
+
+  it('every callback carries Timestamp in RFC 2822, to the second, the time of its event; a late one keeps it', async () => {
+    let now = Date.parse('2024-03-05T14:07:09.750Z');
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 200, clock: () => now, random: seeded(6) });
+    await sim.start();
+    assert.ok(received.every((r) => r.params.Timestamp === 'Tue, 05 Mar 2024 14:07:09 +0000'));
+    assert.equal(rfc2822(now), 'Tue, 05 Mar 2024 14:07:09 +0000');
+    sim.planDelivery({ late: true });
+    const late = sim.step();
+    now += 2000;
+    await sim.step();
+    await late;
+    assert.deepEqual(received.slice(-2).map((r) => r.params.Timestamp), ['Tue, 05 Mar 2024 14:07:11 +0000', 'Tue, 05 Mar 2024 14:07:09 +0000']);
   });
 
   it('runs on its timer, and stop() leaves no timer and sends nothing more', async () => {
@@ -360,13 +704,25 @@ describe('ConferenceSimulator', () => {
     assert.equal(received.length, 0);
   });
 
-  it('end() empties the conference and POSTs conference-end', async () => {
-    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+  it('end() ends every conference: each participant leaves, then conference-end; then it stops', async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, friendlyNames: ['a', 'b'] });
     await sim.start();
-    const e = await sim.end();
-    assert.equal(e.event, 'conference-end');
-    assert.equal(received[received.length - 1].params.StatusCallbackEvent, 'conference-end');
-    assert.deepEqual(space.participants(sim.conferenceSid), []);
+    const [a, b] = sim.conferences.map((c) => c.sid);
+    const inA = space.participants(a).map((p) => p.call_sid);
+    received.length = 0;
+    const results = await sim.end();
+    assert.deepEqual(results.map((r) => [r.conferenceSid, r.event]), [
+      [a, 'participant-leave'], [a, 'participant-leave'], [a, 'participant-leave'], [a, 'conference-end'],
+      [b, 'participant-leave'], [b, 'participant-leave'], [b, 'participant-leave'], [b, 'conference-end'],
+    ]);
+    assert.deepEqual(results.slice(0, 3).map((r) => r.callSid), inA);
+    assert.deepEqual(received.map((r) => r.params), results.map((r) => r.params));
+    assert.ok(received.filter((r) => r.params.CallSid).every((r) => r.params.CallStatus === 'completed'));
+    for (const sid of [a, b]) {
+      assert.deepEqual(space.participants(sid), []);
+      assert.equal(space.conferenceStatus(sid), 'completed');
+    }
+    assert.deepEqual(sim.conferences, []);
     assert.equal(sim.running, false);
   });
 });

@@ -25,7 +25,18 @@ import {
 } from '../scripts/lib/examples';
 import { startNodeRed, type RunningNodeRed } from '../scripts/lib/node-red-process';
 
-const OUR_TYPES = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference', 'signalwire-list-conferences', 'signalwire-get-conference'];
+const OUR_TYPES = [
+  'signalwire-space',
+  'signalwire-list-participants',
+  'signalwire-get-participant',
+  'signalwire-conference-events',
+  'signalwire-update-participant',
+  'signalwire-update-conference',
+  'signalwire-list-conferences',
+  'signalwire-get-conference',
+  'signalwire-list-recordings',
+  'signalwire-update-recording',
+];
 const DASHBOARD_DIR = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
 // CI runs the suite on Node-RED 5 too (NODE_RED_PATH, under that run's node binary).
 const NODE_RED_DIR = process.env.NODE_RED_PATH ?? path.dirname(require.resolve('node-red/package.json'));
@@ -67,7 +78,7 @@ describe('examples/', function () {
   it('holds the example flows, named "NN - Title.json"', function () {
     assert.ok(files.length >= 5, `only ${files.length} example files`);
     for (const f of files) assert.match(f, /^\d\d - [^/\\]+\.json$/);
-    for (const num of ['01', '02', '03', '04', '05', '06', '07']) example(num);
+    for (const num of ['01', '02', '03', '04', '05', '06', '07', '08']) example(num);
   });
 
   for (const file of files) {
@@ -125,7 +136,15 @@ describe('examples/', function () {
           ],
           'signalwire-conference-events': ['id', 'type', 'z', 'name', 'space', 'url', 'publicUrl', 'verify', 'events', 'coalesce', 'x', 'y', 'wires'],
           'signalwire-get-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'x', 'y', 'wires'],
-          'signalwire-update-participant': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'action', 'holdUrl', 'announceUrl', 'x', 'y', 'wires'],
+          'signalwire-update-participant': [
+            'id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'callSid', 'callSidType', 'callSidToCoach', 'callSidToCoachType',
+            'action', 'holdUrl', 'announceUrl', 'x', 'y', 'wires',
+          ],
+          'signalwire-update-recording': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'recordingSid', 'recordingSidType', 'action', 'pauseBehavior', 'x', 'y', 'wires'],
+          'signalwire-list-recordings': [
+            'id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'dateCreated', 'dateCreatedBefore', 'dateCreatedAfter',
+            'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'maxItems', 'x', 'y', 'wires',
+          ],
           'signalwire-update-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'action', 'announceUrl', 'x', 'y', 'wires'],
           'signalwire-get-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'x', 'y', 'wires'],
           'signalwire-list-conferences': [
@@ -231,6 +250,26 @@ describe('examples/', function () {
     const inject = findNode(nodes, 'inject');
     assert.deepEqual((inject.props as unknown[])[0], { p: 'friendlyName', v: 'demo-conference', vt: 'str' });
     assert.ok(findNode(nodes, 'signalwire-list-participants'));
+  });
+
+  it('08 pauses with skip and resumes the current recording from two injects, and catches "no recording in progress" (404)', function () {
+    const nodes = example('08').nodes;
+    const update = findNode(nodes, 'signalwire-update-recording');
+    assert.equal(update.action, 'msg');
+    assert.equal(update.pauseBehavior, 'skip');
+    assert.equal(update.recordingSidType, 'msg', 'no fixed recording: the current one');
+    const injects = nodes.filter((n) => n.type === 'inject');
+    assert.deepEqual(injects.map((i) => (i.props as Array<Record<string, string>>).find((p) => p.p === 'action')?.v), ['pause', 'resume']);
+    for (const i of injects) {
+      assert.deepEqual((i.props as unknown[])[0], { p: 'conferenceSid', v: 'SIGNALWIRE_CONFERENCE_SID', vt: 'env' });
+      assert.deepEqual(i.wires, [[update.id]]);
+    }
+    const catcher = findNode(nodes, 'catch');
+    assert.deepEqual(catcher.scope, [update.id]);
+    const sw = findNode(nodes, 'switch');
+    assert.equal(sw.property, 'statusCode');
+    assert.deepEqual((sw.rules as Array<Record<string, string>>)[0], { t: 'eq', v: '404', vt: 'num' });
+    assert.deepEqual((sw.wires as string[][])[0], [findNode(nodes, 'debug', 'no recording in progress').id]);
   });
 
   it('04 reads page per message and joins them in automatic mode', function () {
@@ -617,6 +656,32 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     assert.ok(listed.every((p) => p.conference_sid === conf && p.call !== undefined));
     const conference = JSON.parse((await sidebar.waitFor('the conference')).msg) as { sid: string; status: string };
     assert.deepEqual([conference.sid, conference.status], [conf, 'in-progress']);
+  });
+
+  it('08: "pause" with nothing recorded reaches "no recording in progress" (404, no update); then pauses with skip and resumes the recording', async function () {
+    await deploy([example('08')]);
+    const recordings = `/Conferences/${conferenceSid}/Recordings`;
+    const t0 = Date.now();
+    await inject('card number starts: pause');
+    const none = await sidebar.waitFor('no recording in progress');
+    assert.equal(none.msg, 'No recording of this conference is in progress or paused: no update was sent');
+    assert.deepEqual(space.requests.filter((r) => r.at >= t0 && r.path.includes(recordings)).map((r) => r.method), ['GET']);
+
+    const recording = space.startRecording(conferenceSid);
+    sidebar.clear();
+    const t1 = Date.now();
+    await inject('card number starts: pause');
+    const paused = JSON.parse((await sidebar.waitFor('recording')).msg) as { sid: string; status: string };
+    assert.deepEqual([paused.sid, paused.status], [recording.sid, 'paused']);
+    const writes = space.requests.filter((r) => r.at >= t1 && r.method === 'POST');
+    assert.deepEqual(writes.map((r) => [r.path.endsWith(`${recordings}/${recording.sid}`), r.form]), [[true, { Status: 'paused', PauseBehavior: 'skip' }]]);
+
+    sidebar.clear();
+    await inject('card number taken: resume');
+    assert.equal((JSON.parse((await sidebar.waitFor('recording')).msg) as { status: string }).status, 'in-progress');
+    assert.equal(space.recording(conferenceSid, recording.sid)?.status, 'in-progress');
+    assert.equal(sidebar.messages.filter((m) => m.name === 'other error').length, 0);
+    space.setRecordingStatus(conferenceSid, recording.sid, 'completed');
   });
 
   it('all examples together, as npm start deploys them: one config node each, no errors', async function () {

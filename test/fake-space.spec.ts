@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { CALL_KEYS, FakeCall, FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS, SPACE_NUMBER, formatNumber } from '../simulator';
+import { ApiWrite, CALL_KEYS, FakeCall, FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS, SPACE_NUMBER, formatNumber } from '../simulator';
+import { waitUntil } from './support/harness';
 
 const RFC2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 const LIST_KEYS = ['uri', 'first_page_uri', 'next_page_uri', 'previous_page_uri', 'page', 'page_size', 'participants'];
@@ -25,6 +26,10 @@ describe('FakeSpace', () => {
     `${form === 'A' ? '/api/laml/2010-04-01' : '/2010-04-01'}/Accounts/${space.projectId}/Conferences/${conf}/Participants`;
   const get = (path: string, headers: Record<string, string> = { authorization: auth }, init: RequestInit = {}) =>
     fetch(origin + path, { headers, ...init });
+  const confPath = (sid: string): string => `/api/laml/2010-04-01/Accounts/${space.projectId}/Conferences/${sid}`;
+  /** A write, form-encoded when it has a form. */
+  const write = (path: string, method: string, form?: Record<string, string>) =>
+    get(path, { authorization: auth, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) }, { method, body: form && new URLSearchParams(form).toString() });
   const getJson = async <T = unknown>(path: string): Promise<{ status: number; body: T; res: Response }> => {
     const res = await get(path);
     return { status: res.status, body: (await res.json()) as T, res };
@@ -223,18 +228,19 @@ describe('FakeSpace', () => {
       assert.deepEqual(Object.keys(body), PARTICIPANT_KEYS);
     });
 
-    it('lists 100,000 participants quickly', async function () {
-      this.timeout(20000);
-      let t = Date.now();
+    it('holds 100,000 participants and lists each once, in joining order, 1000 a page, with the request log off', async function () {
+      // What the fake must do at the size the benchmarks use; how fast is theirs to measure. The
+      // timeout only guards against a hang.
+      this.timeout(120_000);
       space.addParticipants(conf, 100_000);
-      const addMs = Date.now() - t;
-      assert.ok(addMs < 2000, `addParticipants took ${addMs} ms`);
+      assert.equal(space.participantCount(conf), 100_000);
       space.recordRequests = false;
-      t = Date.now();
-      const seen = await walk(`${base()}?PageSize=1000`);
-      assert.equal(seen.length, 100_000);
-      assert.equal(new Set(seen.map((p) => p.call_sid)).size, 100_000);
-      assert.ok(Date.now() - t < 10000, `listing took ${Date.now() - t} ms`);
+      let pages = 0;
+      const seen = await walk(`${base()}?PageSize=1000`, () => pages++);
+      assert.equal(pages, 100);
+      const sids = seen.map((p) => p.call_sid);
+      assert.equal(new Set(sids).size, 100_000);
+      assert.deepEqual(sids, space.participants(conf).map((p) => p.call_sid));
       assert.equal(space.requests.length, 0);
     });
   });
@@ -355,6 +361,91 @@ describe('FakeSpace', () => {
     });
   });
 
+  describe('conference lifecycle', () => {
+
+    it('an ended conference stays ended: completed, no participants listed (200, empty), each one 404, and nobody can join it', async () => {
+      const [p] = [space.addParticipant(conf), space.addParticipant(conf)];
+      assert.equal((await write(confPath(conf), 'POST', { Status: 'completed' })).status, 200);
+      assert.equal(space.conferenceStatus(conf), 'completed');
+      assert.equal((await getJson<{ status: string }>(confPath(conf))).body.status, 'completed');
+      const listed = await getJson<ListPage>(base());
+      assert.equal(listed.status, 200, 'the conference is known');
+      assert.deepEqual(listed.body.participants, [], 'the API lists active participants only');
+      assert.equal((await get(`${base()}/${p.call_sid}`)).status, 404);
+      assert.equal((await write(`${base()}/${p.call_sid}`, 'POST', { Muted: 'true' })).status, 404);
+      assert.equal((await write(`${base()}/${p.call_sid}`, 'DELETE')).status, 404);
+      const inProgress = await getJson<{ conferences: { sid: string }[] }>(`/api/laml/2010-04-01/Accounts/${space.projectId}/Conferences?Status=in-progress`);
+      assert.ok(!inProgress.body.conferences.some((c) => c.sid === conf));
+      assert.throws(() => space.addParticipant(conf), /has ended/);
+      assert.throws(() => space.addParticipants(conf, 2), /has ended/);
+      assert.deepEqual(space.participants(conf), []);
+    });
+
+    it('removeConference ends it too, and forgets it: its list answers 404', async () => {
+      const p = space.addParticipant(conf);
+      space.removeConference(conf);
+      assert.equal(space.conference(conf)!.status, 'completed');
+      assert.equal(space.call(p.call_sid)!.status, 'completed');
+      assert.equal((await get(base())).status, 404);
+    });
+  });
+
+  describe('onApiWrite: the writes made through the API, for the conference simulator', () => {
+
+    it('reports each write after it is made and answered: an update (before and after), a remove, an end (who was in it)', async () => {
+      const [a, b, c] = [space.addParticipant(conf), space.addParticipant(conf), space.addParticipant(conf)];
+      const seen: { w: ApiWrite; stateThen: FakeParticipant | undefined }[] = [];
+      space.onApiWrite((w) => seen.push({ w, stateThen: w.kind === 'conference-ended' ? undefined : space.participant(conf, a.call_sid) }));
+      const res = await write(`${base()}/${a.call_sid}`, 'POST', { Muted: 'true', Hold: 'true' });
+      assert.equal(res.status, 200);
+      const answered = (await res.json()) as FakeParticipant;
+      assert.equal(seen.length, 1, 'reported by the time the answer arrives');
+      const [{ w: update, stateThen }] = seen;
+      assert.equal(update.kind, 'participant-updated');
+      if (update.kind !== 'participant-updated') return;
+      assert.equal(update.conferenceSid, conf);
+      assert.deepEqual(update.before, a);
+      assert.deepEqual(update.after, answered);
+      assert.deepEqual([update.after.muted, update.after.hold], [true, true]);
+      assert.deepEqual(stateThen, answered, 'after the change');
+      assert.equal((await write(`${base()}/${b.call_sid}`, 'DELETE')).status, 204);
+      assert.deepEqual(seen[1].w, { kind: 'participant-removed', conferenceSid: conf, participant: b });
+      assert.equal((await write(confPath(conf), 'POST', { Status: 'completed' })).status, 200);
+      const end = seen[2].w;
+      assert.equal(end.kind, 'conference-ended');
+      if (end.kind !== 'conference-ended') return;
+      assert.deepEqual(end.participants.map((p) => p.call_sid), [a.call_sid, c.call_sid]);
+      assert.equal(seen.length, 3);
+    });
+
+    it('reports nothing for a refused write, an end of an ended conference, an announcement or a change made by its methods; a listener that throws changes nothing; the returned function stops it', async () => {
+      const a = space.addParticipant(conf);
+      const seen: ApiWrite[] = [];
+      space.onApiWrite(() => {
+        throw new Error('a broken listener');
+      });
+      const stop = space.onApiWrite((w) => seen.push(w));
+      assert.equal((await write(`${base()}/${a.call_sid}`, 'POST', { Muted: 'yes' })).status, 400);
+      assert.equal((await write(`${base()}/nobody`, 'DELETE')).status, 404);
+      assert.equal((await write(confPath(conf), 'POST', { AnnounceUrl: 'https://example.com/a.xml' })).status, 200);
+      space.updateParticipant(conf, a.call_sid, { muted: true });
+      space.removeParticipant(conf, a.call_sid);
+      assert.deepEqual(seen, []);
+      const b = space.addParticipant(conf);
+      const res = await write(`${base()}/${b.call_sid}`, 'POST', { Hold: 'true' });
+      assert.equal(res.status, 200, 'a listener that throws does not change the answer');
+      assert.equal(seen.length, 1);
+      space.endConference(conf);
+      assert.equal((await write(confPath(conf), 'POST', { Status: 'completed' })).status, 200);
+      assert.equal(seen.length, 1, 'ended already: no change');
+      stop();
+      const other = space.addConference();
+      const c = space.addParticipant(other);
+      assert.equal((await write(`${confPath(other)}/Participants/${c.call_sid}`, 'DELETE')).status, 204);
+      assert.equal(seen.length, 1);
+    });
+  });
+
   describe('faults', () => {
     it('status faults: json, html, empty, raw string, Retry-After; one per request, then normal service', async () => {
       space.injectFaults(
@@ -383,17 +474,17 @@ describe('FakeSpace', () => {
       assert.equal(space.pendingFaults, 0);
     });
 
-    it('hang: never answers until close(), which is immediate', async () => {
+    it('hang: never answers until close(), which ends the held request instead of waiting for it', async () => {
       space.injectFaults({ kind: 'hang' });
       const pending = get(base()).then(
         () => 'answered',
         () => 'failed',
       );
-      await new Promise((r) => setTimeout(r, 100));
-      assert.equal(space.inFlight, 1);
-      const t = Date.now();
+      await waitUntil(() => space.inFlight === 1, 5000, 'the request did not arrive');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(space.inFlight, 1, 'still held');
+      // A close() that waited for the held request would never end: the test's timeout is the guard.
       await space.close();
-      assert.ok(Date.now() - t < 500);
       assert.equal(await pending, 'failed');
     });
 

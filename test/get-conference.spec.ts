@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
@@ -12,28 +11,14 @@ import {
   load,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
 } from './support/harness';
 
 const GET = { type: 'signalwire-get-conference' };
 const NODES = [spaceNode, getConferenceNode];
 
 describe('signalwire-get-conference', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   it('fetches the conference named by msg.conferenceSid, unchanged, keeping the rest of the msg', async () => {
     const n1 = await load(flow(GET, h.space), credentials(h.space), NODES);
@@ -79,14 +64,15 @@ describe('signalwire-get-conference', function () {
     assert.equal((await got).payload.status, 'completed');
   });
 
-  it('reports an unknown conference as 404 with statusCode and the API body, for a Catch node', async () => {
+  it('reports an unknown conference as 404 in a person\'s words, the API\'s own text and code beside it, for a Catch node', async () => {
     const n1 = await load(flow(GET, h.space), credentials(h.space), NODES);
     const err = caughtError();
     n1.receive({ conferenceSid: 'no-such-conference' });
     const msg = await err;
-    assert.match(msg.error.message, /^SignalWire 404 \(20404\): The requested resource .*no-such-conference was not found$/);
+    assert.equal(msg.error.message, 'SignalWire 404: the conference does not exist or has ended');
     assert.equal(msg.statusCode, 404);
     assert.equal(msg.signalwireError.code, 20404);
+    assert.match(msg.signalwireError.message, /^The requested resource .*no-such-conference was not found$/);
     assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: '404 not found' });
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeOnMsg, fromHttpResponse, SignalWireError } from '../nodes/lib/errors';
+import { describeOnMsg, fromHttpResponse, quote, SignalWireError, type Subject } from '../nodes/lib/errors';
+import { MAX_QUOTED_CHARS } from '../nodes/lib/rules';
 import { numberInput, optionalPageToken, resolveFilter } from '../nodes/lib/inputs';
 import { nextPagePath, pageRef } from '../nodes/lib/paging';
 
@@ -17,6 +18,75 @@ describe('API errors', () => {
     assert.equal(fromHttpResponse(503, '<html>down</html>').message, 'SignalWire 503: Service Unavailable (response body is not a JSON error)');
     assert.equal(fromHttpResponse(503, '<html>down</html>').body, undefined);
     assert.match(fromHttpResponse(302, '').message, /^SignalWire 302: Found, redirect not followed/);
+  });
+
+  describe('a 404 says what was not found, by what the request was about', () => {
+    const API_404 = JSON.stringify({ code: 20404, message: 'The requested resource /api/laml/2010-04-01/Accounts/p/Conferences/c/Participants/x was not found', more_info: 'https://x/20404', status: 404 });
+    const SAYS: Record<Subject, string> = {
+      participant: 'SignalWire 404: the participant is no longer in the conference (or never was)',
+      'participant-removal': 'SignalWire 404: the participant had already left the conference (or was never in it)',
+      recording: 'SignalWire 404: the recording does not exist (or was deleted)',
+      conference: 'SignalWire 404: the conference does not exist or has ended',
+      call: 'SignalWire 404: the call does not exist',
+      account: 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID',
+    };
+    for (const [subject, says] of Object.entries(SAYS) as Array<[Subject, string]>) {
+      it(`${subject}: "${says}", the API's text and code kept for msg.signalwireError`, () => {
+        const e = fromHttpResponse(404, API_404, [], 1, subject);
+        assert.equal(e.message, says);
+        assert.equal(e.statusCode, 404);
+        assert.equal(e.code, 20404);
+        assert.deepEqual(e.body, JSON.parse(API_404));
+        assert.equal(fromHttpResponse(404, '', [], 1, subject).message, says, 'an empty 404 body too');
+        assert.equal(fromHttpResponse(404, API_404, [], 3, subject).message, `${says} (after 3 attempts)`);
+      });
+    }
+
+    it('keeps the HTTP text for an HTML 404 (a wrong address answering, not the API), for other statuses, and with no subject', () => {
+      assert.equal(fromHttpResponse(404, '<html>nope</html>', [], 1, 'participant').message, 'SignalWire 404: Not Found (response body is not a JSON error)');
+      assert.equal(fromHttpResponse(400, JSON.stringify({ code: 20001, message: 'Bad' }), [], 1, 'participant').message, 'SignalWire 400 (20001): Bad');
+      assert.match(fromHttpResponse(404, API_404).message, /^SignalWire 404 \(20404\): The requested resource /);
+    });
+  });
+
+  describe('quoted text is cut only where the cut makes it shorter', () => {
+    const marker = (count: number) => `… (${count} more characters)`;
+    it('keeps a text whole when its cut marker would be as long as what it replaces, or longer', () => {
+      for (let extra = 1; extra <= marker(99).length; extra++) {
+        const text = 'x'.repeat(MAX_QUOTED_CHARS + extra);
+        assert.equal(quote(text), text, `${extra} characters over`);
+      }
+    });
+
+    it('cuts a longer text to the limit and says how much was left out, always shorter than the text', () => {
+      for (const extra of [marker(99).length + 1, 100, 5000, 1_000_000]) {
+        const text = 'y'.repeat(MAX_QUOTED_CHARS + extra);
+        const quoted = quote(text);
+        assert.equal(quoted, `${'y'.repeat(MAX_QUOTED_CHARS)}${marker(extra)}`);
+        assert.ok(quoted.length < text.length, `${extra}: ${quoted.length} < ${text.length}`);
+      }
+    });
+
+    it('the text of the issue: an API message 2 characters over the limit is quoted whole', () => {
+      const message = `The requested resource /api/laml/2010-04-01/Accounts/${'p'.repeat(36)}/Conferences/${'c'.repeat(36)}/Participants/${'x'.repeat(36)} was not fou`.padEnd(MAX_QUOTED_CHARS + 2, 'n');
+      const e = fromHttpResponse(404, JSON.stringify({ code: 20404, message }));
+      assert.equal(e.message, `SignalWire 404 (20404): ${message}`);
+      assert.doesNotMatch(e.message, /more characters/);
+    });
+  });
+
+  it('reads a 422 of the spec ({ errors: [text, ...] }): the first ten texts, joined, as the message, cut like any', () => {
+    const e = fromHttpResponse(422, JSON.stringify({ errors: ['Status is required', 'PauseBehavior is invalid'] }));
+    assert.equal(e.message, 'SignalWire 422: Status is required; PauseBehavior is invalid');
+    assert.deepEqual(e.body, { message: 'Status is required; PauseBehavior is invalid' });
+    const many = fromHttpResponse(422, JSON.stringify({ errors: [...Array.from({ length: 50 }, (_, i) => `e${i}`), 'x'.repeat(5000)] }));
+    assert.equal(many.body?.message, Array.from({ length: 10 }, (_, i) => `e${i}`).join('; '));
+    const long = fromHttpResponse(422, JSON.stringify({ errors: ['y'.repeat(5000), 42, null] }));
+    assert.ok(long.message.length < 300, 'cut to 200 characters in the error text');
+    assert.equal(long.body?.message?.startsWith('y'.repeat(500)), true);
+    assert.ok((long.body?.message?.length ?? 0) < 600, 'and to 500 on msg.signalwireError');
+    assert.equal(fromHttpResponse(422, JSON.stringify({ errors: [1, {}] })).message, 'SignalWire 422: Unprocessable Entity (response body is not a JSON error)');
+    assert.equal(fromHttpResponse(400, JSON.stringify({ message: 'kept', errors: ['not used'] })).message, 'SignalWire 400: kept');
   });
 
   it('lands on the msg as statusCode and signalwireError', () => {

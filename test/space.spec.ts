@@ -20,6 +20,24 @@ describe('space setting', () => {
     assert.deepEqual(parseSpace('https://laml.example.org'), { origin: 'https://laml.example.org', apiRoot: DEFAULT_API_ROOT });
   });
 
+  it('on a SignalWire host takes only the API roots as a path: /api/laml/2010-04-01, and /2010-04-01 (its SDK\'s form, .json paths)', () => {
+    assert.deepEqual(parseSpace('https://example.signalwire.com/api/laml/2010-04-01'), SW);
+    assert.deepEqual(parseSpace('example.signalwire.com/api/laml/2010-04-01/'), SW);
+    assert.deepEqual(parseSpace('https://example.signalwire.com/2010-04-01/'), { origin: 'https://example.signalwire.com', apiRoot: '/2010-04-01' });
+  });
+
+  it('refuses a page of the SignalWire website pasted as the space (every request would answer 404), saying what to type', () => {
+    for (const [input, path] of [
+      ['example.signalwire.com/dashboard', '/dashboard'],
+      ['https://Example.SignalWire.com/dashboard/calls', '/dashboard/calls'],
+      ['https://example.signalwire.com/x/y', '/x/y'],
+      ['https://example.signalwire.com/api/laml', '/api/laml'],
+      ['https://example.signalwire.com/api/laml/2010-04-01/Accounts/p-1/Conferences', '/api/laml/2010-04-01/Accounts/p-1/Conferences'],
+    ]) {
+      assert.throws(() => parseSpace(input), (err: Error) => err.message === `SignalWire space "${input}": ${path} is not an address of SignalWire's API; type just example.signalwire.com`, input);
+    }
+  });
+
   it('accepts plain http only on loopback hosts', () => {
     assert.deepEqual(parseSpace('http://127.0.0.1:8080'), { origin: 'http://127.0.0.1:8080', apiRoot: DEFAULT_API_ROOT });
     assert.deepEqual(parseSpace('http://127.9.8.7:1'), { origin: 'http://127.9.8.7:1', apiRoot: DEFAULT_API_ROOT });

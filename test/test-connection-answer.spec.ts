@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type * as TestConnection from '../nodes/lib/test-connection';
 import type { SpaceSettings } from '../nodes/lib/types';
-import { credentials, flow, helper, load, startSpace, type Harness } from './support/harness';
+import { credentials, flow, helper, load, useSpace } from './support/harness';
 
 // What ships, as the harness loads it: the built dist/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,18 +14,15 @@ const ENV_KEYS = ['SIGNALWIRE_SPACE', 'SIGNALWIRE_SPACE_URL', 'SIGNALWIRE_PROJEC
 // Test connection tells which space it reached and which values came from SIGNALWIRE_* variables
 // because their fields were empty: the names of those values, never the values themselves.
 describe('POST /signalwire/test-connection: the answer names the space and the values taken from the environment', function () {
-  let h: Harness;
+  const h = useSpace(1);
   let saved: Record<string, string | undefined>;
 
   beforeEach(async () => {
     saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
     for (const k of ENV_KEYS) delete process.env[k];
-    h = await startSpace(1);
   });
 
   afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
     for (const k of ENV_KEYS) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
@@ -107,6 +104,14 @@ describe('POST /signalwire/test-connection: the answer names the space and the v
     assert.deepEqual(res.body.fromEnv, ['space', 'projectId', 'apiToken']);
     assertNoSecret(res.text);
     assert.equal(res.text.includes(process.env.SIGNALWIRE_API_TOKEN), false);
+  });
+
+  it('a space address with no API under it (404): not found, saying to check the space and the Project ID', async () => {
+    await load(flow(LIST, h.space), credentials(h.space));
+    const res = await post({ space: `${h.space.url}/x/y`, projectId: h.space.projectId, apiToken: h.space.apiToken });
+    assert.deepEqual([res.body.ok, res.body.result], [false, 'not-found']);
+    assert.equal(res.body.message, 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID');
+    assertNoSecret(res.text);
   });
 
   it('a refused test (stored token, other space) names neither space nor environment', async () => {

@@ -19,10 +19,12 @@ import {
   helper,
   listConferencesNode,
   listNode,
+  listRecordingsNode,
   load,
   next,
   outcome,
   spaceNode,
+  updateRecordingNode,
   type FlowNode,
   type Msg,
 } from './support/harness';
@@ -344,6 +346,84 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
       assert.deepEqual(tw.requests[0].form, { AnnounceUrl: 'https://example.com/notice.xml' });
       assert.deepEqual(tw.announcements, [{ conferenceSid: conf, url: 'https://example.com/notice.xml' }]);
       assert.equal(msg.payload.sid, conf);
+    });
+  });
+  describe('coaching and conference recordings', () => {
+    const modules = () => [
+      spaceNode,
+      withCatalogue(require(path.join(DIST, 'signalwire-update-participant.js')), 'signalwire-update-participant'),
+      listRecordingsNode,
+      updateRecordingNode,
+    ];
+    const recordingsPath = () => `/2010-04-01/Accounts/${tw.accountSid}/Conferences/${conf}/Recordings`;
+
+    it('coach and uncoach: Coaching with CallSidToCoach, then Coaching=false, to .../Participants/{CallSid}.json', async () => {
+      const coach = tw.addParticipant(conf);
+      const agent = tw.addParticipant(conf);
+      let msg = await run({ type: 'signalwire-update-participant', action: 'coach' }, { conferenceSid: conf, callSid: coach.call_sid, callSidToCoach: agent.call_sid }, modules());
+      assert.deepEqual(tw.requests[0].form, { Coaching: 'true', CallSidToCoach: agent.call_sid });
+      assert.ok(tw.requests[0].path.endsWith(`/Participants/${coach.call_sid}.json`));
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [true, agent.call_sid]);
+      await helper.unload();
+      msg = await run({ type: 'signalwire-update-participant' }, { conferenceSid: conf, callSid: coach.call_sid, action: 'uncoach' }, modules());
+      assert.deepEqual(tw.requests[1].form, { Coaching: 'false' });
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [false, null]);
+    });
+
+    it('list recordings: Twilio\'s recordings unchanged, paged over .json paths, DateCreated< as on or before', async () => {
+      for (let i = 0; i < 3; i++) tw.startRecording(conf, { status: 'completed', date_created: new Date(Date.UTC(2024, 0, 1 + i, 12)).toUTCString().replace('GMT', '+0000') });
+      const n1 = await load(twilioFlow(tw, { type: 'signalwire-list-recordings', mode: 'pages', pageSize: 2 }), creds(tw), modules());
+      n1.receive({ conferenceSid: conf });
+      const pages = [await next('out'), await next('out')];
+      assert.deepEqual(pages.flatMap((m) => m.payload), tw.recordings(conf));
+      assert.equal(typeof pages[0].payload[0].channels, 'number');
+      assert.match(tw.requests[1].query.PageToken, /^PARE/);
+      assert.ok(allJson());
+      await helper.unload();
+      const before = await run({ type: 'signalwire-list-recordings', dateCreatedBefore: '2024-01-02' }, { conferenceSid: conf }, modules());
+      assert.equal(before.payload.length, 2);
+      assert.equal(tw.requests[2].path, `${recordingsPath()}.json`);
+    });
+
+    it('update recording: the current recording found with one list request, paused with skip, resumed, stopped, deleted', async () => {
+      tw.startRecording(conf, { status: 'completed' });
+      const current = tw.startRecording(conf);
+      const one = `${recordingsPath()}/${current.sid}.json`;
+      let msg = await run({ type: 'signalwire-update-recording', action: 'pause', pauseBehavior: 'skip' }, { conferenceSid: conf }, modules());
+      assert.deepEqual(tw.requests.map((r) => [r.method, r.path, r.form]), [['GET', `${recordingsPath()}.json`, undefined], ['POST', one, { Status: 'paused', PauseBehavior: 'skip' }]]);
+      assert.deepEqual([msg.payload.status, msg.recordingSid], ['paused', current.sid]);
+      for (const [action, status] of [['resume', 'in-progress'], ['stop', 'stopped']]) {
+        await helper.unload();
+        msg = await run({ type: 'signalwire-update-recording', action }, { conferenceSid: conf, recordingSid: current.sid }, modules());
+        assert.equal(msg.payload.status, status);
+        assert.equal(tw.recording(conf, current.sid)?.status, status);
+      }
+      assert.match(msg.payload.duration, /^\d+$/, 'Twilio\'s duration: a string once stopped');
+      await helper.unload();
+      msg = await run({ type: 'signalwire-update-recording', action: 'delete' }, { conferenceSid: conf, recordingSid: current.sid }, modules());
+      assert.deepEqual([msg.payload, msg.recordingSid], [null, current.sid]);
+      assert.equal(tw.requests[tw.requests.length - 1].method, 'DELETE');
+      assert.equal(tw.recording(conf, current.sid), undefined);
+      assert.ok(allJson());
+    });
+
+    it('update recording: no recording in progress is a 404 for the Catch node, with no update', async () => {
+      tw.startRecording(conf, { status: 'completed' });
+      const n1 = await load(twilioFlow(tw, { type: 'signalwire-update-recording', action: 'pause' }), creds(tw), modules());
+      const err = caughtError();
+      n1.receive({ conferenceSid: conf });
+      assert.equal((await err).statusCode, 404);
+      assert.deepEqual(tw.requests.map((r) => r.method), ['GET']);
+    });
+
+    it('update recording: a delete whose answer was lost, retried, 404: success', async () => {
+      const r = tw.startRecording(conf);
+      // The fake carries out the delete and drops the connection: the retry then gets 404.
+      tw.injectFaults({ kind: 'lost', then: 'drop' });
+      const first = await run({ type: 'signalwire-update-recording', action: 'delete' }, { conferenceSid: conf, recordingSid: r.sid }, modules());
+      assert.equal(first.payload, null);
+      assert.deepEqual(tw.requests.map((x) => x.method), ['DELETE', 'DELETE']);
+      assert.equal(tw.recording(conf, r.sid), undefined, 'the first attempt deleted it: the second was answered 404');
     });
   });
 });

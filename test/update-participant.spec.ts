@@ -3,61 +3,25 @@
 // input (no request), no secret in errors or logs, one message out per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
+  assertEndedByClose,
   caughtError,
   collect,
-  completions,
   credentials,
-  flow,
   helper,
   lastStatus,
   load,
   outcome,
   spaceNode,
-  startSpace,
   updateParticipantNode,
   waitUntil,
   type FlowNode,
-  type Harness,
 } from './support/harness';
+import { FAST_RETRIES, LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
-const UPDATE = { type: 'signalwire-update-participant' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
 const MODULES = [spaceNode, updateParticipantNode];
 
-/** A GET through the API, as list and get participant see the space. */
-async function api(h: Harness, path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.space.url}/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}${path}`, {
-    headers: { Authorization: `Basic ${Buffer.from(`${h.space.projectId}:${h.space.apiToken}`).toString('base64')}` },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('signalwire-update-participant', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
-
-  /** Only the requests the node made (the tests' own reads through api() excluded). */
-  function writes() {
-    return h.space.requests.filter((r) => r.method !== 'GET');
-  }
+  const { h, deploy, writes, api, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-participant', updateParticipantNode);
 
   describe('actions', () => {
     it('mutes: a form-encoded POST Muted=true; the output is the updated participant, and the list shows it muted', async () => {
@@ -75,9 +39,9 @@ describe('signalwire-update-participant', function () {
       assert.equal(msg.payload.call_sid, p.call_sid);
       assert.equal(msg.payload.muted, true);
       assert.equal(msg.topic, 't');
-      const list = await api(h, '/Participants');
+      const list = await api('/Participants');
       assert.equal(list.body.participants.find((x: any) => x.call_sid === p.call_sid).muted, true);
-      assert.equal((await api(h, '/Participants?Muted=true')).body.participants.length, 1);
+      assert.equal((await api('/Participants?Muted=true')).body.participants.length, 1);
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'muted' });
     });
 
@@ -96,7 +60,7 @@ describe('signalwire-update-participant', function () {
         const msg = await got;
         assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', c.form]]);
         assert.equal(msg.payload[c.field], c.value);
-        assert.equal((await api(h, `/Participants/${p.call_sid}`)).body[c.field], c.value);
+        assert.equal((await api(`/Participants/${p.call_sid}`)).body[c.field], c.value);
         assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: c.status });
       });
     }
@@ -112,9 +76,27 @@ describe('signalwire-update-participant', function () {
       assert.equal(h.space.requests.length, 1);
       assert.equal(h.space.requests[0].method, 'DELETE');
       assert.equal(h.space.requests[0].form, undefined, 'no body');
-      assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
-      assert.deepEqual((await api(h, '/Participants')).body.participants.map((x: any) => x.call_sid), [other.call_sid]);
+      assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
+      assert.deepEqual((await api('/Participants')).body.participants.map((x: any) => x.call_sid), [other.call_sid]);
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'removed' });
+    });
+
+    it('remove, clicked twice: the second says the participant had already left, as an error a Catch node gets (404, the API\'s code kept)', async () => {
+      const p = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'remove' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, caller: '+13035550151' });
+      assert.equal((await got).payload.removed, true);
+      const err = caughtError();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, caller: '+13035550151' });
+      const msg = await err;
+      assert.equal(msg.error.message, 'SignalWire 404: the participant had already left the conference (or was never in it)');
+      assert.equal(msg.statusCode, 404);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.match(msg.signalwireError.message, /^The requested resource .* was not found$/, 'the API\'s own text, whole');
+      assert.equal(msg.caller, '+13035550151', 'the msg keeps its other properties');
+      assert.deepEqual(await collect('out', 100), [], 'nothing on the output');
+      assert.deepEqual(writes().map((r) => r.method), ['DELETE', 'DELETE']);
     });
 
     it('reads ConferenceSid and CallSid from a status callback payload, and the SIDs from configured properties', async () => {
@@ -167,31 +149,17 @@ describe('signalwire-update-participant', function () {
 
     it('sends exactly one message per input and ends each once', async () => {
       const p = h.space.addParticipant(h.conferenceSid);
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'kick' });
-      await err;
-      assert.deepEqual(await collect('out', 100), [], 'no second output');
-      assert.equal(completions().length, 2);
-      assert.equal(completions()[0].error, undefined);
-      assert.ok(completions()[1].error);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' }, { conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'kick' });
     });
 
     it('aborts a held write when the flow stops: nothing is sent, the message ends once, no retry follows', async () => {
       const p = h.space.addParticipant(h.conferenceSid);
       h.space.injectFaults({ kind: 'hang' });
-      const n1 = await deploy({ action: 'mute' }, { ...FAST, timeout: 10 });
+      const n1 = await deploy({ action: 'mute' }, { ...FAST_RETRIES, timeout: 10 });
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
-      await waitUntil(() => h.space.inFlight === 0, 500, 'the held request was not aborted');
-      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
-      assert.deepEqual(completions().map((c) => c.error), [undefined]);
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(await collect('caught', 0), []);
+      await assertEndedByClose(h.space);
       assert.equal(writes().length, 1, 'no retry after close');
     });
 
@@ -203,8 +171,100 @@ describe('signalwire-update-participant', function () {
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
       const msg = await err;
       assert.equal(msg.statusCode, 404);
-      assert.match(msg.error.message, /^SignalWire 404 \(20404\): /);
+      assert.equal(msg.signalwireError.code, 20404);
+      assert.equal(msg.error.message, 'SignalWire 404: the participant is no longer in the conference (or never was)');
       assert.equal(h.space.requests.length, 1);
+    });
+  });
+
+  describe('coaching', () => {
+    it('coach: sends Coaching=true and CallSidToCoach from msg.callSidToCoach; the participant coaches that call', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'coach' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, callSidToCoach: agent.call_sid });
+      const msg = await got;
+      assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', { Coaching: 'true', CallSidToCoach: agent.call_sid }]]);
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [true, agent.call_sid]);
+      const read = (await api(`/Participants/${coach.call_sid}`)).body;
+      assert.deepEqual([read.coaching, read.call_sid_to_coach], [true, agent.call_sid]);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'coaching' });
+    });
+
+    it('uncoach (from msg.action): sends Coaching=false only; the participant coaches no one', async () => {
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const coach = h.space.addParticipant(h.conferenceSid, { coaching: true, call_sid_to_coach: agent.call_sid });
+      const n1 = await deploy();
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'uncoach', callSidToCoach: agent.call_sid });
+      const msg = await got;
+      assert.deepEqual(writes().map((r) => r.form), [{ Coaching: 'false' }]);
+      assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [false, null]);
+      assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'not coaching' });
+    });
+
+    it('coach reads the call to coach from a configured property; the other actions never read it', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      let n1 = await deploy({ action: 'coach', callSidToCoach: agent.call_sid, callSidToCoachType: 'str' });
+      let got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid });
+      assert.equal((await got).payload.call_sid_to_coach, agent.call_sid);
+      await helper.unload();
+      // A property that cannot be read would fail coach; mute does not read it.
+      n1 = await deploy({ callSidToCoach: 'nope', callSidToCoachType: 'flow' });
+      got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'mute' });
+      assert.equal((await got).payload.muted, true);
+    });
+
+    it('an older flow (no callSidToCoach property) coaches with msg.callSidToCoach', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await load(
+        [
+          { id: 'f1', type: 'tab', label: 'old' },
+          { id: 'space', type: 'signalwire-space', name: 'old space', space: h.space.url, ...FAST_RETRIES },
+          // as saved before coaching existed: no callSidToCoach / callSidToCoachType
+          { id: 'n1', type: 'signalwire-update-participant', z: 'f1', x: 100, y: 100, space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', callSid: 'callSid', callSidType: 'msg', action: 'msg', holdUrl: '', announceUrl: '', wires: [['out']] },
+          { id: 'out', type: 'helper', z: 'f1', x: 100, y: 100, wires: [] },
+          { id: 'catch', type: 'catch', z: 'f1', x: 100, y: 100, scope: ['n1'], uncaught: false, wires: [['caught']] },
+          { id: 'caught', type: 'helper', z: 'f1', x: 100, y: 100, wires: [] },
+        ],
+        credentials(h.space),
+        MODULES,
+      );
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, action: 'coach', callSidToCoach: agent.call_sid });
+      assert.equal((await got).payload.call_sid_to_coach, agent.call_sid);
+    });
+
+    for (const [action, fault] of [
+      ['coach', { kind: 'status', status: 429 }],
+      ['coach', { kind: 'hang' }],
+      ['uncoach', { kind: 'status', status: 503 }],
+    ] as const) {
+      it(`${action}: retried after ${fault.kind === 'hang' ? 'a timeout' : fault.status} (setting the coaching twice does no harm)`, async () => {
+        const coach = h.space.addParticipant(h.conferenceSid);
+        const agent = h.space.addParticipant(h.conferenceSid);
+        h.space.injectFaults(fault);
+        const n1 = await deploy({ action });
+        const got = outcome();
+        n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, callSidToCoach: agent.call_sid });
+        await got;
+        assert.equal(writes().length, 2);
+      });
+    }
+
+    it('msg.params.Coaching and CallSidToCoach still go with the other actions, as before', async () => {
+      const coach = h.space.addParticipant(h.conferenceSid);
+      const agent = h.space.addParticipant(h.conferenceSid);
+      const n1 = await deploy({ action: 'hold' });
+      const got = outcome();
+      n1.receive({ conferenceSid: h.conferenceSid, callSid: coach.call_sid, params: { Coaching: 'true', CallSidToCoach: agent.call_sid } });
+      await got;
+      assert.deepEqual(writes()[0].form, { Hold: 'true', Coaching: 'true', CallSidToCoach: agent.call_sid });
     });
   });
 
@@ -232,14 +292,7 @@ describe('signalwire-update-participant', function () {
       assert.equal(h.space.announcements.length, 1, 'played once');
     });
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       for (const action of ['mute', 'unhold']) {
         it(`${action}: retried after ${name} (setting a value twice does no harm)`, async () => {
           const p = h.space.addParticipant(h.conferenceSid, { muted: false, hold: true });
@@ -284,7 +337,7 @@ describe('signalwire-update-participant', function () {
         const msg = await got;
         assert.deepEqual(msg.payload, { removed: true, conferenceSid: h.conferenceSid, callSid: p.call_sid });
         assert.deepEqual(writes().map((r) => r.method), ['DELETE', 'DELETE']);
-        assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+        assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
       });
     }
 
@@ -294,6 +347,7 @@ describe('signalwire-update-participant', function () {
       n1.receive({ conferenceSid: h.conferenceSid, callSid: 'not-here' });
       const msg = await err;
       assert.equal(msg.statusCode, 404);
+      assert.match(msg.error.message, /^SignalWire 404: the participant had already left/);
       assert.equal(writes().length, 1);
     });
 
@@ -320,8 +374,8 @@ describe('signalwire-update-participant', function () {
 
   describe('bad input: a clear error and no request', () => {
     const BAD: Array<{ name: string; node?: FlowNode; msg: Record<string, unknown>; error: RegExp }> = [
-      { name: 'an unknown msg.action', msg: { action: 'kick' }, error: /^Action must be one of mute, unmute, hold, unhold, remove, got "kick"$/ },
-      { name: 'a missing msg.action', msg: {}, error: /^Action is missing: set msg.action to one of mute, unmute, hold, unhold, remove/ },
+      { name: 'an unknown msg.action', msg: { action: 'kick' }, error: /^Action must be one of mute, unmute, hold, unhold, coach, uncoach, remove, got "kick"$/ },
+      { name: 'a missing msg.action', msg: {}, error: /^Action is missing: set msg.action to one of mute, unmute, hold, unhold, coach, uncoach, remove/ },
       { name: 'msg.action "msg"', msg: { action: 'msg' }, error: /^Action must be one of/ },
       { name: 'a hold URL that is not http(s)', node: { action: 'hold', holdUrl: 'ftp://x.example.com/h' }, msg: {}, error: /^holdUrl must be an absolute http:\/\/ or https:\/\/ URL/ },
       { name: 'a javascript: announcement URL', msg: { action: 'mute', announceUrl: 'javascript:alert(1)' }, error: /^announceUrl must be an absolute http/ },
@@ -337,6 +391,11 @@ describe('signalwire-update-participant', function () {
       { name: 'a bad WaitUrl', msg: { action: 'mute', params: { WaitUrl: 'file:///etc/passwd' } }, error: /^WaitUrl must be an absolute http/ },
       { name: 'an unsafe call SID', msg: { action: 'mute', callSid: 'a/../b' }, error: /^Call SID "a\/..\/b" may contain only/ },
       { name: 'remove with an unknown parameter', msg: { action: 'remove', params: { Foo: 1 } }, error: /^msg.params.Foo is not an update parameter/ },
+      { name: 'coach without a call to coach', msg: { action: 'coach' }, error: /^Call SID to coach is missing: set msg\.callSidToCoach$/ },
+      { name: 'coach with an unsafe call to coach', msg: { action: 'coach', callSidToCoach: '../x' }, error: /^Call SID to coach "..\/x" may contain only/ },
+      { name: 'coach with Coaching in msg.params', msg: { action: 'coach', callSidToCoach: 'abc', params: { Coaching: true, CallSidToCoach: 'abc' } }, error: /^msg\.params\.Coaching cannot go with the action coach, which sets the coaching itself$/ },
+      { name: 'coach with CallSidToCoach in msg.params', msg: { action: 'coach', callSidToCoach: 'abc', params: { CallSidToCoach: 'def' } }, error: /^msg\.params\.CallSidToCoach cannot go with the action coach/ },
+      { name: 'uncoach with Coaching in msg.params', msg: { action: 'uncoach', params: { Coaching: 'false' } }, error: /^msg\.params\.Coaching cannot go with the action uncoach/ },
     ];
     for (const { name, node, msg, error } of BAD) {
       it(name, async () => {
@@ -356,7 +415,7 @@ describe('signalwire-update-participant', function () {
       const n1 = await deploy({ action: 'kick' });
       const err = caughtError();
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
-      assert.match((await err).error.message, /^Action must be one of msg, mute, unmute, hold, unhold, remove, got "kick"$/);
+      assert.match((await err).error.message, /^Action must be one of msg, mute, unmute, hold, unhold, coach, uncoach, remove, got "kick"$/);
       assert.equal(h.space.requests.length, 0);
       assert.deepEqual(await lastStatus(n1), { fill: 'red', shape: 'ring', text: 'config error' });
     });

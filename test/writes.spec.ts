@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { AxiosError, AxiosHeaders, type AxiosResponse } from 'axios';
 import { cataloguesReady } from './support/catalogues';
 import { conferenceWrite, participantWrite, WriteRetry } from '../nodes/lib/writes';
+import { recordingWrite } from '../nodes/lib/recordings/recording-writes';
 
 function answer(status: number): AxiosError {
   const response = { status, statusText: '', headers: {}, config: { headers: new AxiosHeaders() }, data: '' } as AxiosResponse;
@@ -52,7 +53,7 @@ describe('write path (nodes/lib/writes.ts)', () => {
 
     it('takes the action from msg.action with the node set to msg', () => {
       assert.equal(participantWrite('msg', '', '', { action: ' hold ' }).action, 'hold');
-      assert.throws(() => participantWrite('msg', '', '', { action: 'Mute' }), /^Action must be one of mute, unmute, hold, unhold, remove, got "Mute"$/);
+      assert.throws(() => participantWrite('msg', '', '', { action: 'Mute' }), /^Action must be one of mute, unmute, hold, unhold, coach, uncoach, remove, got "Mute"$/);
       assert.throws(() => participantWrite('msg', '', '', { action: 42 }), /got 42$/);
     });
 
@@ -65,6 +66,38 @@ describe('write path (nodes/lib/writes.ts)', () => {
     it('msg.holdUrl and msg.announceUrl override the node; blank msg values do not', () => {
       assert.equal(participantWrite('hold', 'https://node.example.com', '', { holdUrl: 'https://msg.example.com' }).form.HoldUrl, 'https://msg.example.com');
       assert.equal(participantWrite('hold', 'https://node.example.com', '', { holdUrl: '  ' }).form.HoldUrl, 'https://node.example.com');
+    });
+  });
+
+  describe('participantWrite: coaching', () => {
+    it('coach sends Coaching=true and the call to coach; uncoach Coaching=false; both idempotent', () => {
+      assert.deepEqual(participantWrite('coach', '', '', {}, 'CA2'), { action: 'coach', form: { Coaching: 'true', CallSidToCoach: 'CA2' }, kind: 'idempotent' });
+      assert.deepEqual(participantWrite('uncoach', '', '', {}, 'CA2'), { action: 'uncoach', form: { Coaching: 'false' }, kind: 'idempotent' });
+      assert.deepEqual(participantWrite('msg', '', 'https://a.example.com/x', { action: 'coach' }, 'CA2').kind, 'once');
+    });
+
+    it('coach needs the call to coach; Coaching and CallSidToCoach in msg.params cannot go with coach or uncoach', () => {
+      assert.throws(() => participantWrite('coach', '', '', {}), /^The action coach needs the call to coach/);
+      assert.throws(() => participantWrite('coach', '', '', { params: { Coaching: 'true' } }, 'CA2'), /^msg\.params\.Coaching cannot go with the action coach/);
+      assert.throws(() => participantWrite('uncoach', '', '', { params: { CallSidToCoach: 'CA2' } }), /^msg\.params\.CallSidToCoach cannot go with the action uncoach/);
+      // null stands for "not set", as elsewhere in msg.params
+      assert.deepEqual(participantWrite('uncoach', '', '', { params: { Coaching: null, HoldMethod: 'GET' } }).form, { Coaching: 'false', HoldMethod: 'GET' });
+    });
+  });
+
+  describe('recordingWrite', () => {
+    it('pause sends Status=paused and PauseBehavior (default silence), resume in-progress, stop stopped, delete nothing; all idempotent', () => {
+      assert.deepEqual(recordingWrite('pause', '', {}), { action: 'pause', form: { Status: 'paused', PauseBehavior: 'silence' }, kind: 'idempotent' });
+      assert.deepEqual(recordingWrite('pause', 'skip', {}).form, { Status: 'paused', PauseBehavior: 'skip' });
+      assert.deepEqual(recordingWrite('pause', 'skip', { pauseBehavior: 'silence' }).form.PauseBehavior, 'silence');
+      assert.deepEqual(recordingWrite('resume', 'skip', {}), { action: 'resume', form: { Status: 'in-progress' }, kind: 'idempotent' });
+      assert.deepEqual(recordingWrite('stop', '', {}), { action: 'stop', form: { Status: 'stopped' }, kind: 'idempotent' });
+      assert.deepEqual(recordingWrite('msg', '', { action: 'delete' }), { action: 'delete', form: {}, kind: 'idempotent' });
+    });
+
+    it('refuses an unknown action and a pause behaviour other than skip or silence, whatever the action', () => {
+      assert.throws(() => recordingWrite('msg', '', { action: 'start' }), /^Action must be one of pause, resume, stop, delete, got "start"$/);
+      assert.throws(() => recordingWrite('stop', '', { pauseBehavior: 'loud' }), /^Pause behaviour must be one of skip, silence, got "loud"$/);
     });
   });
 

@@ -1,57 +1,25 @@
 // Call details for participants: a participant object carries no phone number or name, its call
 // does (`GET /Calls/{CallSid}`). Each call is looked up once and kept per space, so refreshing a
 // list costs requests only for participants not seen before.
+import { LRUCache } from 'lru-cache';
 import type { SignalWireClient } from './client';
 import { isAbort } from './errors';
+import { forEachConcurrently } from './limiter';
 import { isSafeSegment } from './rules';
 import type { Call, CallDetails, Participant } from './types';
 
 export type { CallDetails };
 
-/** Calls remembered per space: far above a real conference, a few MB at most. */
+/**
+ * Calls remembered per space, least recently used out first: far above a real conference, a few
+ * MB at most. On lru-cache, so a lookup or an insert costs the same empty, full or after any churn.
+ */
 export const CALL_CACHE_SIZE = 10_000;
 /** Longer values are not a number, a SIP address or a caller name: they are left out (null). */
 const MAX_DETAIL_CHARS = 256;
 
-/** A least-recently-used map of at most `capacity` entries (a Map keeps insertion order). */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-
-  constructor(readonly capacity: number) {}
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  has(key: K): boolean {
-    return this.map.has(key);
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-}
-
 interface SpaceCalls {
-  cache: LruCache<string, CallDetails>;
+  cache: LRUCache<string, CallDetails>;
   /** Lookups on the wire, shared by listings that need the same call at once. */
   pending: Map<string, Promise<CallDetails | null>>;
 }
@@ -62,18 +30,19 @@ const spaces = new WeakMap<SignalWireClient, SpaceCalls>();
 function spaceCalls(client: SignalWireClient, capacity = CALL_CACHE_SIZE): SpaceCalls {
   let s = spaces.get(client);
   if (!s) {
-    s = { cache: new LruCache(capacity), pending: new Map() };
+    s = { cache: new LRUCache<string, CallDetails>({ max: capacity }), pending: new Map() };
     spaces.set(client, s);
   }
   return s;
 }
 
 /** The call cache of a client; `capacity` only counts when the cache does not exist yet (tests). */
-export function callDetailsCache(client: SignalWireClient, capacity = CALL_CACHE_SIZE): LruCache<string, CallDetails> {
+export function callDetailsCache(client: SignalWireClient, capacity = CALL_CACHE_SIZE): LRUCache<string, CallDetails> {
   return spaceCalls(client, capacity).cache;
 }
 
-function detail(value: unknown): string | null {
+/** A short text field from a server or a message; null when absent, not text or too long. */
+export function detail(value: unknown): string | null {
   return typeof value === 'string' && value !== '' && value.length <= MAX_DETAIL_CHARS ? value : null;
 }
 
@@ -139,6 +108,18 @@ async function lookUp(client: SignalWireClient, s: SpaceCalls, callSid: string, 
 }
 
 /**
+ * The details of one call: from the space's cache, else looked up once (shared with anyone
+ * asking for the same call at the same time); null when the lookup fails or the SID is not
+ * one path segment. Rejects only when `signal` aborts.
+ */
+export async function callDetailsFor(client: SignalWireClient, callSid: string, signal?: AbortSignal): Promise<CallDetails | null> {
+  if (!isSafeSegment(callSid)) return null;
+  const s = spaceCalls(client);
+  const found = s.cache.get(callSid) ?? (await lookUp(client, s, callSid, signal));
+  return found && { ...found };
+}
+
+/**
  * Adds to each participant a `call` field with the details of its call (`null` when the lookup
  * failed or the participant has no usable call_sid); the API's own fields are left as they are.
  * Calls already known to the space cost no request; the others are looked up concurrently, at
@@ -157,15 +138,9 @@ export async function addCallDetails(client: SignalWireClient, participants: Par
     details.set(sid, known ?? null);
     if (!known) missing.push(sid);
   }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < missing.length) {
-      const sid = missing[next++];
-      details.set(sid, await lookUp(client, s, sid, signal));
-    }
-  };
-  const workers = Math.min(missing.length, Math.max(1, client.settings.maxInFlight));
-  await Promise.all(Array.from({ length: workers }, worker));
+  await forEachConcurrently(missing, client.settings.maxInFlight, async (sid) => {
+    details.set(sid, await lookUp(client, s, sid, signal));
+  });
   for (const p of participants) {
     const d = typeof p.call_sid === 'string' ? details.get(p.call_sid) : undefined;
     // A copy each: a flow that changes one message's participant cannot change the cache.

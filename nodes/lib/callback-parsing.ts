@@ -1,4 +1,4 @@
-// Conference status callbacks: the form body as parameters, and the event with typed fields.
+// Conference (and recording) status callbacks: the form body as parameters, and the event with typed fields.
 import type { CallbackParams } from './callback-signature';
 
 /** The media type of every conference status callback. */
@@ -128,11 +128,11 @@ function toInteger(value: string): number | null {
 
 /** Parameter names whose values are read as booleans, whole numbers or a date. */
 const BOOLEANS = new Set(['Muted', 'Hold', 'EndConferenceOnExit', 'StartConferenceOnEnter', 'Coaching', 'Beep']);
-const INTEGERS = new Set(['Duration', 'RecordingFileSize', 'SequenceNumber', 'CallDuration']);
+const INTEGERS = new Set(['Duration', 'RecordingFileSize', 'SequenceNumber', 'CallDuration', 'RecordingDuration', 'RecordingChannels']);
 /** Names renamed rather than camel-cased; the rest lose the capital of their first word. */
 const RENAMED: Record<string, string> = { StatusCallbackEvent: 'event', Timestamp: 'timestamp' };
 /** The fields first in the payload, in this order, when present. */
-const FIRST = ['event', 'conferenceSid', 'friendlyName', 'callSid'];
+const FIRST = ['event', 'conferenceSid', 'friendlyName', 'callSid', 'recordingSid', 'recordingStatus'];
 /** Names that would be dangerous as keys of an object a function node works on. */
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -192,7 +192,7 @@ export function toConferenceEvent(params: CallbackParams): ConferenceEvent {
   // The known fields first, in FIRST's order, then the others in the order they arrived: two
   // passes, so that nothing is held in between. Two names with one key (e.g. "CallSid" and
   // "callSid"): the later wins.
-  const first: Array<string | undefined> = [undefined, undefined, undefined, undefined];
+  const first = new Array<string | undefined>(FIRST.length);
   for (const name of params.keys()) {
     const rule = fieldRule(name);
     if (rule && rule.rank < FIRST.length) first[rule.rank] = name;

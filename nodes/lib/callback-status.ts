@@ -2,7 +2,7 @@
 // the last refusal, and at most one warning a minute whatever a caller sends.
 import type { Node, NodeStatus } from 'node-red';
 import { CoalescedStatus } from './status';
-import type { Translate } from './texts';
+import { text, type Translate } from './texts';
 
 /** Why a request was refused. */
 export type Refusal = 'method' | 'type' | 'size' | 'body' | 'no-key' | 'no-project' | 'no-signature' | 'signature' | 'account';
@@ -113,5 +113,15 @@ export class WarningLimiter {
     const suppressed = this.suppressed;
     this.suppressed = 0;
     return { log: true, suppressed };
+  }
+
+  /**
+   * Logs `line` as the node's warning when one is due, saying how many were held back since;
+   * the line is only written when it is logged, so a flood costs no texts.
+   */
+  warn(node: Node, line: () => string): void {
+    const w = this.take();
+    if (!w.log) return;
+    node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
   }
 }

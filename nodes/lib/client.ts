@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
-import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError } from './errors';
+import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError, type ApiErrorBody, type Subject } from './errors';
 import { Deadlines } from './deadlines';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
@@ -14,7 +14,8 @@ import type { Call, Conference, Participant, SpaceSettings } from './types';
 const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
 /**
  * Largest answer read. A full page of 1000 participants is about 0.5 MB (Twilio's, with more
- * fields, about 0.8 MB): 2 MiB leaves room and keeps a hostile answer from filling memory.
+ * fields, about 0.8 MB), of 1000 conference recordings about 0.9 MB: 2 MiB leaves room and keeps
+ * a hostile answer from filling memory.
  */
 export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
@@ -41,14 +42,18 @@ class Attempt {
   private req: http.ClientRequest | undefined;
   private wire: Wire | undefined;
 
-  /**
-   * `callerSignal`: the node closed. `deadlineAt`: when the whole request (queue, attempts,
-   * backoffs) must have ended, whatever the server does.
-   */
+  /** When the request was made (its first attempt asked for a slot). */
+  readonly startedAt = Date.now();
+  /** When the whole request (queue, attempts, backoffs) must have ended, whatever the server does. */
+  readonly deadlineAt: number;
+
+  /** `callerSignal`: the node closed. `deadlineMs`: the request's deadline from now. */
   constructor(
     readonly callerSignal: AbortSignal | undefined,
-    readonly deadlineAt: number,
-  ) {}
+    deadlineMs: number,
+  ) {
+    this.deadlineAt = this.startedAt + deadlineMs;
+  }
 
   get expired(): boolean {
     return Date.now() >= this.deadlineAt;
@@ -157,6 +162,8 @@ export class SignalWireClient {
   /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
   private readonly accountRoot: string;
   private readonly pathSuffix: string;
+  /** The space's latest 429: when it came and the API's error body. */
+  private rateLimited: { at: number; body: ApiErrorBody | undefined } | undefined;
 
   /** `debug` receives a line per retry (attempt, reason, delay); it never holds a credential. */
   constructor(settings: SpaceSettings, debug?: (line: string) => void) {
@@ -254,41 +261,54 @@ export class SignalWireClient {
     return this.accountPath('Conferences', conferenceSid);
   }
 
+  /** `.../Conferences/{ConferenceSid}/Recordings`: a conference's recordings (a listing). */
+  recordingsPath(conferenceSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Recordings');
+  }
+
+  /** `.../Conferences/{ConferenceSid}/Recordings/{Sid}`: one recording (get, update, delete). */
+  recordingPath(conferenceSid: string, recordingSid: string): string {
+    return this.accountPath('Conferences', conferenceSid, 'Recordings', recordingSid);
+  }
+
   /** `GET /Accounts/{ProjectId}/Conferences/{Sid}`: the conference object. */
   getConference(conferenceSid: string, signal?: AbortSignal): Promise<Conference> {
-    return this.getObject<Conference>(this.conferencePath(conferenceSid), signal);
+    return this.getObject<Conference>(this.conferencePath(conferenceSid), 'conference', signal);
   }
 
   getParticipant(conferenceSid: string, callSid: string, signal?: AbortSignal): Promise<Participant> {
-    return this.getObject<Participant>(this.participantPath(conferenceSid, callSid), signal);
+    return this.getObject<Participant>(this.participantPath(conferenceSid, callSid), 'participant', signal);
   }
 
   /** `GET /Accounts/{ProjectId}/Calls/{CallSid}`: the call (a participant's number and caller name are there). */
   getCall(callSid: string, signal?: AbortSignal): Promise<Call> {
-    return this.getObject<Call>(this.accountPath('Calls', callSid), signal);
+    return this.getObject<Call>(this.accountPath('Calls', callSid), 'call', signal);
   }
 
   /** Cheapest authenticated call that needs the Voice scope: one conference of the account. */
   async checkCredentials(signal?: AbortSignal): Promise<void> {
-    await this.getJson(this.conferencesPath(), { PageSize: 1 }, signal);
+    await this.getJson(this.conferencesPath(), { PageSize: 1 }, signal, 'account');
   }
 
-  /** GET a path on the space's own origin and parse its JSON, within the limits above. */
-  getJson(path: string, params: object | undefined, signal?: AbortSignal): Promise<unknown> {
-    return this.get(path, params, signal, parseJson);
+  /**
+   * GET a path on the space's own origin and parse its JSON, within the limits above. `about`:
+   * what the path is (a 404 then says what was not found, see Subject).
+   */
+  getJson(path: string, params: object | undefined, signal?: AbortSignal, about?: Subject): Promise<unknown> {
+    return this.get(path, params, signal, about, parseJson);
   }
 
   /** GET one resource: its JSON must be an object. */
-  private getObject<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return this.get(path, undefined, signal, parseObject) as Promise<T>;
+  private getObject<T>(path: string, about: Subject, signal?: AbortSignal): Promise<T> {
+    return this.get(path, undefined, signal, about, parseObject) as Promise<T>;
   }
 
   /** A GET whose answer `read` turns into the result. Plain promises, not async functions: one promise less per layer on every request. */
-  private get<T>(path: string, params: object | undefined, signal: AbortSignal | undefined, read: (body: string) => T): Promise<T> {
+  private get<T>(path: string, params: object | undefined, signal: AbortSignal | undefined, about: Subject | undefined, read: (body: string) => T): Promise<T> {
     return this.http.get<string>(path, { params, signalwireAttempt: this.newAttempt(signal) } as AxiosRequestConfig).then(
       (res) => read(res.data),
       (err: unknown) => {
-        throw this.failure(err, signal);
+        throw this.failure(err, signal, about);
       },
     );
   }
@@ -299,17 +319,17 @@ export class SignalWireClient {
    * which failed attempts may be sent again: writes are retried only where twice does no harm.
    * Resolves to the JSON object the API answers.
    */
-  async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal);
+  async postForm(path: string, form: Record<string, string>, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<Record<string, unknown>> {
+    const body = await this.write('post', path, new URLSearchParams(form).toString(), retryCondition, signal, about);
     return asObject(parseJson(body));
   }
 
   /** A DELETE (the API answers 204 with no body); retried as `retryCondition` allows. */
-  async delete(path: string, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<void> {
-    await this.write('delete', path, undefined, retryCondition, signal);
+  async delete(path: string, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<void> {
+    await this.write('delete', path, undefined, retryCondition, signal, about);
   }
 
-  private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal): Promise<string> {
+  private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<string> {
     try {
       const res = await this.http.request<string>({
         method,
@@ -321,15 +341,15 @@ export class SignalWireClient {
       } as AxiosRequestConfig);
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
-      throw this.failure(err, signal);
+      throw this.failure(err, signal, about);
     }
   }
 
   /** A failed request as this package's error: past its deadline, or mapped and redacted. */
-  private failure(err: unknown, signal: AbortSignal | undefined): SignalWireError {
+  private failure(err: unknown, signal: AbortSignal | undefined, about: Subject | undefined): SignalWireError {
     const attempt = (err instanceof AxiosError ? (err.config as AttemptConfig | undefined) : undefined)?.signalwireAttempt;
-    if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp();
-    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets));
+    if (attempt?.expired && attempt.timedOut && !signal?.aborted) return this.gaveUp(attempt);
+    return this.redact(mapAxiosError(err, signal, this.settings.timeoutMs, this.secrets, about));
   }
 
   /** Removes every credential form from an error about this space. */
@@ -345,7 +365,7 @@ export class SignalWireClient {
   }
 
   private newAttempt(signal: AbortSignal | undefined): Attempt {
-    return new Attempt(signal, Date.now() + this.requestDeadlineMs);
+    return new Attempt(signal, this.requestDeadlineMs);
   }
 
   /**
@@ -356,7 +376,7 @@ export class SignalWireClient {
     const attempt = (config.signalwireAttempt ??= this.newAttempt(undefined));
     const free = attempt.callerSignal?.aborted || attempt.expired ? undefined : this.limiter.tryAcquire();
     if (free) return this.send(config, attempt, free);
-    return this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: this.gaveUp }).then((release) => this.send(config, attempt, release));
+    return this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: () => this.gaveUp(attempt) }).then((release) => this.send(config, attempt, release));
   }
 
   private send(config: AttemptConfig, attempt: Attempt, release: Release): Promise<AxiosResponse> {
@@ -375,7 +395,17 @@ export class SignalWireClient {
     );
   }
 
-  private readonly gaveUp = (): SignalWireError => new SignalWireError('timeout', 'gave-up', { seconds: this.requestDeadlineMs / 1000 });
+  /**
+   * The error of a request past its deadline. When the space answered 429 since the request was
+   * made (to it or to any request: a 429 pauses them all), that is why it waited: the error says
+   * so and keeps the status and the API's error body, so a Catch flow can back off on 429.
+   */
+  private gaveUp(attempt: Attempt): SignalWireError {
+    const seconds = this.requestDeadlineMs / 1000;
+    const limited = this.rateLimited;
+    if (limited && limited.at >= attempt.startedAt) return new SignalWireError('http', 'rate-limited-gave-up', { seconds }, { statusCode: 429, body: limited.body });
+    return new SignalWireError('timeout', 'gave-up', { seconds });
+  }
 
   /** Frees the slot before a retry waits; says why a failed attempt failed. */
   private endAttempt(attempt: Attempt, err?: unknown): void {
@@ -388,6 +418,7 @@ export class SignalWireClient {
     else if (attempt.timedOut) err.code = AxiosError.ETIMEDOUT;
     // The server asked this client, not one message, to slow down.
     if (err.response?.status === 429) {
+      this.rateLimited = { at: Date.now(), body: fromHttpResponse(429, err.response.data, this.secrets).body };
       const wait = parseRetryAfter(err.response.headers?.['retry-after']);
       if (wait !== undefined) this.limiter.pause(Math.min(wait, this.maxRetryAfterMs));
     }
@@ -436,7 +467,7 @@ function proxyFromEnvironment(): boolean {
 }
 
 /** Only the facts of an axios error survive: its config holds the Authorization header. */
-export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, secrets: readonly string[] = []): SignalWireError {
+export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number, secrets: readonly string[] = [], about?: Subject): SignalWireError {
   if (signal?.aborted) return abortError();
   if (err instanceof SignalWireError) return err;
   if (axios.isCancel(err) && !(err instanceof AxiosError && err.code === AxiosError.ETIMEDOUT)) return abortError();
@@ -444,7 +475,7 @@ export function mapAxiosError(err: unknown, signal: AbortSignal | undefined, tim
     return new SignalWireError('connection', 'request-failed', { message: quote(String((err as Error)?.message ?? err)) });
   }
   const attempts = ((err.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']?.retryCount ?? 0) + 1;
-  if (err.response) return fromHttpResponse(err.response.status, err.response.data, secrets, attempts);
+  if (err.response) return fromHttpResponse(err.response.status, err.response.data, secrets, attempts, about);
   if (err.code === AxiosError.ETIMEDOUT || err.code === AxiosError.ECONNABORTED) {
     return new SignalWireError('timeout', 'timeout', { seconds: timeoutMs / 1000 }, { attempts });
   }

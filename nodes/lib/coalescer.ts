@@ -1,11 +1,28 @@
 // Output 2 of the conference events node: per conference, at most one message per window.
 
-export interface CoalescerOptions {
-  /** Conferences with an open window at most; beyond it a callback is passed on at once. */
-  maxKeys?: number;
-  /** Timer functions (tests pass fake ones). */
+/** Timer functions (tests pass fake ones). */
+export interface TimerOptions {
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (timer: unknown) => void;
+}
+
+/** The given timer functions, else Node's, whose timers never keep the process alive. */
+export function timers(options: TimerOptions): { set: (fn: () => void, ms: number) => unknown; clear: (timer: unknown) => void } {
+  return {
+    set:
+      options.setTimeout ??
+      ((fn, ms) => {
+        const timer = setTimeout(fn, ms);
+        timer.unref?.();
+        return timer;
+      }),
+    clear: options.clearTimeout ?? ((timer) => clearTimeout(timer as NodeJS.Timeout)),
+  };
+}
+
+export interface CoalescerOptions extends TimerOptions {
+  /** Conferences with an open window at most; beyond it a callback is passed on at once. */
+  maxKeys?: number;
 }
 
 const COALESCE_MAX_KEYS = 10_000;
@@ -37,14 +54,7 @@ export class Coalescer<T> {
     options: CoalescerOptions = {},
   ) {
     this.maxKeys = options.maxKeys ?? COALESCE_MAX_KEYS;
-    this.set =
-      options.setTimeout ??
-      ((fn, ms) => {
-        const timer = setTimeout(fn, ms);
-        timer.unref?.();
-        return timer;
-      });
-    this.clear = options.clearTimeout ?? ((timer) => clearTimeout(timer as NodeJS.Timeout));
+    ({ set: this.set, clear: this.clear } = timers(options));
   }
 
   push(key: string, value: T): void {

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { Problem } from './rules';
+import { cutText, MAX_QUOTED_CHARS, type Problem } from './rules';
 import { text, type Vars } from './texts';
 
 /** The JSON error body of the API: `{ code, message, more_info, status }`. */
@@ -108,8 +108,6 @@ export function badResponse(key: string, vars?: Vars, facts?: ErrorFacts): Signa
   return new SignalWireError('bad-response', key, vars, facts);
 }
 
-/** Longest piece of server- or message-controlled text that an error quotes. */
-const MAX_QUOTED_CHARS = 200;
 /** Longest field of an API error body kept on `msg.signalwireError`. */
 const MAX_ERROR_FIELD_CHARS = 500;
 
@@ -119,12 +117,15 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**
  * Text from a server or a message, made safe to quote: control characters escaped (a CR/LF
- * cannot start a forged log line) and cut to `max` characters.
+ * cannot start a forged log line) and cut to `max` characters with a marker that says how many
+ * were left out, when the marker is shorter than what it replaces (see cutText).
  */
 export function quote(value: string, max = MAX_QUOTED_CHARS): string {
-  const cut = value.length > max ? `${value.slice(0, max)}${text('values.cut', { count: value.length - max })}` : value;
+  const cut = cutText(value, max, cutMarker);
   return cut.replace(CONTROL_CHARS, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+const cutMarker = (count: number): string => text('values.cut', { count });
 
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -183,15 +184,47 @@ export function redactError(err: SignalWireError, secrets: readonly string[]): S
 }
 
 /**
- * Builds the error for an HTTP answer that was not a success. Secrets are removed from the
- * raw body before it is cut, so no part of one survives a cut through it.
+ * What a request is about, so that a 404 to it says in a person's words what was not found
+ * instead of the API's resource path: a participant (get, update), the removal of one, a
+ * conference (get, update, the list of its participants or recordings), a recording (update,
+ * delete), a call, or the account itself (the list of its conferences: a 404 there means a wrong
+ * space or Project ID).
  */
-export function fromHttpResponse(status: number, rawBody: unknown, secrets: readonly string[] = [], attempts?: number): SignalWireError {
+export type Subject = 'participant' | 'participant-removal' | 'conference' | 'recording' | 'call' | 'account';
+
+function notFound(subject: Subject, facts: ErrorFacts): SignalWireError {
+  switch (subject) {
+    case 'participant':
+      return new SignalWireError('http', 'participant-not-found', {}, facts);
+    case 'participant-removal':
+      return new SignalWireError('http', 'participant-already-left', {}, facts);
+    case 'conference':
+      return new SignalWireError('http', 'conference-not-found', {}, facts);
+    case 'recording':
+      return new SignalWireError('http', 'recording-not-found', {}, facts);
+    case 'call':
+      return new SignalWireError('http', 'call-not-found', {}, facts);
+    case 'account':
+      return new SignalWireError('http', 'account-not-found', {}, facts);
+  }
+}
+
+/**
+ * Builds the error for an HTTP answer that was not a success. Secrets are removed from the
+ * raw body before it is cut, so no part of one survives a cut through it. A 404 to a request
+ * about a `subject` says what was not found; the API's text and code stay in `body` (for
+ * msg.signalwireError). An HTML or other non-JSON 404 keeps the plain HTTP text: that is a
+ * wrong address answering, not the API saying the resource is gone.
+ */
+export function fromHttpResponse(status: number, rawBody: unknown, secrets: readonly string[] = [], attempts?: number, subject?: Subject): SignalWireError {
   const full = parseErrorBody(typeof rawBody === 'string' ? redact(rawBody, secrets) : rawBody);
   const body = full && { ...full };
   if (body?.message !== undefined) body.message = quote(body.message, MAX_ERROR_FIELD_CHARS);
   if (body?.more_info !== undefined) body.more_info = quote(body.more_info, MAX_ERROR_FIELD_CHARS);
   const facts: ErrorFacts = { statusCode: status, body, attempts };
+  if (status === 404 && subject !== undefined && (full !== undefined || isEmpty(rawBody))) return notFound(subject, facts);
+  // Said in the package's words, whatever the body says (it stays on msg.signalwireError).
+  if (status === 429) return new SignalWireError('http', 'rate-limited', {}, facts);
   const statusText = STATUS_CODES[status] ?? 'HTTP error';
   if (full?.message !== undefined) {
     const message = quote(full.message);
@@ -209,6 +242,9 @@ function isEmpty(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 }
 
+/** The most entries of an `errors` array read into an error's message. */
+const MAX_ERROR_TEXTS = 10;
+
 function parseErrorBody(raw: unknown): ApiErrorBody | undefined {
   let value: unknown = raw;
   if (typeof raw === 'string') {
@@ -225,6 +261,11 @@ function parseErrorBody(raw: unknown): ApiErrorBody | undefined {
   if (typeof v.message === 'string') body.message = v.message;
   if (typeof v.more_info === 'string') body.more_info = v.more_info;
   if (typeof v.status === 'number') body.status = v.status;
+  // A 422 of the spec (CompatibilityErrorStringArrayResponse) is `{ errors: [text, ...] }`.
+  if (body.message === undefined && Array.isArray(v.errors)) {
+    const texts = v.errors.slice(0, MAX_ERROR_TEXTS).filter((e): e is string => typeof e === 'string');
+    if (texts.length > 0) body.message = texts.join('; ');
+  }
   return Object.keys(body).length > 0 ? body : undefined;
 }
 

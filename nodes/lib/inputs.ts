@@ -22,7 +22,7 @@ export interface TypedSetting {
 const TYPED_INPUT_TYPES = new Set(['msg', 'flow', 'global', 'env', 'str']);
 const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
 
-export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback: string): TypedSetting {
+export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback?: string): TypedSetting {
   const t = typeof type === 'string' && TYPED_INPUT_TYPES.has(type) ? type : 'msg';
   const v = typeof value === 'string' && (value !== '' || t === 'str') ? value : defaultProperty;
   const isDefault = t === 'msg' && v === defaultProperty;
@@ -45,24 +45,20 @@ function sourceOf(setting: TypedSetting): string {
   return setting.payloadFallback ? text('values.or-payload', { where, fallback: setting.payloadFallback }) : where;
 }
 
-/**
- * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
- * that an `http in` flow needs no configuration. It must be one safe path segment. A setting
- * read directly answers at once (a bad value throws); one the runtime evaluates, by a promise.
- */
-export function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: 'conferenceSid' | 'callSid'): string | Promise<string> {
-  if (setting.direct) return checkSid(setting, setting.direct(msg), msg, field);
-  return evaluate(RED, node, setting, msg).then((value) => checkSid(setting, value, msg, field));
-}
+/** The SIDs a typedInput reads, by their names in the catalogue's `fields`. */
+export type SidField = 'conferenceSid' | 'callSid' | 'recordingSid' | 'callSidToCoach';
 
-function checkSid(setting: TypedSetting, found: unknown, msg: Msg, field: 'conferenceSid' | 'callSid'): string {
-  let value = found;
+/** The typedInput's value, or when it is absent the status-callback field in msg.payload. */
+function orPayloadField(setting: TypedSetting, value: unknown, msg: Msg): unknown {
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
-    if (payload !== null && typeof payload === 'object') {
-      value = (payload as Record<string, unknown>)[setting.payloadFallback];
-    }
+    if (payload !== null && typeof payload === 'object') return (payload as Record<string, unknown>)[setting.payloadFallback];
   }
+  return value;
+}
+
+/** A SID that must be one safe path segment, or the error saying what is wrong with it. */
+function checkedSid(value: unknown, setting: TypedSetting, field: SidField): string {
   // The happy path looks nothing up: a catalogue lookup costs more than the check itself.
   if (typeof value === 'string' && isSafeSegment(value)) return value;
   const label = text(`fields.${field}`);
@@ -70,6 +66,26 @@ function checkSid(setting: TypedSetting, found: unknown, msg: Msg, field: 'confe
   if (typeof value !== 'string') throw badInput('sid-not-string', { field: label, value: describeValue(value), source: sourceOf(setting) });
   if (value.trim() === '') throw badInput('sid-empty', { field: label, source: sourceOf(setting) });
   throw badInput('sid-chars', { field: label, value: describeValue(value) });
+}
+
+/**
+ * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
+ * that an `http in` flow needs no configuration. It must be one safe path segment. A setting
+ * read directly answers at once (a bad value throws); one the runtime evaluates, by a promise.
+ */
+export function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): string | Promise<string> {
+  if (setting.direct) return checkedSid(orPayloadField(setting, setting.direct(msg), msg), setting, field);
+  return evaluate(RED, node, setting, msg).then((value) => checkedSid(orPayloadField(setting, value, msg), setting, field));
+}
+
+/**
+ * As resolveSid, but nothing there (undefined or null) is undefined rather than an error, and so
+ * is a fixed value (`str`) left empty in the node: it fixes nothing.
+ */
+export async function resolveOptionalSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string | undefined> {
+  if (setting.type === 'str' && setting.value.trim() === '') return undefined;
+  const value = orPayloadField(setting, setting.direct ? setting.direct(msg) : await evaluate(RED, node, setting, msg), msg);
+  return value === undefined || value === null ? undefined : checkedSid(value, setting, field);
 }
 
 export type FilterSetting = 'msg' | 'any' | 'true' | 'false';

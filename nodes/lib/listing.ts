@@ -1,9 +1,9 @@
 import type { NodeAPI } from 'node-red';
-import { problemError, type SignalWireError } from './errors';
+import { problemError, type FailureKind, type SignalWireError } from './errors';
 import { msgOrNode, numberInput, optionalPageToken, type Msg } from './inputs';
 import { ALL_PAGES_PAGE_SIZE, API_DEFAULT_PAGE_SIZE, fetchPage, listAll, listPages, pagingFacts, type Listing, type ListingLimits } from './paging';
 import type { RequestContext } from './request-node';
-import { checkNumber, type NumberField } from './rules';
+import { checkDate, checkNumber, type ConferenceDateField, type NumberField, type Problem } from './rules';
 import type { ListQuery } from './types';
 
 /** How a list node sends a listing: every item in one message, one page, or a message per page. */
@@ -43,6 +43,27 @@ export function listSettings(config: ListNodeConfig): ListSettings {
   settings.maxPages = limit('maxPages', config.maxPages);
   settings.maxItems = limit('maxItems', config.maxItems);
   return settings;
+}
+
+/**
+ * A list filter from the msg property of the node property's name when set, else from the node,
+ * checked by its rule: a bad one is an error of `kind` (bad input from a message, config from
+ * the node's settings at deploy) quoting the value, before any request.
+ */
+export function filterValue(msgValue: unknown, nodeValue: unknown, check: (v: unknown) => { value: string | undefined } | { problem: Problem }, kind: FailureKind): string | undefined {
+  const value = msgOrNode(msgValue, nodeValue);
+  const checked = check(value);
+  if ('problem' in checked) throw problemError(kind, checked.problem, value);
+  return checked.value;
+}
+
+/** The date filters `names` (node property -> API name, e.g. dateCreatedBefore -> `DateCreated<`), each `YYYY-MM-DD`. */
+export function dateFilters(msg: Msg, config: Partial<Record<ConferenceDateField, unknown>>, names: Partial<Record<ConferenceDateField, string>>, kind: FailureKind): ListQuery {
+  const query: Record<string, string | undefined> = {};
+  for (const [field, name] of Object.entries(names) as Array<[ConferenceDateField, string]>) {
+    query[name] = filterValue(msg[field], config[field], (v) => checkDate(field, v), kind);
+  }
+  return query as ListQuery;
 }
 
 /** What the status says of `count` items: the node's own words, e.g. "3 participants". */

@@ -1,4 +1,4 @@
-import { badResponse, describeValue, quote } from './errors';
+import { badResponse, describeValue, quote, type Subject } from './errors';
 import type { SignalWireClient } from './client';
 import type { ListQuery, Page } from './types';
 
@@ -42,6 +42,8 @@ export interface ListingLimits {
 export interface Listing {
   path: string;
   itemsKey: string;
+  /** What a 404 to the listing means was not found (see Subject). */
+  about?: Subject;
   /** Runs on each page's items once the page has passed its checks, before anyone sees it. */
   onPage?: (items: unknown[], signal?: AbortSignal) => Promise<void>;
 }
@@ -51,7 +53,7 @@ export interface Listing {
  * that breaks this is refused whole.
  */
 export async function fetchPage<T>(client: SignalWireClient, listing: Listing, pathWithQuery: string, query: ListQuery | undefined, pageSize: number, signal?: AbortSignal): Promise<Page<T>> {
-  const body = await client.getJson(pathWithQuery, query, signal);
+  const body = await client.getJson(pathWithQuery, query, signal, listing.about);
   const items = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[listing.itemsKey] : undefined;
   if (!Array.isArray(items)) {
     throw badResponse('no-items', { key: listing.itemsKey }, { statusCode: 200 });

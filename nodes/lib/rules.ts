@@ -29,6 +29,9 @@ export const NUMBER_RULES = {
   maxPages: { min: 1, max: 100_000, integer: true, default: 200 },
   maxItems: { min: 1, max: 1_000_000, integer: true, default: 10_000 },
   coalesce: { min: 0, max: 3_600_000, integer: true, default: 1000 },
+  reconcile: { min: 0, max: 86_400, integer: true, default: 30 },
+  throttle: { min: 0, max: 60_000, integer: true, default: 100 },
+  sweepGap: { min: 0, max: 3_600_000, integer: true, default: 5000 },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumberField = keyof typeof NUMBER_RULES;
@@ -67,7 +70,27 @@ export function isPageToken(value: unknown): boolean {
   return typeof value === 'string' && value.length <= 512 && /^P[AB][A-Za-z0-9_.~-]*$/.test(value);
 }
 
+/** Longest piece of server- or message-controlled text that an error quotes (before its cut marker). */
+export const MAX_QUOTED_CHARS = 200;
+
+/**
+ * `value` cut to `max` characters with `marker(count of characters left out)` after it, but only
+ * when that makes it shorter: a cut that saves fewer characters than its marker costs would
+ * make the text longer and hide its end for nothing, so such a text stays whole.
+ */
+export function cutText(value: string, max: number, marker: (count: number) => string): string {
+  if (value.length <= max) return value;
+  const cut = `${value.slice(0, max)}${marker(value.length - max)}`;
+  return cut.length < value.length ? cut : value;
+}
+
 export const DEFAULT_API_ROOT = '/api/laml/2010-04-01';
+/**
+ * The API roots a SignalWire host serves: the LaML root of the vendor's reference, and the
+ * `/2010-04-01` root that SignalWire's own SDK calls (the service answers it with `.json`
+ * paths, see apiPathSuffix). Any other path on a SignalWire host is a pasted browser address.
+ */
+export const SIGNALWIRE_API_ROOTS: readonly string[] = [DEFAULT_API_ROOT, '/2010-04-01'];
 
 /** Where the API lives: `origin` carries the credentials, `apiRoot` prefixes every path. */
 export interface ApiEndpoint {
@@ -98,9 +121,10 @@ function withoutUserinfo(text: string): string {
 /**
  * What a user typed as the space, as the API's origin and root path, or the problem with it.
  * `example`, `example.signalwire.com`, `https://example.signalwire.com[/]` all give
- * https://example.signalwire.com + /api/laml/2010-04-01; another https host is allowed for
- * Twilio-compatible services, with its URL path as the API root; http only on loopback. A
- * pasted `https://user:token@host` is refused before anything quotes it.
+ * https://example.signalwire.com + /api/laml/2010-04-01; on a SignalWire host the only paths
+ * are its API roots (SIGNALWIRE_API_ROOTS). Another https host is allowed for Twilio-compatible
+ * services, with its URL path as the API root; http only on loopback. A pasted
+ * `https://user:token@host` is refused before anything quotes it.
  */
 export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem: Problem } {
   const text = input.trim();
@@ -125,6 +149,11 @@ export function checkSpace(input: string): { endpoint: ApiEndpoint } | { problem
     return problem('space-scheme', { space });
   }
   const path = url.pathname.replace(/\/+$/, '');
+  // A page of SignalWire's web site (the dashboard, a phone number) has no API under it: every
+  // request would answer 404. Say what to type instead.
+  if (path !== '' && isSignalWireHost(url.origin) && !SIGNALWIRE_API_ROOTS.includes(path)) {
+    return problem('space-signalwire-path', { space, path: url.pathname, host: url.host });
+  }
   if (path !== '' && (!SAFE_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..'))) {
     return problem('space-path', { path: url.pathname });
   }
@@ -193,11 +222,31 @@ export function checkPublicUrl(value: unknown): { url: string | undefined } | { 
   return { url: text };
 }
 
-/** The events that pass: blank or an empty list is every event; otherwise known values only. */
+/**
+ * The `status` values of a conference recording (vendor spec ConferenceRecordingStatus), and
+ * `failed`, which the vendor's conference page names for recording status callbacks.
+ */
+export const RECORDING_STATUSES = ['queued', 'in-progress', 'paused', 'resumed', 'stopped', 'completed', 'absent', 'failed'] as const;
+/** The topics of recording status callbacks on the events node: `recording-<status>`. */
+export const RECORDING_EVENTS: readonly string[] = RECORDING_STATUSES.map((status) => `recording-${status}`);
+/** Every topic the events filter may name: the conference events, then the recording topics. */
+export const CALLBACK_EVENTS: readonly string[] = [...CONFERENCE_EVENTS, ...RECORDING_EVENTS];
+/** A recording status longer than this is never made into a topic. */
+export const MAX_RECORDING_STATUS_CHARS = 32;
+
+/**
+ * A callback's `RecordingStatus` when it is a plain token (lower-case words joined by "-", at
+ * most 32 characters), the only kind made into a topic; anything else: undefined.
+ */
+export function recordingStatusToken(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_RECORDING_STATUS_CHARS && /^[a-z]+(?:-[a-z]+)*$/.test(value) ? value : undefined;
+}
+
+/** The events that pass: blank or an empty list is every event; otherwise known topics only. */
 export function checkEvents(value: unknown): { events: string[] } | { problem: Problem } {
   const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
   if (isBlank(value)) return { events: [] };
-  const known: readonly string[] = CONFERENCE_EVENTS;
+  const known = CALLBACK_EVENTS;
   const list = Array.isArray(value) ? value : [value];
   for (const v of list) {
     if (typeof v !== 'string' || !known.includes(v)) return problem('callback-events', { event: String(v) });
@@ -229,6 +278,13 @@ export const CONFERENCE_DATE_FILTERS = {
   dateUpdatedAfter: 'DateUpdated>',
 } as const;
 export type ConferenceDateField = keyof typeof CONFERENCE_DATE_FILTERS;
+/** The date filters of list recordings (a conference's recordings have only DateCreated). */
+export const RECORDING_DATE_FILTERS = {
+  dateCreated: CONFERENCE_DATE_FILTERS.dateCreated,
+  dateCreatedBefore: CONFERENCE_DATE_FILTERS.dateCreatedBefore,
+  dateCreatedAfter: CONFERENCE_DATE_FILTERS.dateCreatedAfter,
+} as const;
+export type RecordingDateField = keyof typeof RECORDING_DATE_FILTERS;
 
 /** A date filter: blank is "not set"; otherwise a real calendar date written `YYYY-MM-DD`. */
 export function checkDate(field: ConferenceDateField, value: unknown): { value: string | undefined } | { problem: Problem } {
@@ -265,6 +321,30 @@ export function checkConferenceStatus(value: unknown): { value: string | undefin
   return problem('conference-status', { field: 'status', allowed: CONFERENCE_STATUSES.join(', ') });
 }
 
+// ------------------------------------------------------------- conference roster node
+
+/** Longest time zone name taken (the IANA names are far shorter). */
+const MAX_TIME_ZONE_CHARS = 64;
+
+/**
+ * The time zone the roster writes join times in: blank is the host's; otherwise a name the
+ * runtime's Intl knows, such as `Europe/Berlin`, `America/New_York` or `UTC`.
+ */
+export function checkTimeZone(value: unknown): { timeZone: string | undefined } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars'] = {}) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { timeZone: undefined };
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text !== '' && text.length <= MAX_TIME_ZONE_CHARS && /^[A-Za-z0-9_+\-/]+$/.test(text)) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: text });
+      return { timeZone: text };
+    } catch {
+      // not a zone this runtime knows
+    }
+  }
+  return problem('time-zone', { field: 'timeZone' });
+}
+
 // ------------------------------------------------------------- Twilio-compatible services
 
 /**
@@ -279,9 +359,14 @@ export function apiPathSuffix(apiRoot: string): '' | '.json' {
 // ------------------------------------------------------------- write nodes (update participant / conference)
 
 /** What update participant does; `msg` (the node's default) means "the word in msg.action". */
-export const PARTICIPANT_ACTIONS = ['mute', 'unmute', 'hold', 'unhold', 'remove'] as const;
+export const PARTICIPANT_ACTIONS = ['mute', 'unmute', 'hold', 'unhold', 'coach', 'uncoach', 'remove'] as const;
 /** What update conference does. */
 export const CONFERENCE_ACTIONS = ['end', 'announce'] as const;
+/** What update recording does to a conference recording. */
+export const RECORDING_ACTIONS = ['pause', 'resume', 'stop', 'delete'] as const;
+/** What a paused recording holds for the pause (`PauseBehavior`): nothing, or silence (the API's default). */
+export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
+export const DEFAULT_PAUSE_BEHAVIOR = 'silence';
 /**
  * The update parameters of the vendor spec (UpdateConferenceParticipantRequest,
  * UpdateConferenceRequest) that `msg.params` may carry. Muted, Hold, HoldUrl and AnnounceUrl
@@ -297,6 +382,15 @@ export function checkAction(known: readonly string[], value: unknown): { action:
   if (typeof value === 'string' && known.includes(value.trim())) return { action: value.trim() };
   if (isBlank(value)) return problem('write-action-missing', { allowed: known.join(', ') });
   return problem('write-action', { allowed: known.join(', ') });
+}
+
+/** A pause behaviour from the node or msg.pauseBehavior: blank is the API's default, `silence`. */
+export function checkPauseBehavior(value: unknown): { value: string } | { problem: Problem } {
+  const problem = (key: string, vars: Problem['vars']) => ({ problem: { key, vars } });
+  if (isBlank(value)) return { value: DEFAULT_PAUSE_BEHAVIOR };
+  const known: readonly string[] = PAUSE_BEHAVIORS;
+  if (typeof value === 'string' && known.includes(value.trim())) return { value: value.trim() };
+  return problem('pause-behavior', { field: 'pauseBehavior', allowed: PAUSE_BEHAVIORS.join(', ') });
 }
 
 /**

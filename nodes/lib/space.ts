@@ -1,8 +1,14 @@
+import type { Node, NodeAPI } from 'node-red';
 import { configError, problemError } from './errors';
 import { checkNumber, checkSpace, isSafeSegment, type ApiEndpoint, type NumberField } from './rules';
 import type { SpaceSettings } from './types';
 
 export { DEFAULT_API_ROOT, isLoopbackHost } from './rules';
+
+/** The space config node a node's `space` property names; null when it names none, or one that is not deployed. */
+export function spaceNodeOf<T extends Node>(RED: NodeAPI, id: unknown): T | null {
+  return typeof id === 'string' && id !== '' ? (RED.nodes.getNode(id) as T | null) : null;
+}
 
 /** The space as the API's origin and root path; the problem with it as a config error. */
 export function parseSpace(input: string): ApiEndpoint {
@@ -28,8 +34,8 @@ export interface SpaceCredentials {
   apiToken?: string;
 }
 
-/** A number setting of the config node, by the shared rule (blank: its default). */
-function setting(field: NumberField, value: unknown): number {
+/** A number setting of a node, by the shared rule (blank: its default); a broken one throws its config error. */
+export function numberSetting(field: NumberField, value: unknown): number {
   const checked = checkNumber(field, value);
   if ('problem' in checked) throw problemError('config', checked.problem, value);
   return checked.value as number;
@@ -65,11 +71,11 @@ export function resolveSpaceSettings(config: SpaceConfig, credentials: SpaceCred
     endpoint,
     projectId,
     apiToken,
-    timeoutMs: Math.round(setting('timeout', config.timeout) * 1000),
-    retries: setting('retries', config.retries),
-    maxInFlight: setting('maxInFlight', config.maxInFlight),
-    maxQueued: setting('maxQueue', config.maxQueue),
-    retryBaseMs: setting('retryBaseMs', config.retryBaseMs),
-    maxRetryAfterMs: setting('maxRetryAfterMs', config.maxRetryAfterMs),
+    timeoutMs: Math.round(numberSetting('timeout', config.timeout) * 1000),
+    retries: numberSetting('retries', config.retries),
+    maxInFlight: numberSetting('maxInFlight', config.maxInFlight),
+    maxQueued: numberSetting('maxQueue', config.maxQueue),
+    retryBaseMs: numberSetting('retryBaseMs', config.retryBaseMs),
+    maxRetryAfterMs: numberSetting('maxRetryAfterMs', config.maxRetryAfterMs),
   };
 }

@@ -36,6 +36,15 @@ const KIND_KEYS: Record<string, string> = {
   aborted: 'status.aborted',
 };
 
+/** A failure in a few words for a status: "401 unauthorized", "timeout", "HTTP 502"... */
+export function failureReason(t: Translate, error: SignalWireError): string {
+  if (error.statusCode !== undefined) {
+    const key = STATUS_KEYS[error.statusCode];
+    return key ? t(key) : t('status.http', { status: error.statusCode });
+  }
+  return t(KIND_KEYS[error.kind] ?? 'status.error');
+}
+
 /** At most this often does a busy node update its status; the latest one always shows. */
 export const STATUS_INTERVAL_MS = 200;
 
@@ -121,12 +130,7 @@ export class StatusReporter {
     this.node.status({});
   }
 
-  /** "401 unauthorized", "timeout", "HTTP 502"... */
   reason(error: SignalWireError): string {
-    if (error.statusCode !== undefined) {
-      const key = STATUS_KEYS[error.statusCode];
-      return key ? this.t(key) : this.t('status.http', { status: error.statusCode });
-    }
-    return this.t(KIND_KEYS[error.kind] ?? 'status.error');
+    return failureReason(this.t, error);
   }
 }

@@ -1,11 +1,11 @@
-// The write path of update participant and update conference: what each action sends, and
+// The write path of update participant, update conference and update recording: what each action sends, and
 // which failed attempts may be sent again. Writes are not reads: an attempt whose answer was
 // lost may have been carried out, so only writes that do no harm when done twice are retried
 // after a timeout, a dropped connection or a 502/503/504. A 429 was not carried out and is
 // always retried.
 import type { AxiosError } from 'axios';
 import type { SignalWireClient } from './client';
-import { badInput, problemError, SignalWireError } from './errors';
+import { badInput, problemError, SignalWireError, type Subject } from './errors';
 import { msgOrNode, type Msg } from './inputs';
 import { isRetryable } from './retry';
 import {
@@ -52,19 +52,23 @@ export interface Write<A extends string> {
   kind: WriteKind;
 }
 
-/** The node's action setting: `msg` or one of `actions`; anything else is a config problem. */
-export function actionSetting(actions: readonly string[], value: unknown): { action: string } | { problem: SignalWireError } {
+/**
+ * The node's action setting: `msg` or one of `actions`. Anything else is a config problem (the
+ * node then refuses every message with it), and the action is `msg`.
+ */
+export function actionSetting(actions: readonly string[], value: unknown): { action: string; problem?: SignalWireError } {
   const r = checkAction(['msg', ...actions], value === undefined || value === null || value === '' ? 'msg' : value);
-  return 'problem' in r ? { problem: problemError('config', r.problem, value) } : r;
+  return 'problem' in r ? { action: 'msg', problem: problemError('config', r.problem, value) } : r;
 }
 
 /** The checked value, or the rule's problem thrown as bad input (`value`, when given, is quoted in it). */
-function need<T>(r: T | { problem: Problem }, ...value: [unknown?]): T {
+export function need<T>(r: T | { problem: Problem }, ...value: [unknown?]): T {
   if (r !== null && typeof r === 'object' && 'problem' in r) throw problemError('bad-input', r.problem, ...value);
   return r as T;
 }
 
-function resolveAction<A extends string>(actions: readonly A[], setting: string, msg: Msg): A {
+/** The node's action, or with the node set to `msg` the one in msg.action (checked). */
+export function resolveAction<A extends string>(actions: readonly A[], setting: string, msg: Msg): A {
   if (setting !== 'msg') return setting as A;
   return need(checkAction(actions, msg.action), msg.action).action as A;
 }
@@ -73,21 +77,41 @@ function url(name: string, msgValue: unknown, nodeValue: unknown): string | unde
   return need(checkCallUrl(name, msgOrNode(msgValue, nodeValue))).url;
 }
 
+/** The msg.params that coach and uncoach set themselves. */
+const COACHING_PARAMS = ['Coaching', 'CallSidToCoach'] as const;
+
+/** The action of a participant write: the node's, or msg.action. */
+export function participantAction(setting: string, msg: Msg): ParticipantAction {
+  return resolveAction(PARTICIPANT_ACTIONS, setting, msg);
+}
+
 /**
  * What update participant sends for a message: the action (the node's, or msg.action), the
  * hold music and announcement URLs (msg.holdUrl / msg.announceUrl over the node's) and
- * msg.params. Every value is checked before anything is sent.
+ * msg.params. `coach` also needs the call to coach (`callSidToCoach`, resolved by the node);
+ * coach and uncoach decide the coaching themselves, so msg.params may not carry Coaching or
+ * CallSidToCoach with them. Every value is checked before anything is sent.
  */
-export function participantWrite(setting: string, holdUrl: unknown, announceUrl: unknown, msg: Msg): Write<ParticipantAction> {
-  const action = resolveAction(PARTICIPANT_ACTIONS, setting, msg);
+export function participantWrite(setting: string, holdUrl: unknown, announceUrl: unknown, msg: Msg, callSidToCoach?: string): Write<ParticipantAction> {
+  const action = participantAction(setting, msg);
   const hold = url('holdUrl', msg.holdUrl, holdUrl);
   const announce = url('announceUrl', msg.announceUrl, announceUrl);
+  const coaching = action === 'coach' || action === 'uncoach';
+  if (coaching && msg.params !== null && typeof msg.params === 'object') {
+    for (const name of COACHING_PARAMS) {
+      const value = (msg.params as Record<string, unknown>)[name];
+      if (value !== undefined && value !== null) throw badInput('write-param-coaching', { name, action });
+    }
+  }
   const params = need(checkWriteParams(PARTICIPANT_PARAMS, msg.params)).form;
+  if (action === 'coach' && callSidToCoach === undefined) throw badInput('write-coach-missing');
   // A DELETE has no body: the URLs and msg.params were checked, and are not sent.
   if (action === 'remove') return { action, form: {}, kind: 'idempotent' };
   const form: Record<string, string> = {};
   if (action === 'mute' || action === 'unmute') form.Muted = String(action === 'mute');
   if (action === 'hold' || action === 'unhold') form.Hold = String(action === 'hold');
+  if (coaching) form.Coaching = String(action === 'coach');
+  if (action === 'coach') form.CallSidToCoach = callSidToCoach as string;
   if (hold !== undefined) form.HoldUrl = hold;
   if (announce !== undefined) form.AnnounceUrl = announce;
   Object.assign(form, params);
@@ -112,10 +136,20 @@ export interface Removed {
 }
 
 /**
- * Sends a participant write. An update answers the participant; a remove answers 204, and a
- * 404 to a remove that was sent again after an attempt that may have been carried out means
- * that attempt removed the participant: success. A 404 to the first attempt is an error.
+ * A DELETE that may be sent again (it does no harm twice): a 404 to an attempt sent again after
+ * one that may have been carried out means that attempt deleted it: success. A 404 to the first
+ * attempt (or after a 429, which was not carried out) is an error.
  */
+export async function deleteOnce(client: SignalWireClient, path: string, signal?: AbortSignal, about?: Subject): Promise<void> {
+  const retry = new WriteRetry('idempotent');
+  try {
+    await client.delete(path, retry.condition, signal, about);
+  } catch (err) {
+    if (!(err instanceof SignalWireError && err.statusCode === 404 && retry.mayHaveLanded)) throw err;
+  }
+}
+
+/** Sends a participant write. An update answers the participant; a remove answers 204 (see deleteOnce). */
 export async function sendParticipantWrite(
   client: SignalWireClient,
   conferenceSid: string,
@@ -124,18 +158,13 @@ export async function sendParticipantWrite(
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | Removed> {
   const path = client.participantPath(conferenceSid, callSid);
-  const retry = new WriteRetry(write.kind);
-  if (write.action !== 'remove') return client.postForm(path, write.form, retry.condition, signal);
-  try {
-    await client.delete(path, retry.condition, signal);
-  } catch (err) {
-    if (!(err instanceof SignalWireError && err.statusCode === 404 && retry.mayHaveLanded)) throw err;
-  }
+  if (write.action !== 'remove') return client.postForm(path, write.form, new WriteRetry(write.kind).condition, signal, 'participant');
+  await deleteOnce(client, path, signal, 'participant-removal');
   return { removed: true, conferenceSid, callSid };
 }
 
 /** Sends a conference write; the API answers the conference. */
 export function sendConferenceWrite(client: SignalWireClient, conferenceSid: string, write: Write<ConferenceAction>, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const retry = new WriteRetry(write.kind);
-  return client.postForm(client.conferencePath(conferenceSid), write.form, retry.condition, signal);
+  return client.postForm(client.conferencePath(conferenceSid), write.form, retry.condition, signal, 'conference');
 }

@@ -44,6 +44,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
   let page: Page;
   let listId = '';
   let getId = '';
+  let rosterId = '';
 
   before(async function () {
     h = await startHarness({ participants: 3, viewport: { width: 1600, height: 960 } });
@@ -106,6 +107,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.equal(await nodeById(page, id).locator('.red-ui-flow-node-error:not(.hide)').count(), 1, 'unconfigured node marked invalid');
     }
     await filterPalette(page, 'signalwire');
+    assert.deepEqual(await badPaletteLabels(page), [], 'every palette label on its lines, whole words');
     await page.mouse.click(700, 600); // deselect
     await page.screenshot({ path: screenshotPath('palette-drag.png') });
   });
@@ -146,6 +148,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     const S = 'signalwire-space';
     const L = 'signalwire-list-participants';
     const G = 'signalwire-get-participant';
+    const R = 'signalwire-conference-roster';
     const cases: Case[] = [
       [S, 'space', '', {}, true],
       [S, 'space', 'example', {}, true],
@@ -193,6 +196,14 @@ describe('editor (Node-RED 4 in chromium)', function () {
       [G, 'conferenceSid', 'a[', { conferenceSidType: 'msg' }, 'Conference SID: invalid property'],
       [G, 'callSid', 'a[', { callSidType: 'str' }, true],
       [G, 'callSid', 'a[', { callSidType: 'msg' }, 'Call SID: invalid property'],
+      [R, 'reconcile', '0', {}, true],
+      [R, 'reconcile', 30, {}, true],
+      [R, 'reconcile', '86401', {}, 'Sweep every (s) must be a whole number from 0 to 86400, got "86401"'],
+      [R, 'throttle', '0', {}, true],
+      [R, 'throttle', '2.5', {}, 'Throttle (ms) must be a whole number from 0 to 60000, got "2.5"'],
+      [R, 'timeZone', '', {}, true],
+      [R, 'timeZone', 'America/New_York', {}, true],
+      [R, 'timeZone', 'Mars/Olympus', {}, 'Time zone must be empty'],
     ];
     const got = await page.evaluate((list) => list.map(([type, prop, value, node]) => {
       const r = RED.nodes.getType(type).defaults[prop].validate.call(node, value, {});
@@ -212,7 +223,8 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await page.locator('#node-input-btn-space-add, #node-input-lookup-space').first().click();
     const space = page.locator('#node-config-input-space');
     await space.waitFor({ state: 'visible' });
-    assert.match(await page.locator('.red-ui-tray-breadcrumbs').last().innerText(), /signalwire-space/);
+    // the dialog is titled with a person's name for the node, not its type
+    assert.equal((await page.locator('.red-ui-tray-breadcrumbs').last().locator('li').last().innerText()).trim(), 'Add new SignalWire space config node');
 
     assert.deepEqual(await wrappedLabels(page), [], 'every label of the space dialog on one line');
     await typeInto(page.locator('#node-config-input-name'), 'Fake space');
@@ -260,6 +272,13 @@ describe('editor (Node-RED 4 in chromium)', function () {
     await waitFor('no input-error on an https space', async () => !(await hasInputError(space)), 5000);
     await typeInto(space, 'not a space!');
     await waitFor('input-error on a malformed space', () => hasInputError(space), 5000);
+    // a page of the SignalWire website pasted as the space: the dialog says what to type instead
+    await typeInto(space, 'example.signalwire.com/dashboard');
+    await waitFor('input-error on a pasted dashboard URL', () => hasInputError(space), 5000);
+    await page.mouse.move(5, 500);
+    await space.hover();
+    await waitFor('the validation message for the pasted URL', async () => (await page.locator('.red-ui-popover:visible').allInnerTexts()).join(' ').includes('/dashboard is not an address of SignalWire\'s API; type just example.signalwire.com'), 5000);
+    await page.mouse.move(5, 500);
     await typeInto(space, h.space.url);
     await waitFor('no input-error on the loopback space', async () => !(await hasInputError(space)), 5000);
 
@@ -292,7 +311,8 @@ describe('editor (Node-RED 4 in chromium)', function () {
     // back in the list node's dialog, with the new config node selected
     const select = page.locator('#node-input-space');
     await waitFor('the new config node selected', async () => (await select.locator('option:checked').innerText()) === 'Fake space');
-    assert.equal(await hasInputError(select), false);
+    // the editor validates the select again after the choice: wait for it rather than race it
+    await waitFor('no input-error on the chosen space', async () => !(await hasInputError(select)), 5000);
 
     const mode = page.locator('#node-input-mode');
     const pageSize = page.locator('#node-input-pageSize');
@@ -370,7 +390,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
     const expected: [string, string, string[]][] = [
       ['signalwire-list-participants', 'list participants', ['Inputs', 'Outputs', 'Errors', 'Details']],
       ['signalwire-get-participant', 'get participant', ['Inputs', 'Outputs', 'Errors', 'Details']],
-      ['signalwire-space', 'signalwire-space', ['Properties', 'Details']],
+      ['signalwire-space', 'SignalWire space', ['Properties', 'Details']],
     ];
     await openSidebarTab(page, 'help');
     for (const [type, title, headings] of expected) {
@@ -380,7 +400,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
         if (!((await tocButton.getAttribute('class')) ?? '').includes('selected')) await tocButton.click();
         const toc = page.locator('.red-ui-sidebar-help-toc');
         await toc.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-signalwire' }).first().waitFor({ state: 'visible' });
-        const entry = toc.locator('.red-ui-treeList-label', { hasText: /^signalwire-space$/ });
+        const entry = toc.locator('.red-ui-treeList-label', { hasText: /^SignalWire space$/ });
         if (!(await entry.isVisible())) await toc.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-signalwire' }).first().click();
         await entry.click();
       } else {
@@ -400,6 +420,66 @@ describe('editor (Node-RED 4 in chromium)', function () {
         await page.screenshot({ path: screenshotPath('help.png') });
       }
     }
+  });
+
+  it('the conference roster: from the palette with one input and two labelled outputs, its dialog validated by the shared rules, its help', async function () {
+    const type = 'signalwire-conference-roster';
+    await filterPalette(page, type);
+    const before = await nodeIds(page, type);
+    await dragFromPalette(page, type, 220, 320);
+    const [id] = await waitFor('the roster on the workspace', () => nodeIds(page, type).then((a) => (a.length === before.length + 1 ? a.filter((x) => !before.includes(x)) : null)));
+    rosterId = id;
+    const node = nodeById(page, id);
+    await node.waitFor({ state: 'visible' });
+    assert.equal((await node.locator('.red-ui-flow-node-label').textContent())?.trim(), 'conference roster');
+    assert.equal(await node.locator('.red-ui-flow-port-input').count(), 1, 'one input');
+    assert.equal(await node.locator('.red-ui-flow-port-output').count(), 2, 'two outputs');
+    assert.deepEqual(
+      await page.evaluate((i) => [0, 1].map((n) => RED.nodes.getType('signalwire-conference-roster').outputLabels.call(RED.nodes.node(i), n)), id),
+      ['rows of a changed conference', 'live conferences'],
+    );
+    assert.equal(await page.evaluate(() => RED.nodes.getType('signalwire-conference-roster').category), 'SignalWire');
+
+    await openNodeDialog(page, id);
+    assert.deepEqual(await wrappedLabels(page), [], 'every label of the roster dialog on one line');
+    for (const field of ['space', 'reconcile', 'callDetails', 'throttle', 'timeZone', 'name']) {
+      assert.equal(await page.locator(`#node-input-${field}`).count(), 1, `field ${field}`);
+    }
+    assert.equal(await page.locator('#node-input-reconcile').inputValue(), '30');
+    assert.equal(await page.locator('#node-input-callDetails').isChecked(), true, 'call details on by default');
+    assert.equal(await page.locator('#node-input-throttle').inputValue(), '100');
+    assert.equal(await page.locator('#node-input-timeZone').inputValue(), '');
+    const zone = page.locator('#node-input-timeZone');
+    await typeInto(zone, 'Mars/Olympus');
+    await waitFor('the time zone marked invalid', () => hasInputError(zone), 5000);
+    await typeInto(zone, 'Europe/Berlin');
+    await waitFor('the time zone valid', async () => !(await hasInputError(zone)), 5000);
+    const reconcile = page.locator('#node-input-reconcile');
+    await typeInto(reconcile, '-1');
+    await waitFor('reconcile marked invalid', () => hasInputError(reconcile), 5000);
+    await typeInto(reconcile, '0');
+    await waitFor('reconcile 0 valid', async () => !(await hasInputError(reconcile)), 5000);
+    await page.locator('#node-input-space').selectOption({ label: 'Fake space' });
+    await page.screenshot({ path: screenshotPath('roster-dialog.png') });
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+    const saved = await page.evaluate((i) => {
+      const n = RED.nodes.node(i);
+      return { reconcile: String(n.reconcile), callDetails: n.callDetails, throttle: String(n.throttle), timeZone: n.timeZone };
+    }, id);
+    assert.deepEqual(saved, { reconcile: '0', callDetails: true, throttle: '100', timeZone: 'Europe/Berlin' });
+    await waitFor('the roster no longer marked invalid', async () => (await node.locator('.red-ui-flow-node-error:not(.hide)').count()) === 0, 5000);
+
+    await openSidebarTab(page, 'help');
+    await page.mouse.click(700, 600);
+    await node.locator('rect.red-ui-flow-node').click();
+    const help = page.locator('.red-ui-sidebar-help-stack .red-ui-help').first();
+    await waitFor('the help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'conference roster', 10_000);
+    const h3 = (await help.locator('h3:visible').allInnerTexts()).map((s) => s.trim());
+    for (const heading of ['Inputs', 'Outputs', 'Details']) assert.ok(h3.includes(heading), `roster help has "${heading}" (got ${h3.join(', ')})`);
+    const text = await help.innerText();
+    for (const words of [/refresh/, /callSid, conferenceSid, caller/, /oldest join first/, /Timestamp/, /1,000 conferences/]) assert.match(text, words);
+    assert.doesNotMatch(text, /signalwire-[a-z-]+\.(label|tip|errors)\./, 'no untranslated message keys');
   });
 
   for (const ex of exampleFiles()) {
@@ -457,6 +537,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await openEditor(p, h.nodeRed.url);
       await p.evaluate((id) => RED.workspaces.show(RED.nodes.node(id).z), listId);
       assert.match(await paletteEntry(p, 'signalwire-list-participants').innerText(), /Teilnehmer/);
+      assert.deepEqual(await badPaletteLabels(p), [], 'every German palette label on its lines, whole words');
       await openNodeDialog(p, listId);
       const dialog = await p.locator('.red-ui-tray').last().innerText();
       assert.match(dialog, /Modus/);
@@ -469,6 +550,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await p.locator('#node-input-btn-space-edit, #node-input-lookup-space').first().click();
       const space = p.locator('#node-config-input-space');
       await space.waitFor({ state: 'visible' });
+      assert.equal((await p.locator('.red-ui-tray-breadcrumbs').last().locator('li').last().innerText()).trim(), "Node 'SignalWire-Space' bearbeiten");
       const config = await p.locator('.red-ui-tray').last().innerText();
       assert.match(config, /Verbindung testen/);
       assert.match(config, /Wiederholungen/);
@@ -488,6 +570,16 @@ describe('editor (Node-RED 4 in chromium)', function () {
       assert.deepEqual(await wrappedLabels(p), [], 'every German label of the get dialog on one line');
       await p.locator('#node-dialog-cancel').click();
       await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+      if (rosterId) {
+        await openNodeDialog(p, rosterId);
+        const roster = await p.locator('.red-ui-tray').last().innerText();
+        assert.match(roster, /Abgleich alle/);
+        assert.match(roster, /Zeitzone/);
+        assert.doesNotMatch(roster, /signalwire-[a-z-]+\.[a-z]+\./, 'no raw message keys in the roster dialog');
+        assert.deepEqual(await wrappedLabels(p), [], 'every German label of the roster dialog on one line');
+        await p.locator('#node-dialog-cancel').click();
+        await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+      }
 
       await openSidebarTab(p, 'help');
       await nodeById(p, listId).locator('rect.red-ui-flow-node').click();
@@ -495,6 +587,13 @@ describe('editor (Node-RED 4 in chromium)', function () {
       await waitFor('the German help', async () => (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim()).includes('Eingangsdaten'), 10_000);
       const h3 = (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim());
       for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(h3.includes(heading), `German help has "${heading}" (got ${h3.join(', ')})`);
+      if (rosterId) {
+        await nodeById(p, rosterId).locator('rect.red-ui-flow-node').click();
+        await waitFor('the German help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'Konferenz-Teilnehmerliste', 10_000);
+        const rosterHeadings = (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim());
+        for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(rosterHeadings.includes(heading), `German roster help has "${heading}"`);
+        assert.match(await help.innerText(), /Abgleich/);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await de.close();
@@ -515,6 +614,19 @@ async function testConnection(page: Page): Promise<string> {
     const r = await result.getAttribute('data-result');
     return r && r !== 'testing' ? r : null;
   }, 20_000);
+}
+
+/**
+ * The palette entries of the SignalWire category whose label Node-RED cannot show well: more
+ * than two lines (a palette entry is 82 px wide), or lines that are not the label's own words
+ * (a word cut in two, or "Konferenz -" made of a hyphenated word).
+ */
+async function badPaletteLabels(page: Page): Promise<string[]> {
+  const entries = await page.locator('#red-ui-palette-container-SignalWire .red-ui-palette-node').evaluateAll((els) =>
+    els.map((e) => ({ label: e.getAttribute('data-palette-label') ?? '', lines: (e.querySelector('.red-ui-palette-label')?.innerHTML ?? '').split(/<br\s*\/?>/i).map((l) => l.replace(/\s+/g, ' ').trim()) })),
+  );
+  assert.ok(entries.length >= 7, `${entries.length} palette entries`);
+  return entries.filter(({ label, lines }) => lines.length > 2 || lines.join(' ') !== label).map(({ label, lines }) => `"${label}" shows as ${JSON.stringify(lines)}`);
 }
 
 /**

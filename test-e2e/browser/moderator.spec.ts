@@ -1,6 +1,7 @@
 // The moderator console (example 06) in a real browser: imported through Import > Examples and
 // deployed in the editor, fed by a ConferenceSimulator's signed callbacks; the moderator clicks
-// "mute" and "remove" in the Dashboard 2.0 table and sees the table change.
+// "mute" and "remove" in the Dashboard 2.0 table and sees the table change, and reads what a
+// second click on "remove" says.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ConferenceSimulator } from '../../simulator';
@@ -78,5 +79,18 @@ describe('moderator console example (Dashboard 2.0 in chromium)', function () {
     await waitFor('the space to remove the participant', () => h.space.participant(sim!.conferenceSid, sid) === undefined, 10_000);
     await waitFor('the row to go', async () => (await rowOf(sid)) === '', 15_000);
     assert.equal(await dash.locator('table tbody tr').count(), 2);
+  });
+
+  it('the moderator clicks remove twice: one removes, the other says the participant had already left', async function () {
+    const sid = h.space.participants(sim!.conferenceSid)[0].call_sid;
+    const deletes = () => h.space.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(sid)).length;
+    await dash.locator('table tbody tr', { hasText: sid }).getByRole('button', { name: 'remove', exact: true }).click({ clickCount: 2 });
+    await waitFor('both removes to reach the space', () => deletes() === 2, 10_000);
+    const said = await waitFor('the console to say the participant had already left', async () => {
+      const text = await dash.locator('body').innerText();
+      return /remove failed for \S+: SignalWire 404: the participant had already left the conference \(or was never in it\)/.exec(text)?.[0];
+    }, 10_000);
+    assert.doesNotMatch(said, /\/Accounts\/|more characters/, 'no API path, no cut');
+    await waitFor('the row to go', async () => (await rowOf(sid)) === '', 15_000);
   });
 });

@@ -116,13 +116,18 @@ export interface Packed {
 
 /**
  * `npm pack` of the package in cwd (the repo by default) into dir; returns the tarball's path
- * and its file list (as npm reports it). The prepack script builds first.
+ * and its file list (as npm reports it). The prepack script builds first. Throws when stdout is
+ * not JSON alone.
  */
 export async function pack(dir: string, cwd = ROOT): Promise<Packed> {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir, '--loglevel=error'], { cwd, timeoutMs: 180_000 });
-  // The prepack build prints to stdout before npm's JSON: the JSON starts at a line's "[".
-  const start = stdout.search(/^\[/m);
-  const json = JSON.parse(stdout.slice(start < 0 ? 0 : start)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  let json: Array<{ filename: string; files: Array<{ path: string }> }>;
+  try {
+    // All of stdout: tools that read `npm pack --json` take it whole (the prepack build is quiet).
+    json = JSON.parse(stdout) as typeof json;
+  } catch (err) {
+    throw new Error(`npm pack --json printed more than JSON (${(err as Error).message}); its stdout begins: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
   const [info] = json;
   return { tarball: path.join(dir, path.basename(info.filename)), files: info.files.map((f) => f.path).sort() };
 }

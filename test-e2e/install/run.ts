@@ -352,7 +352,7 @@ async function main(): Promise<void> {
       files = await tarList(tarball);
       console.log(`# ${path.basename(tarball)}: ${files.length} files, ${fs.statSync(tarball).size} bytes (tar -tzf)`);
       for (const f of files) console.log(`#   ${f}`);
-      report.check(true, `npm pack: ${path.basename(tarball)}`);
+      report.check(true, `npm pack --json: ${path.basename(tarball)}, and its stdout is JSON alone (the prepack build prints nothing there)`);
       // Without a prepack build this tarball has no dist/ at all, and installs as nothing.
       const listFiles = (dir: string): string[] =>
         fs.readdirSync(path.join(clean, dir), { recursive: true, encoding: 'utf8' })

@@ -16,7 +16,7 @@ const { i18n } = require(require.resolve('@node-red/util', { paths: [path.dirnam
 };
 
 /** The node sets of package.json, each with its catalogue namespace as Node-RED names it. */
-export const NODE_SETS = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-get-conference', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference'];
+export const NODE_SETS = ['signalwire-space', 'signalwire-list-participants', 'signalwire-get-participant', 'signalwire-list-conferences', 'signalwire-get-conference', 'signalwire-conference-events', 'signalwire-update-participant', 'signalwire-update-conference', 'signalwire-conference-roster'];
 const LOCALES = path.join(__dirname, '../../dist/nodes/locales');
 
 i18n.init({ lang: 'en-US' });
