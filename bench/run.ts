@@ -104,7 +104,8 @@ const PLAN = SMOKE
       burst: { messages: 10_000, warmup: 500, reps: 3, latencyMs: 5, participants: 20 },
       cold: { reps: 5 },
       events: {
-        throughput: { reps: 3, slices: 3, warmup: 500, scenarios: [{ concurrency: 1, n: 3000 }, { concurrency: 10, n: 3000 }] as EventsScenario[] },
+        // Five rounds: enough to see whether late rounds run as early ones (the replay memory fills at 10,000).
+        throughput: { reps: 5, slices: 3, warmup: 500, scenarios: [{ concurrency: 1, n: 2000 }, { concurrency: 10, n: 2000 }] as EventsScenario[] },
         // 1,000 joins as fast as the node answers them, and paced over ten seconds (the issue's storm).
         coalesce: { callbacks: 1000, windowMs: 1000, concurrency: 10, paced: [100] },
         details: { participants: 500, reps: 3, latencies: [0, 20], warmups: 3 },
@@ -246,8 +247,12 @@ function reportGet(ms: GetMeasurement[]): void {
     check(`get ${s.latencyMs} ms c${s.concurrency}: every contender ran without errors`, here.length === ran.length * reps.length && here.every((m) => m.result.errors === 0 && m.result.rate > 0));
     if (!SMOKE) {
       const label = `${s.latencyMs} ms, concurrency ${s.concurrency}`;
-      const vsFloor = ratio('package', 'minimal');
-      target('1', `throughput >= 0.95x the minimal node (${label})`, fmtRatio(vsFloor), vsFloor >= 0.95);
+      // Issue 15's criterion is judged at 0 ms and concurrency 1, where the node's own cost
+      // weighs most; the other scenarios' figures are printed below the table.
+      if (s.latencyMs === 0 && s.concurrency === 1) {
+        const vsFloor = ratio('package', 'minimal');
+        target('1', `throughput >= 0.95x the minimal node (${label})`, fmtRatio(vsFloor), vsFloor >= 0.95);
+      }
       // At 20 ms every client waits on the server (throughput = concurrency / 20 ms), so no
       // client can be 1.5x another: the SDK and http request targets are judged at 0 ms.
       if (s.latencyMs === 0 && ran.includes('sdk')) {
@@ -521,6 +526,7 @@ function reportEvents(r: EventsResults): void {
   );
   const ms = r.throughput ?? [];
   const rows: string[][] = [];
+  const roundRows: string[][] = [];
   for (const s of plan.throughput.scenarios) {
     const here = ms.filter((m) => m.concurrency === s.concurrency && m.n === s.n);
     const reps = [...new Set(here.map((m) => m.rep))];
@@ -541,6 +547,14 @@ function reportEvents(r: EventsResults): void {
         c === 'events' ? '' : fmtRatio(ratio('events', c)),
       ]);
     }
+    // Each round (run) on its own, in order: a node that slows down as it works (a memory
+    // filling up, garbage piling up) shows as late rounds slower than early ones.
+    for (const rep of reps) {
+      const of = (c: EventsContender) => here.find((m) => m.rep === rep && m.contender === c)?.result;
+      const ev = of('events');
+      const old = of('old03');
+      roundRows.push([String(s.concurrency), String(rep + 1), fmt(ev?.rate ?? NaN), fmt(old?.rate ?? NaN), fmtRatio((ev?.rate ?? NaN) / (old?.rate ?? NaN)), fmt(ev?.cpuUs ?? NaN), fmt(old?.cpuUs ?? NaN)]);
+    }
     const ok = here.length === EVENTS_CONTENDERS.length * reps.length && reps.length > 0 && here.every((m) => m.result.bad === 0 && m.result.delivered === m.result.n && (m.result.answered['204'] ?? 0) === m.result.n);
     check(`events c${s.concurrency}: every callback answered 204 and delivered, by every contender`, ok);
     if (!SMOKE) {
@@ -550,6 +564,8 @@ function reportEvents(r: EventsResults): void {
   }
   print(table(['conc.', 'callbacks', 'contender', 'callbacks/s', 'answer p50 ms', 'answer p99 ms', 'CPU µs/callback', 'sender CPU µs', 'events node ÷ it'], rows));
   print('\nanswer ms: at the sender, POST to the end of the answer. CPU µs/callback: the Node-RED process; sender CPU: the sending process (the fake space\'s).');
+  print('\nRound by round (each round: every contender in turn, the callbacks of a round new to every node):\n');
+  print(table(['conc.', 'round', 'events node callbacks/s', 'old 03 callbacks/s', 'events node ÷ old', 'events node CPU µs', 'old 03 CPU µs'], roundRows));
 
   // 5b
   const co = r.coalesce ?? [];
