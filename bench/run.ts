@@ -41,6 +41,8 @@ const JSON_OUT = flag('json') || path.join(REPO_ROOT, '.bench', SMOKE ? 'results
 const N20C1 = Number(flag('n20c1') ?? 500);
 const PACKAGE_DIR = flag('package');
 const LATENCY = flag('latency'); // only the get scenarios at this server latency (ms)
+// Only these get contenders (e.g. package,minimal for a quick A/B); the minimal node always runs.
+const GET_CONTENDERS = flag('contenders') ? [...new Set(['package', 'minimal', ...flag('contenders')!.split(',')])].filter((c): c is Contender => (CONTENDERS as string[]).includes(c)) : undefined;
 
 const MAX_IN_FLIGHT = 10; // the space node's default
 
@@ -102,7 +104,8 @@ const PLAN = SMOKE
       burst: { messages: 10_000, warmup: 500, reps: 3, latencyMs: 5, participants: 20 },
       cold: { reps: 5 },
       events: {
-        throughput: { reps: 3, slices: 3, warmup: 500, scenarios: [{ concurrency: 1, n: 3000 }, { concurrency: 10, n: 3000 }] as EventsScenario[] },
+        // Five rounds: enough to see whether late rounds run as early ones (the replay memory fills at 10,000).
+        throughput: { reps: 5, slices: 3, warmup: 500, scenarios: [{ concurrency: 1, n: 2000 }, { concurrency: 10, n: 2000 }] as EventsScenario[] },
         // 1,000 joins as fast as the node answers them, and paced over ten seconds (the issue's storm).
         coalesce: { callbacks: 1000, windowMs: 1000, concurrency: 10, paced: [100] },
         details: { participants: 500, reps: 3, latencies: [0, 20], warmups: 3 },
@@ -153,10 +156,10 @@ async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undef
 
 const LABEL: Record<Contender, string> = {
   package: 'this package (get participant node)',
-  bare: 'bare axios, keep-alive (floor)',
+  minimal: 'minimal node: bare axios GET (floor)',
+  bare: '(bare axios outside Node-RED)',
   sdk: 'function node + official SDK',
   http: 'core http request node, basic auth',
-  nrfloor: '(Node-RED floor: bare axios in a function node)',
 };
 const LIST_LABEL: Record<ListContender, string> = {
   'package-all': 'this package, mode all (1 msg)',
@@ -201,6 +204,7 @@ async function runGet(fake: FakeProcess, info: FakeInfo): Promise<GetMeasurement
     slices: PLAN.get.slices,
     warmup: PLAN.get.warmup,
     maxInFlight: MAX_IN_FLIGHT,
+    contenders: GET_CONTENDERS,
   };
   progress(`1. get participant: ${cfg.scenarios.map((s) => `${s.n}@${s.latencyMs}ms/c${s.concurrency}`).join(', ')}, ${cfg.reps} run(s) each, contenders taking turns in ${cfg.slices} slice(s) per run`);
   return runWorker<GetMeasurement[]>('worker-get.ts', cfg, fake, { nodeFlags: ['--expose-gc'], timeoutMs: 20 * 60_000 });
@@ -209,21 +213,18 @@ async function runGet(fake: FakeProcess, info: FakeInfo): Promise<GetMeasurement
 function reportGet(ms: GetMeasurement[]): void {
   print('\n## 1. Get participant: msgs/s and latency (inject to output), medians of the runs\n');
   const rows: string[][] = [];
+  const floorLines: string[] = [];
   const key = (s: GetScenario) => `${s.latencyMs}|${s.concurrency}|${s.n}`;
   const scenarios = [...new Map(ms.map((m) => [key(m), { latencyMs: m.latencyMs, concurrency: m.concurrency, n: m.n }])).values()];
+  const ran = CONTENDERS.filter((c) => ms.some((m) => m.contender === c));
   for (const s of scenarios) {
     const here = ms.filter((m) => key(m) === key(s));
     const reps = [...new Set(here.map((m) => m.rep))];
+    const of = (r: number, c: Contender) => here.find((m) => m.rep === r && m.contender === c)?.result;
     // Ratios within each run (same minute, same machine state), then their median.
-    const ratio = (a: Contender, b: Contender) =>
-      median(
-        reps.map((r) => {
-          const x = here.find((m) => m.rep === r && m.contender === a)?.result.rate ?? NaN;
-          const y = here.find((m) => m.rep === r && m.contender === b)?.result.rate ?? NaN;
-          return x / y;
-        }),
-      );
-    for (const c of CONTENDERS) {
+    const perRun = (a: Contender, b: Contender) => reps.map((r) => (of(r, a)?.rate ?? NaN) / (of(r, b)?.rate ?? NaN));
+    const ratio = (a: Contender, b: Contender) => median(perRun(a, b));
+    for (const c of ran) {
       const mine = here.filter((m) => m.contender === c).map((m) => m.result);
       if (!mine.length) continue;
       rows.push([
@@ -238,22 +239,35 @@ function reportGet(ms: GetMeasurement[]): void {
         c === 'package' ? '' : fmtRatio(ratio('package', c)),
       ]);
     }
-    check(`get ${s.latencyMs} ms c${s.concurrency}: every contender ran without errors`, here.length === CONTENDERS.length * reps.length && here.every((m) => m.result.errors === 0 && m.result.rate > 0));
+    const cpuGap = median(reps.map((r) => (of(r, 'package')?.cpuUs ?? NaN) - (of(r, 'minimal')?.cpuUs ?? NaN)));
+    floorLines.push(
+      `- ${s.latencyMs} ms, concurrency ${s.concurrency}: **${fmtRatio(ratio('package', 'minimal'))}** of the minimal node ` +
+        `(runs: ${perRun('package', 'minimal').map(fmtRatio).join(', ')}); CPU per message ${cpuGap >= 0 ? '+' : ''}${fmt(cpuGap)} µs over it`,
+    );
+    check(`get ${s.latencyMs} ms c${s.concurrency}: every contender ran without errors`, here.length === ran.length * reps.length && here.every((m) => m.result.errors === 0 && m.result.rate > 0));
     if (!SMOKE) {
       const label = `${s.latencyMs} ms, concurrency ${s.concurrency}`;
-      const vsBare = ratio('package', 'bare');
-      target('1', `throughput >= 0.95x bare axios (${label})`, fmtRatio(vsBare), vsBare >= 0.95);
+      // Issue 15's criterion is judged at 0 ms and concurrency 1, where the node's own cost
+      // weighs most; the other scenarios' figures are printed below the table.
+      if (s.latencyMs === 0 && s.concurrency === 1) {
+        const vsFloor = ratio('package', 'minimal');
+        target('1', `throughput >= 0.95x the minimal node (${label})`, fmtRatio(vsFloor), vsFloor >= 0.95);
+      }
       // At 20 ms every client waits on the server (throughput = concurrency / 20 ms), so no
       // client can be 1.5x another: the SDK and http request targets are judged at 0 ms.
-      if (s.latencyMs === 0) {
+      if (s.latencyMs === 0 && ran.includes('sdk')) {
         const vsSdk = ratio('package', 'sdk');
-        const vsHttp = ratio('package', 'http');
         target('1', `throughput >= 1.5x SDK function node (${label})`, fmtRatio(vsSdk), vsSdk >= 1.5);
+      }
+      if (s.latencyMs === 0 && ran.includes('http')) {
+        const vsHttp = ratio('package', 'http');
         target('1', `throughput >= 1.3x http request node (${label})`, fmtRatio(vsHttp), vsHttp >= 1.3);
       }
     }
   }
   print(table(['latency', 'conc.', 'requests', 'contender', 'msgs/s', 'p50 ms', 'p99 ms', 'CPU µs/msg', 'package ÷ it'], rows));
+  print('\nGet participant ÷ the minimal node (the floor: a custom node sending the answer of a bare keep-alive axios GET), each run and their median:\n');
+  for (const line of floorLines) print(line);
 }
 
 // ------------------------------------------------------------------ section 2: listing
@@ -512,6 +526,7 @@ function reportEvents(r: EventsResults): void {
   );
   const ms = r.throughput ?? [];
   const rows: string[][] = [];
+  const roundRows: string[][] = [];
   for (const s of plan.throughput.scenarios) {
     const here = ms.filter((m) => m.concurrency === s.concurrency && m.n === s.n);
     const reps = [...new Set(here.map((m) => m.rep))];
@@ -532,6 +547,14 @@ function reportEvents(r: EventsResults): void {
         c === 'events' ? '' : fmtRatio(ratio('events', c)),
       ]);
     }
+    // Each round (run) on its own, in order: a node that slows down as it works (a memory
+    // filling up, garbage piling up) shows as late rounds slower than early ones.
+    for (const rep of reps) {
+      const of = (c: EventsContender) => here.find((m) => m.rep === rep && m.contender === c)?.result;
+      const ev = of('events');
+      const old = of('old03');
+      roundRows.push([String(s.concurrency), String(rep + 1), fmt(ev?.rate ?? NaN), fmt(old?.rate ?? NaN), fmtRatio((ev?.rate ?? NaN) / (old?.rate ?? NaN)), fmt(ev?.cpuUs ?? NaN), fmt(old?.cpuUs ?? NaN)]);
+    }
     const ok = here.length === EVENTS_CONTENDERS.length * reps.length && reps.length > 0 && here.every((m) => m.result.bad === 0 && m.result.delivered === m.result.n && (m.result.answered['204'] ?? 0) === m.result.n);
     check(`events c${s.concurrency}: every callback answered 204 and delivered, by every contender`, ok);
     if (!SMOKE) {
@@ -541,6 +564,8 @@ function reportEvents(r: EventsResults): void {
   }
   print(table(['conc.', 'callbacks', 'contender', 'callbacks/s', 'answer p50 ms', 'answer p99 ms', 'CPU µs/callback', 'sender CPU µs', 'events node ÷ it'], rows));
   print('\nanswer ms: at the sender, POST to the end of the answer. CPU µs/callback: the Node-RED process; sender CPU: the sending process (the fake space\'s).');
+  print('\nRound by round (each round: every contender in turn, the callbacks of a round new to every node):\n');
+  print(table(['conc.', 'round', 'events node callbacks/s', 'old 03 callbacks/s', 'events node ÷ old', 'events node CPU µs', 'old 03 CPU µs'], roundRows));
 
   // 5b
   const co = r.coalesce ?? [];

@@ -221,7 +221,8 @@ async function main(): Promise<EventsMeasurement[]> {
         const turn = rep * slices + slice;
         for (let i = 0; i < contenders.length; i++) {
           const c = contenders[(i + turn) % contenders.length];
-          parts.get(c)!.push(await run(c, offset, n, s.concurrency));
+          const from = offset;
+          parts.get(c)!.push(await (profiler ? profiler.window(c, n, () => run(c, from, n, s.concurrency)) : run(c, from, n, s.concurrency)));
         }
         offset += n;
       }

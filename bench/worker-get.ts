@@ -1,6 +1,7 @@
 // Section 1: get one participant, N times, K at a time, through each contender, all in one
-// process: this package's node, the official SDK in a function node and the core http request
-// node in one embedded Node-RED runtime, and a bare axios client beside it (the floor).
+// process: this package's node, the minimal custom node (a bare axios GET, the floor of any node
+// in this runtime), the official SDK in a function node and the core http request node in one
+// embedded Node-RED runtime, and a bare axios client beside it, outside the runtime.
 import http from 'node:http';
 import axios from 'axios';
 import { driveClient, driveFlow, summarise, type RunResult, type Sample } from './lib/drive';
@@ -8,9 +9,13 @@ import { fake, workerConfig, workerMain, type FakeInfo } from './lib/ipc';
 import { at, startNodeRed, type FlowNode, type Msg } from './lib/nodered';
 import { startProfiler } from './lib/profiler';
 
-export type Contender = 'package' | 'bare' | 'sdk' | 'http' | 'nrfloor';
-/** nrfloor: the bare axios client called from a function node, i.e. Node-RED's own cost on top of the floor. */
-export const CONTENDERS: Contender[] = ['package', 'bare', 'sdk', 'http', 'nrfloor'];
+export type Contender = 'package' | 'minimal' | 'bare' | 'sdk' | 'http';
+/**
+ * minimal: the floor, a custom node in the same runtime that sends the answer of a bare
+ * keep-alive axios GET (bench/nodes/bench-nodes.js). bare: that GET outside Node-RED, so without
+ * the runtime's message passing, which no node can avoid.
+ */
+export const CONTENDERS: Contender[] = ['package', 'minimal', 'bare', 'sdk', 'http'];
 
 export interface GetScenario {
   latencyMs: number;
@@ -62,12 +67,6 @@ msg.payload = await client.conferences(msg.conferenceSid).participants(msg.callS
 return msg;
 `;
 
-const FLOOR_FUNC = `
-const res = await global.get('bareGet')(msg.conferenceSid, msg.callSid);
-msg.payload = res.data;
-return msg;
-`;
-
 export function getFlows(cfg: { fake: FakeInfo; maxInFlight: number }): { flows: FlowNode[]; credentials: Record<string, Record<string, string>> } {
   const tab = 't1';
   const { url, projectId, apiToken } = cfg.fake;
@@ -91,10 +90,10 @@ export function getFlows(cfg: { fake: FakeInfo; maxInFlight: number }): { flows:
       wires: [['sink-http']],
     }),
     at(tab, { id: 'sink-http', type: 'bench-sink', wires: [] }),
-    // the floor inside Node-RED: the same bare axios client, called from a function node
-    at(tab, { id: 'src-nrfloor', type: 'bench-source', wires: [['fn-nrfloor']] }),
-    at(tab, { id: 'fn-nrfloor', type: 'function', name: 'bare axios', func: FLOOR_FUNC, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [['sink-nrfloor']] }),
-    at(tab, { id: 'sink-nrfloor', type: 'bench-sink', wires: [] }),
+    // the floor: a minimal custom node, a bare keep-alive axios GET and nothing else
+    at(tab, { id: 'src-minimal', type: 'bench-source', wires: [['get-minimal']] }),
+    at(tab, { id: 'get-minimal', type: 'bench-minimal-get', baseUrl: url, accountPath: `${API_ROOT}/Accounts/${projectId}`, user: projectId, password: apiToken, wires: [['sink-minimal']] }),
+    at(tab, { id: 'sink-minimal', type: 'bench-sink', wires: [] }),
     // errors of every node end their message too, as failures
     at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['sink-failed']] }),
     at(tab, { id: 'sink-failed', type: 'bench-sink', failed: true, wires: [] }),
@@ -106,9 +105,8 @@ export function getFlows(cfg: { fake: FakeInfo; maxInFlight: number }): { flows:
   return { flows, credentials };
 }
 
-export function sdkGlobals(f: FakeInfo, bareGet?: (conferenceSid: string, callSid: string) => Promise<{ data: unknown }>): Record<string, unknown> {
+export function sdkGlobals(f: FakeInfo): Record<string, unknown> {
   return {
-    bareGet,
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     swsdk: require('@signalwire/compatibility-api'),
     swcfg: { projectId: f.projectId, apiToken: f.apiToken, host: new URL(f.url).host },
@@ -132,8 +130,7 @@ async function main(): Promise<GetMeasurement[]> {
     maxRedirects: 0,
   });
   const participantPath = (callSid: string) => `${API_ROOT}/Accounts/${projectId}/Conferences/${cfg.conferenceSid}/Participants/${callSid}`;
-  const bareGet = (conferenceSid: string, callSid: string) => bare.get(`${API_ROOT}/Accounts/${projectId}/Conferences/${conferenceSid}/Participants/${callSid}`);
-  const nr = await startNodeRed({ flows, credentials, settings: { functionGlobalContext: sdkGlobals(cfg.fake, bareGet) } });
+  const nr = await startNodeRed({ flows, credentials, settings: { functionGlobalContext: sdkGlobals(cfg.fake) } });
 
   const sids = cfg.callSids;
   const makeMsg = (i: number): Msg => ({ payload: '', conferenceSid: cfg.conferenceSid, callSid: sids[i % sids.length] });
@@ -172,7 +169,7 @@ async function main(): Promise<GetMeasurement[]> {
           // No forced GC between turns: with one every turn each turn started cold (a check:
           // +70-100% CPU per request for every contender; V8 may flush the bytecode of code that
           // did not run across full GCs).
-          parts.get(c)!.push(await run(c, n, s.concurrency));
+          parts.get(c)!.push(await (profiler ? profiler.window(c, n, () => run(c, n, s.concurrency)) : run(c, n, s.concurrency)));
         }
       }
       for (const c of contenders) {

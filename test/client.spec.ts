@@ -2,8 +2,10 @@
 // the proxy variables axios reads although it decides about them once per space, and that a
 // request ends by its deadline however late it got its slot.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sinon from 'sinon';
 import { SignalWireClient } from '../nodes/lib/client';
@@ -12,6 +14,8 @@ import { resolveSpaceSettings, type SpaceConfig } from '../nodes/lib/space';
 interface Seen {
   url: string;
   authorization?: string;
+  userAgent?: string;
+  accept?: string;
 }
 
 /** A server on loopback with `handle` as its request handler. */
@@ -32,7 +36,7 @@ async function localServer(handle: http.RequestListener): Promise<{ origin: stri
 async function recordingServer(): Promise<{ origin: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   const server = await localServer((req, res) => {
-    seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    seen.push({ url: req.url ?? '', authorization: req.headers.authorization, userAgent: req.headers['user-agent'], accept: req.headers.accept });
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ call_sid: 'CA1' }));
   });
@@ -62,15 +66,17 @@ describe('the client on the wire (nodes/lib/client.ts)', () => {
     return client;
   };
 
-  it('sends Basic auth of the Project ID and the API token on every request', async () => {
+  it('sends Basic auth of the Project ID and the API token, the package as its User-Agent and Accept JSON on every request', async () => {
     const space = await recordingServer();
     try {
       const client = clientFor(space.origin);
       await client.getParticipant('CF1', 'CA1');
       await client.getParticipant('CF1', 'CA2');
-      const expected = `Basic ${Buffer.from('P1:secret-token-1').toString('base64')}`;
+      const auth = `Basic ${Buffer.from('P1:secret-token-1').toString('base64')}`;
+      const { name, version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+      const expected = { authorization: auth, userAgent: `${name}/${version}`, accept: 'application/json' };
       assert.deepEqual(
-        space.seen.map((s) => s.authorization),
+        space.seen.map(({ authorization, userAgent, accept }) => ({ authorization, userAgent, accept })),
         [expected, expected],
       );
     } finally {

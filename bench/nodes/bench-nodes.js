@@ -3,6 +3,9 @@
 // message that reaches it. Both talk to the bench through globalThis.__swbench.
 'use strict';
 
+const http = require('node:http');
+const axios = require('axios');
+
 module.exports = function (RED) {
   function hooks() {
     if (!globalThis.__swbench) globalThis.__swbench = { sources: new Map(), onSink: null };
@@ -51,7 +54,35 @@ module.exports = function (RED) {
     });
   }
 
+  // The floor of a request node (issue 15): the least a custom node in this runtime can do to
+  // answer a get participant message, a bare keep-alive axios GET whose answer goes out as
+  // msg.payload. No checks, no retries, no limits, no deadline, no status, no redaction.
+  function BenchMinimalGet(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const agent = new http.Agent({ keepAlive: true });
+    const client = axios.create({
+      baseURL: config.baseUrl,
+      auth: { username: config.user, password: config.password },
+      httpAgent: agent,
+      maxRedirects: 0,
+    });
+    const prefix = config.accountPath;
+    node.on('input', (msg, send, done) => {
+      client.get(`${prefix}/Conferences/${msg.conferenceSid}/Participants/${msg.callSid}`).then(
+        (res) => {
+          msg.payload = res.data;
+          send(msg);
+          done();
+        },
+        (err) => done(err),
+      );
+    });
+    node.on('close', () => agent.destroy());
+  }
+
   RED.nodes.registerType('bench-source', BenchSource);
+  RED.nodes.registerType('bench-minimal-get', BenchMinimalGet);
   RED.nodes.registerType('bench-http-floor', BenchHttpFloor);
   RED.nodes.registerType('bench-sink', BenchSink);
 };

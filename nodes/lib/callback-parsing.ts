@@ -10,6 +10,15 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  */
 export function isFormContentType(header: unknown): boolean {
   if (typeof header !== 'string') return false;
+  // A sender writes the same header on every callback: the last answer is kept.
+  if (header === lastContentType.header) return lastContentType.form;
+  const form = readContentType(header);
+  lastContentType = { header, form };
+  return form;
+}
+let lastContentType: { header: string | undefined; form: boolean } = { header: undefined, form: false };
+
+function readContentType(header: string): boolean {
   const [type, ...parameters] = header.split(';');
   if (type.trim().toLowerCase() !== FORM_TYPE) return false;
   for (const p of parameters) {
@@ -22,11 +31,12 @@ export function isFormContentType(header: unknown): boolean {
 /** The form body's parameters, each name with its values in arrival order. */
 export function parseForm(body: string): CallbackParams {
   const params: CallbackParams = new Map();
-  for (const [name, value] of new URLSearchParams(body)) {
+  // forEach: no iterator and no [name, value] pair per parameter.
+  new URLSearchParams(body).forEach((value, name) => {
     const list = params.get(name);
     if (list) list.push(value);
     else params.set(name, [value]);
-  }
+  });
   return params;
 }
 
@@ -80,17 +90,29 @@ function readTimestamp(value: string): string | null {
   if (m) {
     const [, day, mon, year, hh, mm, ss = '0', sign, oh, om] = m;
     const fields = [Number(year), MONTHS.indexOf(mon.toLowerCase()), Number(day), Number(hh), Number(mm), Number(ss)] as const;
-    const utc = Date.UTC(...fields);
-    const d = new Date(utc);
-    if (d.getUTCDate() !== fields[2] || d.getUTCMonth() !== fields[1] || fields[3] > 23 || fields[4] > 59 || fields[5] > 60) return null;
+    // Date.UTC reads a year under 100 as 19xx.
+    const calendarYear = fields[0] < 100 ? fields[0] + 1900 : fields[0];
+    if (fields[2] < 1 || fields[2] > daysInMonth(calendarYear, fields[1]) || fields[3] > 23 || fields[4] > 59 || fields[5] > 60) return null;
     const offsetMin = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0;
-    return new Date(utc - offsetMin * 60_000).toISOString();
+    // The usual case, in UTC and within a minute: written out as toISOString writes it.
+    if (offsetMin === 0 && fields[5] < 60 && fields[0] >= 100) return `${year}-${pad2(fields[1] + 1)}-${pad2(fields[2])}T${hh}:${mm}:${pad2(fields[5])}.000Z`;
+    return new Date(Date.UTC(...fields) - offsetMin * 60_000).toISOString();
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) {
     const t = Date.parse(value);
     return Number.isFinite(t) ? new Date(t).toISOString() : null;
   }
   return null;
+}
+
+/** Days in a month (0-based) of a year of the Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 1) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 /** "true"/"false" (any case) as a boolean; anything else: null. */
@@ -167,27 +189,33 @@ export type ConferenceEvent = Record<string, string | string[] | boolean | numbe
  * typed field, every value (an array) otherwise.
  */
 export function toConferenceEvent(params: CallbackParams): ConferenceEvent {
-  // The known fields first, in FIRST's order, then the others in the order they arrived.
-  const first: Array<[string, ConferenceEvent[string]] | undefined> = new Array(FIRST.length);
-  const rest: Array<[string, ConferenceEvent[string]]> = [];
-  for (const [name, values] of params) {
+  // The known fields first, in FIRST's order, then the others in the order they arrived: two
+  // passes, so that nothing is held in between. Two names with one key (e.g. "CallSid" and
+  // "callSid"): the later wins.
+  const first = new Array<string | undefined>(FIRST.length);
+  for (const name of params.keys()) {
     const rule = fieldRule(name);
-    if (!rule) continue;
-    const value = values[0];
-    let typed: ConferenceEvent[string];
-    if (rule.type === 'boolean') typed = toBoolean(value);
-    else if (rule.type === 'integer') typed = toInteger(value);
-    else if (rule.type === 'timestamp') typed = toIsoTimestamp(value);
-    else typed = values.length === 1 ? value : [...values];
-    // Two names with one key (e.g. "CallSid" and "callSid"): the later wins, as before.
-    if (rule.rank < FIRST.length) first[rule.rank] = [rule.key, typed];
-    else rest.push([rule.key, typed]);
+    if (rule && rule.rank < FIRST.length) first[rule.rank] = name;
   }
   const event: ConferenceEvent = {};
   // Plain assignment is safe: fieldRule leaves out "__proto__" and the other UNSAFE keys.
-  for (const field of first) if (field) event[field[0]] = field[1];
-  for (const [key, value] of rest) event[key] = value;
+  for (let rank = 0; rank < FIRST.length; rank++) {
+    const name = first[rank];
+    if (name !== undefined) event[FIRST[rank]] = typedValue(fieldRule(name)!, params.get(name)!);
+  }
+  params.forEach((values, name) => {
+    const rule = fieldRule(name);
+    if (rule && rule.rank === FIRST.length) event[rule.key] = typedValue(rule, values);
+  });
   return event;
+}
+
+function typedValue(rule: FieldRule, values: string[]): ConferenceEvent[string] {
+  const value = values[0];
+  if (rule.type === 'boolean') return toBoolean(value);
+  if (rule.type === 'integer') return toInteger(value);
+  if (rule.type === 'timestamp') return toIsoTimestamp(value);
+  return values.length === 1 ? value : [...values];
 }
 
 /** A single-valued parameter as text, or undefined. */

@@ -46,35 +46,38 @@ export function resolveCallbackAuth(credentials: { projectId?: string; signingKe
 }
 
 /**
- * Every name with each of its values, names sorted and a repeated name's values sorted: the
- * order in which a callback is signed and identified. Sorted once per callback (the signature
- * check and the identity both read it): the parameters are not changed after parsing.
+ * A callback's parameters in signing order: each name with each of its values, names sorted
+ * and a repeated name's values sorted, as one text (what is signed after the URL), and the
+ * length of each name and value (which, with the text, tells the pairs apart for the identity).
+ * Worked out once per callback: the signature check and the identity both read it, and the
+ * parameters are not changed after parsing.
  */
-const sortedCache = new WeakMap<CallbackParams, Array<[string, string]>>();
-function sortedPairs(params: CallbackParams): Array<[string, string]> {
-  let pairs = sortedCache.get(params);
-  if (!pairs) {
-    pairs = [];
-    // Plain code-unit order, as the SDKs sort (Array.prototype.sort without a comparator).
-    for (const name of [...params.keys()].sort()) {
-      const values = params.get(name)!;
-      for (const value of values.length === 1 ? values : [...values].sort()) pairs.push([name, value]);
-    }
-    sortedCache.set(params, pairs);
-  }
-  return pairs;
+interface SigningOrder {
+  text: string;
+  lengths: string;
 }
-
-/** The signed text after the URL: each name with each of its values, in signing order. */
-function signedParams(params: CallbackParams): string {
-  let data = '';
-  for (const [name, value] of sortedPairs(params)) data += name + value;
-  return data;
+let last: { params: CallbackParams; order: SigningOrder } | undefined;
+function signingOrder(params: CallbackParams): SigningOrder {
+  // The callback being handled: its check and its identity come one after the other.
+  if (last?.params === params) return last.order;
+  let text = '';
+  let lengths = '';
+  // Plain code-unit order, as the SDKs sort (Array.prototype.sort without a comparator).
+  for (const name of [...params.keys()].sort()) {
+    const values = params.get(name)!;
+    for (const value of values.length === 1 ? values : [...values].sort()) {
+      text += name + value;
+      lengths += `${name.length},${value.length};`;
+    }
+  }
+  const order = { text, lengths };
+  last = { params, order };
+  return order;
 }
 
 /** The text that is signed: the URL, then each name with each of its values, names and values sorted. */
 export function signedData(url: string, params: CallbackParams): string {
-  return url + signedParams(params);
+  return url + signingOrder(params).text;
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'https:': '443', 'http:': '80' };
@@ -128,9 +131,11 @@ function sameText(a: string, b: string): boolean {
  */
 export function checkSignature(key: SigningKey, signature: string, url: string, params: CallbackParams): boolean {
   if (signature === '' || signature.length > MAX_SIGNATURE_CHARS) return false;
-  const signed = signedParams(params);
+  const signed = signingOrder(params).text;
+  // The URL as it came matches nearly always: the other forms are only worked out when it does not.
+  if (sameText(signature, key.sign(url + signed))) return true;
   for (const form of urlForms(url)) {
-    if (sameText(signature, key.sign(form + signed))) return true;
+    if (form !== url && sameText(signature, key.sign(form + signed))) return true;
   }
   return false;
 }
@@ -141,9 +146,9 @@ export function checkSignature(key: SigningKey, signature: string, url: string, 
  * different callbacks always differ in their event, call or timestamp.
  */
 export function callbackIdentity(params: CallbackParams): string {
-  let text = '';
-  for (const [name, value] of sortedPairs(params)) text += `${name.length}:${name}${value.length}:${value}`;
-  return createHash('sha256').update(text, 'utf8').digest('base64');
+  // The lengths first (digits, "," and ";" only), so that no two sets of pairs give one text.
+  const { text, lengths } = signingOrder(params);
+  return createHash('sha256').update(lengths).update('\n').update(text, 'utf8').digest('base64');
 }
 
 /** The config node `signalwire-space` as the conference events node sees it. */

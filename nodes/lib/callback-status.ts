@@ -79,8 +79,11 @@ export class CallbackStatus {
     this.display.close();
   }
 
+  /** Made when the display shows it: at most once per interval, however many callbacks came. */
+  private readonly made = (): NodeStatus => this.current();
+
   private update(): void {
-    this.display.show(() => this.current());
+    this.display.show(this.made);
   }
 }
 

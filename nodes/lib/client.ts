@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { abortError, badResponse, fromHttpResponse, quote, redactError, secretForms, SignalWireError, type ApiErrorBody, type Subject } from './errors';
+import { Deadlines } from './deadlines';
 import { Limiter, type Release } from './limiter';
 import { backoffCap, DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, isRetryable, MAX_BACKOFF_MS, parseRetryAfter, retryDelay } from './retry';
 import { PACKAGE } from './package-info';
@@ -18,14 +19,28 @@ const USER_AGENT = `${PACKAGE.name}/${PACKAGE.version}`;
  */
 export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
+const httpAdapter: AxiosAdapter = axios.getAdapter('http');
+
+/** How a client's attempts go on the wire: Node's http or https, and the headers every request of the space carries. */
+interface Wire {
+  transport: typeof http | typeof https;
+  /** The User-Agent and the Basic auth, made once per space. */
+  headers: Readonly<Record<string, string>>;
+}
+
 /**
  * One attempt's bookkeeping, kept on the axios config across retries. A class, not a plain
- * object: axios copies plain objects when it merges the config of a retry.
+ * object: axios copies plain objects when it merges the config of a retry. It is also the
+ * attempt's `transport` (axios's http adapter calls its `request`), so it holds the request on
+ * the wire and can destroy it when the attempt's time is up or the caller aborts.
  */
 class Attempt {
   timedOut = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** When the attempt on the wire must have ended: its timeout, or the request's deadline if sooner. */
+  endsAt = 0;
   private release: Release | undefined;
+  private req: http.ClientRequest | undefined;
+  private wire: Wire | undefined;
 
   /** When the request was made (its first attempt asked for a slot). */
   readonly startedAt = Date.now();
@@ -46,36 +61,85 @@ class Attempt {
 
   /**
    * Holds a slot, and bounds the whole exchange (headers and body) by the attempt's timeout,
-   * or by what is left of the request's deadline if that is less: the attempt's own transport
-   * keeps its request and destroys it then. Cheaper than an AbortController per attempt linked
-   * to the caller's signal, which axios watches itself.
+   * or by what is left of the request's deadline if that is less.
    */
-  begin(config: InternalAxiosRequestConfig, release: Release, timeoutMs: number, transport: typeof http | typeof https): void {
+  begin(release: Release, timeoutMs: number, wire: Wire): void {
     this.timedOut = false;
     this.release = release;
-    const ms = Math.min(timeoutMs, this.deadlineAt - Date.now());
-    config.transport = {
-      request: (options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) => {
-        const req = transport.request(options, callback);
-        this.timer = setTimeout(() => {
-          this.timedOut = true;
-          req.destroy(Object.assign(new Error('attempt deadline'), { code: AxiosError.ETIMEDOUT }));
-        }, ms);
-        return req;
-      },
-    };
+    this.wire = wire;
+    this.endsAt = Math.min(Date.now() + timeoutMs, this.deadlineAt);
   }
 
-  /** Frees the slot and the timer. */
+  /**
+   * axios's http adapter makes the attempt's request here. The space's fixed headers are
+   * written here, on the request itself: through axios's header handling, which every request
+   * passes several times, they cost more than the rest of the request's bookkeeping together.
+   */
+  request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
+    const wire = this.wire!;
+    Object.assign(options.headers as http.OutgoingHttpHeaders, wire.headers);
+    const req = wire.transport.request(options, callback);
+    this.req = req;
+    if (this.timedOut) this.expire();
+    else if (this.callerSignal?.aborted) this.cancel();
+    return req;
+  }
+
+  /** The attempt's time is up: its request fails as a timeout. */
+  expire(): void {
+    this.timedOut = true;
+    this.req?.destroy(Object.assign(new Error('attempt deadline'), { code: AxiosError.ETIMEDOUT }));
+  }
+
+  /** The caller aborted (its node closed): the request fails as canceled, which is never retried. */
+  cancel(): void {
+    this.req?.destroy(Object.assign(new Error('canceled'), { code: AxiosError.ERR_CANCELED }));
+  }
+
+  /** Frees the slot. */
   end(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.req = undefined;
     this.release?.();
     this.release = undefined;
   }
 }
 
 type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
+
+/**
+ * The attempts on the wire: each ends at its deadline, all on one timer per client, and a
+ * node's close ends its own, on one abort listener per node (its signal). A timer per attempt,
+ * and the listener axios adds and removes for every request given a `signal`, cost more than
+ * this bookkeeping on every request.
+ */
+class OnTheWire {
+  private readonly deadlines = new Deadlines<Attempt>();
+  private readonly bySignal = new WeakMap<AbortSignal, Set<Attempt>>();
+
+  add(attempt: Attempt): void {
+    this.deadlines.add(attempt);
+    const signal = attempt.callerSignal;
+    if (!signal) return;
+    let mine = this.bySignal.get(signal);
+    if (!mine) {
+      const attempts = new Set<Attempt>();
+      signal.addEventListener('abort', () => attempts.forEach((a) => a.cancel()), { once: true });
+      this.bySignal.set(signal, attempts);
+      mine = attempts;
+    }
+    mine.add(attempt);
+  }
+
+  delete(attempt: Attempt): void {
+    this.deadlines.delete(attempt);
+    if (attempt.callerSignal) this.bySignal.get(attempt.callerSignal)?.delete(attempt);
+  }
+
+  /** Stops the timer (the space node closes). */
+  close(): void {
+    this.deadlines.close();
+  }
+}
 
 /**
  * One REST client per config node: a keep-alive axios instance with Basic auth, a deadline
@@ -93,7 +157,11 @@ export class SignalWireClient {
   private readonly http: AxiosInstance;
   private readonly agent: http.Agent;
   private readonly maxRetryAfterMs: number;
-  private readonly isHttps: boolean;
+  private readonly onTheWire = new OnTheWire();
+  private readonly wire: Wire;
+  /** `{apiRoot}/Accounts/{ProjectId}` and the root's suffix, worked out once: every request path starts and ends with them. */
+  private readonly accountRoot: string;
+  private readonly pathSuffix: string;
   /** The space's latest 429: when it came and the API's error body. */
   private rateLimited: { at: number; body: ApiErrorBody | undefined } | undefined;
 
@@ -102,11 +170,14 @@ export class SignalWireClient {
     this.settings = settings;
     this.limiter = new Limiter(settings.maxInFlight, settings.maxQueued);
     this.secrets = secretForms(settings.projectId, settings.apiToken);
+    this.accountRoot = `${settings.endpoint.apiRoot}/Accounts/${encodeURIComponent(settings.projectId)}`;
+    this.pathSuffix = apiPathSuffix(settings.endpoint.apiRoot);
     this.maxRetryAfterMs = settings.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     const retryBaseMs = settings.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
     this.requestDeadlineMs = requestDeadline(settings.timeoutMs, settings.retries, retryBaseMs, this.maxRetryAfterMs);
     const isHttps = settings.endpoint.origin.startsWith('https:');
-    this.isHttps = isHttps;
+    // Basic auth written once, not encoded again for every request.
+    this.wire = { transport: isHttps ? https : http, headers: { 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) } };
     this.agent = isHttps
       ? new https.Agent({ keepAlive: true, maxSockets: settings.maxInFlight })
       : new http.Agent({ keepAlive: true, maxSockets: settings.maxInFlight });
@@ -124,25 +195,22 @@ export class SignalWireClient {
       // Bodies are parsed here, so an HTML or empty answer becomes a clear error, not a string.
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
-      // Basic auth written once, not encoded again for every request.
-      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, Authorization: basicAuth(settings.projectId, settings.apiToken) },
+      // The User-Agent and the Basic auth: written by each attempt (see Attempt.request).
+      headers: { Accept: 'application/json' },
+      // Every attempt (first or retry) holds a slot and has a deadline: axios's own http
+      // adapter, wrapped. Not request/response interceptors: they cost a promise each per
+      // request, and the slot is free at once nearly always.
+      adapter: (config) => this.attempt(config as AttemptConfig),
     });
-    // Registered before axios-retry: the response handler frees the slot before a retry waits.
-    this.http.interceptors.request.use((config) => this.beginAttempt(config));
-    this.http.interceptors.response.use(
-      (res) => {
-        this.endAttempt(res.config);
-        return res;
-      },
-      (err: unknown) => {
-        this.endAttempt(err instanceof AxiosError ? err.config : undefined, err);
-        throw err;
-      },
-    );
-    axiosRetry(this.http, {
+    const retry = axiosRetry(this.http, {
       retries: settings.retries,
       shouldResetTimeout: true,
       retryCondition: isRetryable,
+      // A retry waits out its backoff watching the caller's signal (the first attempt is
+      // not given it: see OnTheWire), so a node that closes meanwhile ends at once.
+      onRetry: (_count, _error, config) => {
+        config.signal ??= (config as AttemptConfig).signalwireAttempt?.callerSignal;
+      },
       retryDelay: (attempt, error) => {
         const wanted = retryDelay(attempt, error, { baseMs: retryBaseMs, maxBackoffMs: MAX_BACKOFF_MS, maxRetryAfterMs: this.maxRetryAfterMs });
         // No backoff outlasts the request's deadline: the next attempt then gives up at once.
@@ -152,6 +220,13 @@ export class SignalWireClient {
         return delay;
       },
     });
+    // axios-retry's request hook only notes when each request started (read to shorten the next
+    // attempt's axios timeout when shouldResetTimeout is false) and applies validateResponse:
+    // neither is used here, and its response hook sets up the retry state when an attempt fails,
+    // which is all the retries need. Without the request hook every request goes to the adapter
+    // on axios's synchronous path instead of through a chain of promises (a few µs and about
+    // 2 KB of garbage per request).
+    this.http.interceptors.request.eject(retry.requestInterceptorId);
   }
 
   /**
@@ -161,9 +236,9 @@ export class SignalWireClient {
    * built here, whole: appending segments to a result would put them after the suffix.
    */
   accountPath(...segments: string[]): string {
-    const { apiRoot } = this.settings.endpoint;
-    const path = [`${apiRoot}/Accounts/${encodeURIComponent(this.settings.projectId)}`, ...segments.map(encodeURIComponent)].join('/');
-    return `${path}${apiPathSuffix(apiRoot)}`;
+    let path = this.accountRoot;
+    for (const segment of segments) path += `/${encodeURIComponent(segment)}`;
+    return path + this.pathSuffix;
   }
 
   /** `/api/laml/2010-04-01/Accounts/{ProjectId}/Conferences/{ConferenceSid}/Participants` */
@@ -219,20 +294,23 @@ export class SignalWireClient {
    * GET a path on the space's own origin and parse its JSON, within the limits above. `about`:
    * what the path is (a 404 then says what was not found, see Subject).
    */
-  async getJson(path: string, params: object | undefined, signal?: AbortSignal, about?: Subject): Promise<unknown> {
-    let body: string;
-    try {
-      const res = await this.http.get<string>(path, { params, signal });
-      body = res.data;
-    } catch (err) {
-      throw this.failure(err, signal, about);
-    }
-    return parseJson(body);
+  getJson(path: string, params: object | undefined, signal?: AbortSignal, about?: Subject): Promise<unknown> {
+    return this.get(path, params, signal, about, parseJson);
   }
 
   /** GET one resource: its JSON must be an object. */
-  private async getObject<T>(path: string, about: Subject, signal?: AbortSignal): Promise<T> {
-    return asObject(await this.getJson(path, undefined, signal, about)) as T;
+  private getObject<T>(path: string, about: Subject, signal?: AbortSignal): Promise<T> {
+    return this.get(path, undefined, signal, about, parseObject) as Promise<T>;
+  }
+
+  /** A GET whose answer `read` turns into the result. Plain promises, not async functions: one promise less per layer on every request. */
+  private get<T>(path: string, params: object | undefined, signal: AbortSignal | undefined, about: Subject | undefined, read: (body: string) => T): Promise<T> {
+    return this.http.get<string>(path, { params, signalwireAttempt: this.newAttempt(signal) } as AxiosRequestConfig).then(
+      (res) => read(res.data),
+      (err: unknown) => {
+        throw this.failure(err, signal, about);
+      },
+    );
   }
 
   /**
@@ -257,10 +335,10 @@ export class SignalWireClient {
         method,
         url: path,
         data,
-        signal,
+        signalwireAttempt: this.newAttempt(signal),
         headers: data === undefined ? undefined : { 'Content-Type': 'application/x-www-form-urlencoded' },
         'axios-retry': { retryCondition },
-      });
+      } as AxiosRequestConfig);
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
       throw this.failure(err, signal, about);
@@ -279,18 +357,42 @@ export class SignalWireClient {
     return redactError(err, this.secrets);
   }
 
-  /** Frees the keep-alive sockets and the pause timer when the config node closes. */
+  /** Frees the keep-alive sockets, the pause timer and the attempts' timer when the config node closes. */
   close(): void {
     this.limiter.close();
+    this.onTheWire.close();
     this.agent.destroy();
   }
 
-  private async beginAttempt(config: AttemptConfig): Promise<InternalAxiosRequestConfig> {
-    const attempt = (config.signalwireAttempt ??= new Attempt(config.signal as AbortSignal | undefined, this.requestDeadlineMs));
-    // Waiting for a slot or the end of a pause counts against the request's deadline.
-    const release = await this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: () => this.gaveUp(attempt) });
-    attempt.begin(config, release, this.settings.timeoutMs, this.isHttps ? https : http);
-    return config;
+  private newAttempt(signal: AbortSignal | undefined): Attempt {
+    return new Attempt(signal, this.requestDeadlineMs);
+  }
+
+  /**
+   * One attempt, first or retry (the axios adapter): a slot (waiting for it, or for the end of
+   * a pause, counts against the request's deadline), then axios's http adapter.
+   */
+  private attempt(config: AttemptConfig): Promise<AxiosResponse> {
+    const attempt = (config.signalwireAttempt ??= this.newAttempt(undefined));
+    const free = attempt.callerSignal?.aborted || attempt.expired ? undefined : this.limiter.tryAcquire();
+    if (free) return this.send(config, attempt, free);
+    return this.limiter.acquire(attempt.callerSignal, { at: attempt.deadlineAt, error: () => this.gaveUp(attempt) }).then((release) => this.send(config, attempt, release));
+  }
+
+  private send(config: AttemptConfig, attempt: Attempt, release: Release): Promise<AxiosResponse> {
+    attempt.begin(release, this.settings.timeoutMs, this.wire);
+    this.onTheWire.add(attempt);
+    config.transport = attempt;
+    return httpAdapter(config).then(
+      (res) => {
+        this.endAttempt(attempt);
+        return res;
+      },
+      (err: unknown) => {
+        this.endAttempt(attempt, err);
+        throw err;
+      },
+    );
   }
 
   /**
@@ -305,14 +407,15 @@ export class SignalWireClient {
     return new SignalWireError('timeout', 'gave-up', { seconds });
   }
 
-  private endAttempt(config: AttemptConfig | undefined, err?: unknown): void {
-    const attempt = config?.signalwireAttempt;
-    if (!config || !attempt) return;
+  /** Frees the slot before a retry waits; says why a failed attempt failed. */
+  private endAttempt(attempt: Attempt, err?: unknown): void {
     attempt.end();
+    this.onTheWire.delete(attempt);
     if (!(err instanceof AxiosError)) return;
-    // The axios error of an aborted attempt says "canceled": say what happened, and let the
-    // retry condition see a timeout.
-    if (attempt.timedOut && !attempt.callerSignal?.aborted) err.code = AxiosError.ETIMEDOUT;
+    // The caller's abort is never retried; a destroyed attempt says what happened, and the
+    // retry condition sees a timeout.
+    if (attempt.callerSignal?.aborted) err.code = AxiosError.ERR_CANCELED;
+    else if (attempt.timedOut) err.code = AxiosError.ETIMEDOUT;
     // The server asked this client, not one message, to slow down.
     if (err.response?.status === 429) {
       this.rateLimited = { at: Date.now(), body: fromHttpResponse(429, err.response.data, this.secrets).body };
@@ -320,7 +423,6 @@ export class SignalWireClient {
       if (wait !== undefined) this.limiter.pause(Math.min(wait, this.maxRetryAfterMs));
     }
   }
-
 }
 
 /**
@@ -342,6 +444,11 @@ function parseJson(body: string): unknown {
   } catch {
     throw body.trim() === '' ? badResponse('empty-body', {}, { statusCode: 200 }) : badResponse('not-json', {}, { statusCode: 200 });
   }
+}
+
+/** An answer that must be one resource's JSON. */
+function parseObject(body: string): Record<string, unknown> {
+  return asObject(parseJson(body));
 }
 
 /** The JSON of one resource: an object, not an array or a plain value. */

@@ -11,15 +11,23 @@ export interface TypedSetting {
   type: string;
   /** Read when the setting is left at its default msg property and that property is absent. */
   payloadFallback?: string;
+  /**
+   * Reads the value without the runtime's evaluation where that gives the same answer: a fixed
+   * string, or a msg property named by one plain identifier (the default). The runtime parses
+   * the property path again on every message and answers through a callback.
+   */
+  direct?: (msg: Msg) => unknown;
 }
 
 const TYPED_INPUT_TYPES = new Set(['msg', 'flow', 'global', 'env', 'str']);
+const PLAIN_PROPERTY = /^[A-Za-z_$][\w$]*$/;
 
 export function typedSetting(value: unknown, type: unknown, defaultProperty: string, payloadFallback?: string): TypedSetting {
   const t = typeof type === 'string' && TYPED_INPUT_TYPES.has(type) ? type : 'msg';
   const v = typeof value === 'string' && (value !== '' || t === 'str') ? value : defaultProperty;
   const isDefault = t === 'msg' && v === defaultProperty;
-  return { value: v, type: t, payloadFallback: isDefault ? payloadFallback : undefined };
+  const direct = t === 'str' ? () => v : t === 'msg' && PLAIN_PROPERTY.test(v) ? (msg: Msg) => msg[v] : undefined;
+  return { value: v, type: t, payloadFallback: isDefault ? payloadFallback : undefined, direct };
 }
 
 function evaluate(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
@@ -41,8 +49,7 @@ function sourceOf(setting: TypedSetting): string {
 export type SidField = 'conferenceSid' | 'callSid' | 'recordingSid' | 'callSidToCoach';
 
 /** The typedInput's value, or when it is absent the status-callback field in msg.payload. */
-async function readSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg): Promise<unknown> {
-  const value = await evaluate(RED, node, setting, msg);
+function orPayloadField(setting: TypedSetting, value: unknown, msg: Msg): unknown {
   if ((value === undefined || value === null) && setting.payloadFallback) {
     const payload = msg.payload;
     if (payload !== null && typeof payload === 'object') return (payload as Record<string, unknown>)[setting.payloadFallback];
@@ -63,10 +70,12 @@ function checkedSid(value: unknown, setting: TypedSetting, field: SidField): str
 
 /**
  * A SID read from its typedInput, falling back to the status-callback field in msg.payload so
- * that an `http in` flow needs no configuration. It must be one safe path segment.
+ * that an `http in` flow needs no configuration. It must be one safe path segment. A setting
+ * read directly answers at once (a bad value throws); one the runtime evaluates, by a promise.
  */
-export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string> {
-  return checkedSid(await readSid(RED, node, setting, msg), setting, field);
+export function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): string | Promise<string> {
+  if (setting.direct) return checkedSid(orPayloadField(setting, setting.direct(msg), msg), setting, field);
+  return evaluate(RED, node, setting, msg).then((value) => checkedSid(orPayloadField(setting, value, msg), setting, field));
 }
 
 /**
@@ -75,7 +84,7 @@ export async function resolveSid(RED: NodeAPI, node: Node, setting: TypedSetting
  */
 export async function resolveOptionalSid(RED: NodeAPI, node: Node, setting: TypedSetting, msg: Msg, field: SidField): Promise<string | undefined> {
   if (setting.type === 'str' && setting.value.trim() === '') return undefined;
-  const value = await readSid(RED, node, setting, msg);
+  const value = orPayloadField(setting, setting.direct ? setting.direct(msg) : await evaluate(RED, node, setting, msg), msg);
   return value === undefined || value === null ? undefined : checkedSid(value, setting, field);
 }
 

@@ -55,10 +55,8 @@ export class Limiter {
   acquire(signal?: AbortSignal, deadline?: Deadline): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortError());
     if (deadline && Date.now() >= deadline.at) return Promise.reject(deadline.error());
-    if (this.active < this.max && !this.paused && this.waiting.length === 0) {
-      this.active++;
-      return Promise.resolve(this.releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     if (this.waiting.length >= this.maxQueued) {
       return Promise.reject(new SignalWireError('queue-full', 'queue-full', { count: this.maxQueued }));
     }
@@ -77,6 +75,16 @@ export class Limiter {
       if (deadline) waiter.timer = setTimeout(() => leave(deadline.error()), deadline.at - Date.now());
       this.waiting.push(waiter);
     });
+  }
+
+  /**
+   * A slot at once, without a promise, when one is free, no pause holds and nobody waits
+   * (the common case); otherwise undefined, and the caller queues with `acquire`.
+   */
+  tryAcquire(): Release | undefined {
+    if (this.active >= this.max || this.waiting.length > 0 || this.paused) return undefined;
+    this.active++;
+    return this.releaser();
   }
 
   /** No request starts for `ms` (a later, longer pause extends it; a shorter one does not cut it). */

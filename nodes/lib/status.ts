@@ -56,13 +56,14 @@ export const STATUS_INTERVAL_MS = 200;
 export class CoalescedStatus {
   private shown = '';
   private shownAt = 0;
-  private pending: (() => NodeStatus) | null = null;
+  private pending: NodeStatus | (() => NodeStatus) | null = null;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly node: Node) {}
 
-  show(status: () => NodeStatus): void {
+  /** `status`, or a function that makes it when it is shown (a busy node's text is made once per interval). */
+  show(status: NodeStatus | (() => NodeStatus)): void {
     if (this.closed) return;
     this.pending = status;
     if (this.timer) return;
@@ -87,7 +88,8 @@ export class CoalescedStatus {
   }
 
   private flush(): void {
-    const status = this.pending?.();
+    const pending = this.pending;
+    const status = typeof pending === 'function' ? pending() : pending;
     this.pending = null;
     if (!status) return;
     const key = `${status.fill}|${status.shape}|${status.text}`;
@@ -101,21 +103,25 @@ export class CoalescedStatus {
 /** The status of a request node: requesting, the result, or a short reason for a failure. */
 export class StatusReporter {
   private readonly display: CoalescedStatus;
+  // Made once and reused: every message sets both (the display drops identical ones).
+  private requestingStatus: NodeStatus | undefined;
+  private succeededStatus: NodeStatus | undefined;
 
   constructor(private readonly node: Node, private readonly t: Translate) {
     this.display = new CoalescedStatus(node);
   }
 
   requesting(): void {
-    this.set({ fill: 'blue', shape: 'dot', text: this.t('status.requesting') });
+    this.display.show((this.requestingStatus ??= { fill: 'blue', shape: 'dot', text: this.t('status.requesting') }));
   }
 
   succeeded(text: string): void {
-    this.set({ fill: 'green', shape: 'dot', text });
+    if (this.succeededStatus?.text !== text) this.succeededStatus = { fill: 'green', shape: 'dot', text };
+    this.display.show(this.succeededStatus);
   }
 
   failed(error: SignalWireError): void {
-    this.set({ fill: 'red', shape: 'ring', text: this.reason(error) });
+    this.display.show({ fill: 'red', shape: 'ring', text: this.reason(error) });
   }
 
   /** On close: drop what is pending, stop the timer, clear the status. */
@@ -126,9 +132,5 @@ export class StatusReporter {
 
   reason(error: SignalWireError): string {
     return failureReason(this.t, error);
-  }
-
-  private set(status: NodeStatus): void {
-    this.display.show(() => status);
   }
 }
