@@ -735,14 +735,14 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
         const o = (await shown<{ options?: Array<{ value: string; label: string }> }>(picker)).options;
         return o?.some((x) => x.value === demo) && o.some((x) => x.value === sales) ? o : undefined;
       });
-      assert.deepEqual(options.filter((o) => o.value === demo || o.value === sales).map((o) => o.label), ['demo-conference (3)', 'sales-standup (3)']);
+      assert.deepEqual(options.filter((o) => o.value === demo || o.value === sales).map((o) => o.label), ['demo-conference (3 on the call)', 'sales-standup (3 on the call)']);
       for (const [sid, name] of [[sales, 'sales'], [demo, 'demo']] as const) {
         await choose(sid);
         const t0 = Date.now();
         const rows = await rowsWhen(table, `the rows of ${name}`, (r) => sameSids(r, space.participants(sid).map((p) => p.call_sid)));
         assert.deepEqual(listRequests(sid, t0), [], 'shown from the roster, no request');
         const [host, other] = rows;
-        assert.deepEqual([host.mute, host.hold, host.coach, host.remove], ['mute', 'hold', '', 'remove'], 'the first row has no coach button');
+        assert.deepEqual([host.mute, host.hold, host.coach, host.remove], ['mute', 'hold', '—', 'remove'], 'the first row coaches no one');
         assert.deepEqual([other.mute, other.hold, other.coach, other.remove, other.coachTo], ['mute', 'hold', 'coach', 'remove', host.callSid]);
       }
     });
