@@ -442,12 +442,6 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     return ((await res.json().catch(() => ({}))) ?? {}) as T;
   }
 
-  /** A widget's dynamic properties (a button's label, enabled...): Dashboard 2.0's statestore. */
-  async function widgetState(widgetId: string): Promise<Record<string, unknown>> {
-    const res = await fetch(`${nodeRed.url}/dashboard/_debug/statestore/${widgetId}`);
-    return ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
-  }
-
   interface Row {
     callSid: string;
     conferenceSid: string;
