@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConferenceSimulator, FakeSpace, FakeParticipant, SimEventResult, computeSignature, rfc2822, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
+import { ConferenceSimulator, FakeSpace, FakeParticipant, SimEventResult, computeSignature, rfc2822, seeded, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
 import { waitUntil } from './support/harness';
 
 // Every parameter the API README lists for a conference status callback.
@@ -17,17 +17,6 @@ interface Received {
   signature: string | undefined;
   contentType: string | undefined;
   at: number;
-}
-
-// Deterministic stand-in for Math.random (mulberry32).
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // These numbers first, then those of seeded(1): for a step whose draws a test counts.

@@ -706,6 +706,16 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
       picker = node('ui-dropdown').id;
     }
 
+    /** The console deployed, a simulator's conference in it, chosen and shown. */
+    async function consoleShowing(opts: Partial<ConferenceSimulatorOptions> = {}): Promise<{ sim: ConferenceSimulator; demo: string; rows: Row[] }> {
+      await deployConsole();
+      const sim = await simulate(MODERATOR_PATH, opts);
+      const demo = sim.conferenceSid;
+      await choose(demo);
+      const rows = await rowsWhen(table, 'the rows', (r) => sameSids(r, space.participants(demo).map((p) => p.call_sid)));
+      return { sim, demo, rows };
+    }
+
     async function send(url: string, body: unknown): Promise<void> {
       const res = await fetch(nodeRed.url + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.equal(res.status, 204);
@@ -742,11 +752,7 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     });
 
     it("a click on mute shows 'muted' from update participant's answer, wired back into the roster, even when the mute's callback never comes; a second click unmutes", async function () {
-      await deployConsole();
-      const sim = await simulate(MODERATOR_PATH);
-      const demo = sim.conferenceSid;
-      await choose(demo);
-      const rows = await rowsWhen(table, 'the rows', (r) => sameSids(r, space.participants(demo).map((p) => p.call_sid)));
+      const { sim, demo, rows } = await consoleShowing();
       sim.planDelivery({ lost: true }); // the participant-mute the write is followed by
       const t0 = Date.now();
       await click(rows[1], 'mute');
@@ -759,12 +765,8 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
       assert.equal(space.participant(demo, rows[1].callSid)!.muted, false);
     });
 
-    it('coach: a row\'s participant is heard by the first one only (no callback tells it: the answer shows it); stop coaching; the first row\'s empty button does nothing', async function () {
-      await deployConsole();
-      const sim = await simulate(MODERATOR_PATH);
-      const demo = sim.conferenceSid;
-      await choose(demo);
-      const [host, , supervisor] = await rowsWhen(table, 'the rows', (r) => sameSids(r, space.participants(demo).map((p) => p.call_sid)));
+    it('coach: a row\'s participant is heard by the first one only (no callback tells it: the answer shows it); stop coaching; the first row\'s button (—) does nothing', async function () {
+      const { demo, rows: [host, , supervisor] } = await consoleShowing();
       const t0 = Date.now();
       await click(supervisor, 'coach');
       const coaching = await rowsWhen(table, '"coaching"', (r) => r[2]?.state === 'coaching' && r[2].coach === 'stop coaching');
@@ -783,11 +785,7 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     });
 
     it('remove: the row goes at once; a second remove says the participant had already left', async function () {
-      await deployConsole();
-      const sim = await simulate(MODERATOR_PATH);
-      const demo = sim.conferenceSid;
-      await choose(demo);
-      const rows = await rowsWhen(table, 'the rows', (r) => sameSids(r, space.participants(demo).map((p) => p.call_sid)));
+      const { sim, rows } = await consoleShowing();
       sim.planDelivery({ lost: true }); // its participant-leave
       await click(rows[2], 'remove');
       await rowsWhen(table, 'the row gone', (r) => r.length === 2 && !r.some((x) => x.callSid === rows[2].callSid));
@@ -797,11 +795,7 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     });
 
     it('the recording button pauses the current recording of the chosen conference and says so', async function () {
-      await deployConsole();
-      const sim = await simulate(MODERATOR_PATH, { record: true });
-      const demo = sim.conferenceSid;
-      await choose(demo);
-      await rowsWhen(table, 'the rows', (r) => r.length === 3);
+      const { sim, demo } = await consoleShowing({ record: true });
       const recording = sim.recordingSid(demo)!;
       const t0 = Date.now();
       await send(RECORDING, {});

@@ -6,8 +6,8 @@
 // other conference.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ConferenceSimulator } from '../../simulator';
-import { type Harness, deploy, deployedFlows, exampleFiles, importExample, openEditor, saveFailureScreenshot, screenshotPath, seeded, startHarness, waitFor } from './lib';
+import { ConferenceSimulator, seeded } from '../../simulator';
+import { type Harness, deploy, deployedFlows, exampleFiles, importExample, openEditor, saveFailureScreenshot, screenshotPath, startHarness, waitFor } from './lib';
 
 const SIGNING_KEY = 'PSK_browser_test_signing_key';
 

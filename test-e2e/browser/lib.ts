@@ -140,17 +140,6 @@ export function screenshotPath(name: string): string {
   return path.join(SCREENSHOTS, name);
 }
 
-/** A deterministic stand-in for Math.random (mulberry32), e.g. for a simulator whose callers must have different numbers. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Polls fn until it returns a truthy value; throws with the last value/error on timeout. */
 export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 200): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
