@@ -442,6 +442,12 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     return ((await res.json().catch(() => ({}))) ?? {}) as T;
   }
 
+  /** A widget's dynamic properties (a button's label, enabled...): Dashboard 2.0's statestore. */
+  async function widgetState(widgetId: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${nodeRed.url}/dashboard/_debug/statestore/${widgetId}`);
+    return ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
+  }
+
   interface Row {
     callSid: string;
     conferenceSid: string;
@@ -794,14 +800,25 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
       await notified(/^remove failed for \+1\d{10}: SignalWire 404: the participant had already left the conference \(or was never in it\)$/);
     });
 
-    it('the recording button pauses the current recording of the chosen conference and says so', async function () {
+    it("the recording: in progress (the roster's state from its callback); the button pauses the current recording, the answer shows paused and Resume; a second click resumes", async function () {
       const { sim, demo } = await consoleShowing({ record: true });
       const recording = sim.recordingSid(demo)!;
+      const text = node('ui-text', 'recording').id;
+      const button = node('ui-button', 'pause / resume recording').id;
+      const showsRecording = async (status: string, label: string): Promise<boolean> =>
+        (await shown<{ payload?: string }>(text)).payload === status && ((await widgetState(button)).label as string | undefined) === label;
+      await until('"in progress" and "Pause recording"', () => showsRecording('in progress', 'Pause recording'));
       const t0 = Date.now();
       await send(RECORDING, {});
       await notified(/^the recording of demo-conference paused$/);
+      await until('"paused" and "Resume recording"', () => showsRecording('paused', 'Resume recording'));
       assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}/Recordings/${recording}`, { Status: 'paused', PauseBehavior: 'silence' }]]);
       assert.equal(space.recording(demo, recording)!.status, 'paused');
+      const t1 = Date.now();
+      await send(RECORDING, {});
+      await notified(/^the recording of demo-conference resumed$/);
+      await until('"in progress" and "Pause recording" again', () => showsRecording('in progress', 'Pause recording'));
+      assert.deepEqual(writes(t1), [['POST', `/Conferences/${demo}/Recordings/${recording}`, { Status: 'in-progress' }]]);
     });
   });
 
