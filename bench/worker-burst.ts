@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { fake, workerConfig, workerMain, type FakeInfo, type FakeStats } from './lib/ipc';
 import { forceGc, MemorySampler } from './lib/memory';
-import { at, benchHooks, startNodeRed, type Msg } from './lib/nodered';
+import { benchHooks, CATCH_FAILURES, onFakeSpace, startNodeRed, type Msg } from './lib/nodered';
 
 export interface BurstConfig {
   fake: FakeInfo;
@@ -39,19 +39,13 @@ async function main(): Promise<BurstRun[]> {
   // kind once per process, so these are all of the worker's, warm-up included).
   const warnings: string[] = [];
   process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
-  const tab = 't1';
-  const { url, projectId, apiToken } = cfg.fake;
   const nr = await startNodeRed({
-    flows: [
-      { id: tab, type: 'tab', label: 'bench' },
-      { id: 'space', type: 'signalwire-space', name: 'fake space', space: url, maxInFlight: cfg.maxInFlight },
-      at(tab, { id: 'src', type: 'bench-source', wires: [['list']] }),
-      at(tab, { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', wires: [['sink']] }),
-      at(tab, { id: 'sink', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['failed']] }),
-      at(tab, { id: 'failed', type: 'bench-sink', failed: true, wires: [] }),
-    ],
-    credentials: { space: { projectId, apiToken } },
+    ...onFakeSpace(cfg.fake, [
+      { id: 'src', type: 'bench-source', wires: [['list']] },
+      { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', wires: [['sink']] },
+      { id: 'sink', type: 'bench-sink', wires: [] },
+      ...CATCH_FAILURES,
+    ], { space: { maxInFlight: cfg.maxInFlight } }),
   });
   const send = nr.source('src');
   const limiter = nr.RED.nodes.getNode('space').client.limiter as { running: number };

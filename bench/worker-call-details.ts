@@ -5,7 +5,7 @@
 // none of them known. Requests are counted by the fake space, by kind.
 import { performance } from 'node:perf_hooks';
 import { fake, workerConfig, workerMain, type FakeInfo, type RequestCounts } from './lib/ipc';
-import { at, benchHooks, startNodeRed, type Msg } from './lib/nodered';
+import { benchHooks, CATCH_FAILURES, onFakeSpace, startNodeRed, type Msg } from './lib/nodered';
 
 export interface DetailsConfig {
   fake: FakeInfo;
@@ -36,21 +36,15 @@ export interface DetailsListing {
 
 async function main(): Promise<DetailsListing[]> {
   const cfg = workerConfig<DetailsConfig>();
-  const tab = 't1';
-  const { url, projectId, apiToken } = cfg.fake;
   const nr = await startNodeRed({
-    flows: [
-      { id: tab, type: 'tab', label: 'bench' },
-      { id: 'space', type: 'signalwire-space', name: 'fake space', space: url },
-      at(tab, { id: 'src-details', type: 'bench-source', wires: [['list-details']] }),
-      at(tab, { id: 'list-details', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: true, wires: [['sink']] }),
-      at(tab, { id: 'src-plain', type: 'bench-source', wires: [['list-plain']] }),
-      at(tab, { id: 'list-plain', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: false, wires: [['sink']] }),
-      at(tab, { id: 'sink', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['failed']] }),
-      at(tab, { id: 'failed', type: 'bench-sink', failed: true, wires: [] }),
-    ],
-    credentials: { space: { projectId, apiToken } },
+    ...onFakeSpace(cfg.fake, [
+      { id: 'src-details', type: 'bench-source', wires: [['list-details']] },
+      { id: 'list-details', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: true, wires: [['sink']] },
+      { id: 'src-plain', type: 'bench-source', wires: [['list-plain']] },
+      { id: 'list-plain', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: false, wires: [['sink']] },
+      { id: 'sink', type: 'bench-sink', wires: [] },
+      ...CATCH_FAILURES,
+    ]),
   });
   const sources: Record<DetailsVariant, (m: Msg) => void> = { details: nr.source('src-details'), plain: nr.source('src-plain') };
 

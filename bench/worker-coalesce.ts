@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PostResult } from './lib/callbacks';
 import { fake, workerConfig, workerMain, type FakeInfo, type RequestCounts } from './lib/ipc';
-import { at, benchHooks, startNodeRed, type Msg } from './lib/nodered';
+import { benchHooks, CATCH_FAILURES, onFakeSpace, startNodeRed, type Msg } from './lib/nodered';
 
 export interface CoalesceConfig {
   fake: FakeInfo;
@@ -47,22 +47,16 @@ const PATH = '/signalwire/conference-events';
 
 async function main(): Promise<CoalesceResult> {
   const cfg = workerConfig<CoalesceConfig>();
-  const tab = 't1';
-  const { url, projectId, apiToken } = cfg.fake;
   const nr = await startNodeRed({
-    flows: [
-      { id: tab, type: 'tab', label: 'bench' },
-      { id: 'space', type: 'signalwire-space', name: 'fake space', space: url },
-      at(tab, { id: 'events', type: 'signalwire-conference-events', space: 'space', url: PATH, publicUrl: '', verify: true, events: [], coalesce: cfg.coalesceMs, wires: [['o1'], ['list', 'o2']] }),
-      at(tab, { id: 'o1', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'o2', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: false, wires: [['listed']] }),
-      at(tab, { id: 'listed', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'src', type: 'bench-source', wires: [[]] }),
-      at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['failed']] }),
-      at(tab, { id: 'failed', type: 'bench-sink', failed: true, wires: [] }),
-    ],
-    credentials: { space: { projectId, apiToken, signingKey: cfg.signingKey } },
+    ...onFakeSpace(cfg.fake, [
+      { id: 'events', type: 'signalwire-conference-events', space: 'space', url: PATH, publicUrl: '', verify: true, events: [], coalesce: cfg.coalesceMs, wires: [['o1'], ['list', 'o2']] },
+      { id: 'o1', type: 'bench-sink', wires: [] },
+      { id: 'o2', type: 'bench-sink', wires: [] },
+      { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', callDetails: false, wires: [['listed']] },
+      { id: 'listed', type: 'bench-sink', wires: [] },
+      { id: 'src', type: 'bench-source', wires: [[]] },
+      ...CATCH_FAILURES,
+    ], { credentials: { signingKey: cfg.signingKey } }),
     listen: true,
   });
   const target = `${nr.url}${PATH}`;

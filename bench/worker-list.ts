@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import axios from 'axios';
 import { fake, workerConfig, workerMain, type FakeInfo, type FakeStats } from './lib/ipc';
 import { forceGc, MemorySampler, type MemoryPeak } from './lib/memory';
-import { at, benchHooks, startNodeRed, type Msg } from './lib/nodered';
+import { benchHooks, CATCH_FAILURES, onFakeSpace, startNodeRed, type Msg } from './lib/nodered';
 
 export type ListContender = 'package-all' | 'package-pages' | 'sdk-default' | 'sdk-1000' | 'bare-loop';
 export const LIST_CONTENDERS: ListContender[] = ['package-all', 'package-pages', 'sdk-default', 'sdk-1000', 'bare-loop'];
@@ -47,19 +47,13 @@ const API_ROOT = '/api/laml/2010-04-01';
 type Lister = (conferenceSid: string, probe?: () => void) => Promise<[number, number]>;
 
 async function packageLister(cfg: ListConfig, mode: 'all' | 'pages'): Promise<{ list: Lister; stop: () => Promise<void> }> {
-  const tab = 't1';
-  const { url, projectId, apiToken } = cfg.fake;
   const nr = await startNodeRed({
-    flows: [
-      { id: tab, type: 'tab', label: 'bench' },
-      { id: 'space', type: 'signalwire-space', name: 'fake space', space: url },
-      at(tab, { id: 'src', type: 'bench-source', wires: [['list']] }),
-      at(tab, { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode, wires: [['sink']] }),
-      at(tab, { id: 'sink', type: 'bench-sink', wires: [] }),
-      at(tab, { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['failed']] }),
-      at(tab, { id: 'failed', type: 'bench-sink', failed: true, wires: [] }),
-    ],
-    credentials: { space: { projectId, apiToken } },
+    ...onFakeSpace(cfg.fake, [
+      { id: 'src', type: 'bench-source', wires: [['list']] },
+      { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode, wires: [['sink']] },
+      { id: 'sink', type: 'bench-sink', wires: [] },
+      ...CATCH_FAILURES,
+    ]),
   });
   const send = nr.source('src');
   const list: Lister = (conferenceSid, probe) =>

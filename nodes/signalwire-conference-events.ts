@@ -8,6 +8,7 @@ import { Coalescer } from './lib/coalescer';
 import { configError, quote, toSignalWireError, type SignalWireError } from './lib/errors';
 import { toRecordingEvent, type RecordingEvent } from './lib/recordings/recording-callbacks';
 import { ReplayMemory } from './lib/replay-memory';
+import { spaceNodeOf } from './lib/space';
 import { memoized } from './lib/status';
 import { text, useCatalogue, type Vars } from './lib/texts';
 
@@ -40,7 +41,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const t = memoized(text);
-    const space = typeof config.space === 'string' && config.space !== '' ? (RED.nodes.getNode(config.space) as CallbackSpaceNode | null) : null;
+    const space = spaceNodeOf<CallbackSpaceNode>(RED, config.space);
 
     /** A setup problem: shown and logged once, and the node does not listen. */
     const setupFailed = (err: SignalWireError, statusKey: string): void => {

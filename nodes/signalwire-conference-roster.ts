@@ -9,6 +9,7 @@ import { readInput, type Msg, type RosterInput } from './lib/roster/input';
 import { conferenceInfo, endedInfo, overview, RowFormat, stateWords } from './lib/roster/rows';
 import { rosterSettings, type RosterConfig, type RosterSettings } from './lib/roster/settings';
 import { SweepSchedule } from './lib/roster/schedule';
+import { spaceNodeOf } from './lib/space';
 import { MAX_CONFERENCES, MAX_PARTICIPANTS, Roster, type EndedConference } from './lib/roster/state';
 import { sweep } from './lib/roster/sweep';
 import { CoalescedStatus, failureReason, memoized } from './lib/status';
@@ -28,7 +29,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const t = memoized(text);
-    const space = typeof config.space === 'string' && config.space !== '' ? (RED.nodes.getNode(config.space) as SpaceNode | null) : null;
+    const space = spaceNodeOf<SpaceNode>(RED, config.space);
 
     let settings: RosterSettings | undefined;
     let problem: SignalWireError | undefined;

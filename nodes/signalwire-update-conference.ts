@@ -18,8 +18,7 @@ export = function (RED: NodeAPI): void {
   function UpdateConferenceNode(this: Node, config: UpdateConferenceDef): void {
     RED.nodes.createNode(this, config);
     const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
-    const setting = actionSetting(CONFERENCE_ACTIONS, config.action);
-    const action = 'action' in setting ? setting.action : 'msg';
+    const { action, problem } = actionSetting(CONFERENCE_ACTIONS, config.action);
 
     handleRequests(
       RED,
@@ -32,7 +31,7 @@ export = function (RED: NodeAPI): void {
         send(msg);
         return t(STATUS[write.action]);
       },
-      'problem' in setting ? setting.problem : undefined,
+      problem,
     );
   }
 

@@ -35,8 +35,7 @@ export = function (RED: NodeAPI): void {
     const call = typedSetting(config.callSid, config.callSidType, 'callSid', 'CallSid');
     // No msg.payload fallback: a status callback does not say whom to coach.
     const coached = typedSetting(config.callSidToCoach, config.callSidToCoachType, 'callSidToCoach');
-    const setting = actionSetting(PARTICIPANT_ACTIONS, config.action);
-    const action = 'action' in setting ? setting.action : 'msg';
+    const { action, problem } = actionSetting(PARTICIPANT_ACTIONS, config.action);
 
     handleRequests(
       RED,
@@ -52,7 +51,7 @@ export = function (RED: NodeAPI): void {
         send(msg);
         return t(STATUS[write.action]);
       },
-      'problem' in setting ? setting.problem : undefined,
+      problem,
     );
   }
 

@@ -23,10 +23,9 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const conference = typedSetting(config.conferenceSid, config.conferenceSidType, 'conferenceSid', 'ConferenceSid');
     const recording = typedSetting(config.recordingSid, config.recordingSidType, 'recordingSid', 'RecordingSid');
-    const setting = actionSetting(RECORDING_ACTIONS, config.action);
-    const action = 'action' in setting ? setting.action : 'msg';
+    const { action, problem: badAction } = actionSetting(RECORDING_ACTIONS, config.action);
     const behavior = checkPauseBehavior(config.pauseBehavior);
-    const problem = 'problem' in setting ? setting.problem : 'problem' in behavior ? problemError('config', behavior.problem, config.pauseBehavior) : undefined;
+    const problem = badAction ?? ('problem' in behavior ? problemError('config', behavior.problem, config.pauseBehavior) : undefined);
 
     handleRequests(
       RED,

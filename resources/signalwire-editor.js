@@ -214,7 +214,7 @@
     /**
      * The paging properties every list node has, checked by the shared rules in the modes that
      * use them. `keys` names the node's own texts (written out in its HTML, where a scan finds
-     * them): invalidMode, pageSizePage and pageSizePages.
+     * them): invalidMode, and tipAll (the "all pages" tip, which says what the node lists).
      */
     function listingDefaults(type, keys) {
         function when(test) {
@@ -230,16 +230,99 @@
         };
     }
 
-    /** The paging part of a list dialog: the rows, tips and page-size placeholder of the mode chosen. */
-    function prepareListing(node, type, keys) {
-        var t = translator(type);
+    // The paging rows and tips of every list dialog, built here once. Their texts are shared (the
+    // runtime catalogue's listing.*, written out so that a scan finds them used).
+    var LISTING_TEXTS = {
+        "label.mode": "signalwire-space.listing.label.mode",
+        "label.page": "signalwire-space.listing.label.page",
+        "label.pageSize": "signalwire-space.listing.label.pageSize",
+        "label.pageToken": "signalwire-space.listing.label.pageToken",
+        "label.maxPages": "signalwire-space.listing.label.maxPages",
+        "label.maxItems": "signalwire-space.listing.label.maxItems",
+        "mode.all": "signalwire-space.listing.mode.all",
+        "mode.page": "signalwire-space.listing.mode.page",
+        "mode.pages": "signalwire-space.listing.mode.pages",
+        "placeholder.page": "signalwire-space.listing.placeholder.page",
+        "placeholder.pageSizePage": "signalwire-space.listing.placeholder.pageSizePage",
+        "placeholder.pageSizePages": "signalwire-space.listing.placeholder.pageSizePages",
+        "placeholder.pageToken": "signalwire-space.listing.placeholder.pageToken",
+        "placeholder.maxPages": "signalwire-space.listing.placeholder.maxPages",
+        "placeholder.maxItems": "signalwire-space.listing.placeholder.maxItems",
+        "tip.page": "signalwire-space.listing.tip.page",
+        "tip.pages": "signalwire-space.listing.tip.pages"
+    };
+    // Each page field's row: its icon, its width, and whether it has a placeholder of its own
+    // (the page size's follows the mode).
+    var LISTING_ROWS = [
+        { field: "page", icon: "fa-bookmark-o", width: "100px", placeholder: true },
+        { field: "pageSize", icon: "fa-list-ol", width: "160px", placeholder: false },
+        { field: "pageToken", icon: "fa-hashtag", width: "70%", placeholder: true },
+        { field: "maxPages", icon: "fa-shield", width: "100px", placeholder: true },
+        { field: "maxItems", icon: "fa-shield", width: "100px", placeholder: true }
+    ];
+    var ROWS_SLOT = '<div class="signalwire-listing-rows"></div>';
+    var TIPS_SLOT = '<div class="signalwire-listing-tips"></div>';
+
+    function listingRows() {
+        var html = [
+            '<div class="form-row">',
+            '<label for="node-input-mode"><i class="fa fa-files-o"></i> <span data-signalwire-text="label.mode"></span></label>',
+            '<select id="node-input-mode" style="width: 70%;">'
+        ];
+        LIST_MODES.forEach(function(m) {
+            html.push('<option value="' + m + '" data-signalwire-text="mode.' + m + '"></option>');
+        });
+        html.push("</select>", "</div>");
+        LISTING_ROWS.forEach(function(r) {
+            html.push(
+                '<div class="form-row node-row-signalwire-' + r.field + '">',
+                '<label for="node-input-' + r.field + '"><i class="fa ' + r.icon + '"></i> <span data-signalwire-text="label.' + r.field + '"></span></label>',
+                '<input type="text" id="node-input-' + r.field + '" style="width: ' + r.width + ';"' + (r.placeholder ? ' data-signalwire-placeholder="placeholder.' + r.field + '"' : "") + ">",
+                "</div>"
+            );
+        });
+        return html.join("\n");
+    }
+
+    function listingTips(keys) {
+        return [
+            '<div class="form-row form-tips">',
+            '<span class="node-tip-signalwire-all" data-i18n="' + keys.tipAll + '"></span>',
+            '<span class="node-tip-signalwire-page" data-signalwire-text="tip.page"></span>',
+            '<span class="node-tip-signalwire-pages" data-signalwire-text="tip.pages"></span>',
+            "</div>"
+        ].join("\n");
+    }
+
+    /**
+     * Writes the paging rows and tips into the dialog template of `type` where it holds the two
+     * slots (ROWS_SLOT, TIPS_SLOT). Called when the node registers, before its dialog is first
+     * built: Node-RED then fills and watches these inputs like any other of the template.
+     */
+    function listingTemplate(type, keys) {
+        var template = $("script[data-template-name='" + type + "']");
+        if (!template.length) {
+            return;
+        }
+        template.text(template.text().replace(ROWS_SLOT, listingRows()).replace(TIPS_SLOT, listingTips(keys)));
+    }
+
+    /** The paging part of a list dialog: its texts, and the rows, tips and page-size placeholder of the mode chosen. */
+    function prepareListing() {
+        var t = translator(SPACE);
+        $("[data-signalwire-text]").each(function() {
+            $(this).text(t(LISTING_TEXTS[$(this).attr("data-signalwire-text")]));
+        });
+        $("[data-signalwire-placeholder]").each(function() {
+            $(this).attr("placeholder", t(LISTING_TEXTS[$(this).attr("data-signalwire-placeholder")]));
+        });
         var mode = $("#node-input-mode");
         function update() {
             var m = mode.val() || "all";
             $(".node-row-signalwire-page, .node-row-signalwire-pageToken").toggle(m === "page");
             $(".node-row-signalwire-pageSize").toggle(m === "page" || m === "pages");
             $(".node-row-signalwire-maxPages, .node-row-signalwire-maxItems").toggle(m === "all" || m === "pages");
-            $("#node-input-pageSize").attr("placeholder", t(m === "pages" ? keys.pageSizePages : keys.pageSizePage));
+            $("#node-input-pageSize").attr("placeholder", t(LISTING_TEXTS[m === "pages" ? "placeholder.pageSizePages" : "placeholder.pageSizePage"]));
             $(".node-tip-signalwire-all").toggle(m === "all");
             $(".node-tip-signalwire-page").toggle(m === "page");
             $(".node-tip-signalwire-pages").toggle(m === "pages");
@@ -480,6 +563,7 @@
         listing: {
             fields: LIST_FIELDS,
             defaults: listingDefaults,
+            template: listingTemplate,
             prepare: prepareListing
         },
         space: {

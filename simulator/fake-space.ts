@@ -1,11 +1,11 @@
 // A fake SignalWire space: a real HTTP server on loopback that answers the Compatibility (LaML)
 // API's conference, participant and conference recording endpoints and `GET /Calls/{Sid}`, with
 // fault injection for client tests.
-import * as http from 'node:http';
-import type { Socket } from 'node:net';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type * as http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CallFields, callObject, CallRecord, FakeCall, makeCallRecord } from './calls';
-import { apiError, htmlErrorPage } from './errors';
+import { apiError } from './errors';
+import { type ApiRequest, LoopbackServer, sendBody } from './loopback-server';
 import { ConferenceState, Cursor, FakeParticipant, makeParticipant, PageFilter, PARTICIPANT_KEYS } from './participants';
 import { FakeRecording, makeRecording, RecordingLife, RecordingStatus, RecordingUpdateError } from './recordings';
 import { rfc2822 } from './rfc2822';
@@ -14,14 +14,6 @@ export type { FakeParticipant } from './participants';
 export type { CallFields, FakeCall } from './calls';
 export type { FakeRecording, RecordingStatus } from './recordings';
 
-export type Fault =
-  | { kind: 'status'; status: number; body?: 'json' | 'html' | 'empty' | string; retryAfter?: string } // json = the API error body for that status
-  | { kind: 'hang' } // accept the request, never answer (until close)
-  | { kind: 'drop' } // destroy the socket without answering
-  | { kind: 'redirect'; location: string; status?: number } // default 302
-  | { kind: 'delay'; ms: number } // answer normally after ms
-  | { kind: 'lost'; then: 'drop' | 'hang' }; // carry the request out, then drop the connection or never answer
-
 export interface FakeSpaceOptions {
   projectId?: string;
   apiToken?: string;
@@ -29,17 +21,6 @@ export interface FakeSpaceOptions {
   port?: number;
   latencyMs?: number;
   voiceScope?: boolean;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorized: boolean;
-  at: number;
-  /** The form-encoded body of a write (POST), as sent; set once the body has arrived. */
-  form?: Record<string, string>;
-  contentType?: string;
 }
 
 /** What a write asked the space to play: every AnnounceUrl accepted, in order. */
@@ -66,9 +47,6 @@ export type ApiWrite =
 const PARTICIPANT_UPDATE_PARAMS = ['Muted', 'Hold', 'HoldUrl', 'HoldMethod', 'AnnounceUrl', 'AnnounceMethod', 'WaitUrl', 'WaitMethod', 'Coaching', 'CallSidToCoach'];
 /** The parameters of a conference update (vendor spec UpdateConferenceRequest). */
 const CONFERENCE_UPDATE_PARAMS = ['Status', 'AnnounceUrl', 'AnnounceMethod'];
-/** Largest request body read; the rest is discarded. */
-const MAX_REQUEST_BODY = 64 * 1024;
-
 /** A write's form, checked as the API checks it: known names, true/false, GET/POST, http(s) URLs. */
 function checkForm(form: URLSearchParams, known: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -85,9 +63,6 @@ function checkForm(form: URLSearchParams, known: readonly string[]): Map<string,
   if (out.get('Coaching') === 'true' && !out.has('CallSidToCoach')) throw new BadRequest('Coaching requires CallSidToCoach');
   return out;
 }
-
-/** Stands in for the response of a request whose answer is lost: everything written goes nowhere. */
-const LOST_RESPONSE = { setHeader() {}, writeHead() {}, end() {}, headersSent: false, destroyed: false } as unknown as http.ServerResponse;
 
 export type PagingQuirk = null | 'repeat-next' | { nextPageUri: string };
 
@@ -275,6 +250,7 @@ export class ConferenceRecords<C extends { sid: string; status: string; friendly
   }
 }
 
+/** A request the API refuses with a 400: thrown before anything changed, answered by FakeSpace.serve. */
 class BadRequest extends Error {}
 
 interface ListQuery {
@@ -319,33 +295,17 @@ function parseListQuery(q: URLSearchParams, participantFilters = true): ListQuer
   return { filter, filterQs, page, pageSize, cursor };
 }
 
-export class FakeSpace {
+export class FakeSpace extends LoopbackServer {
   readonly projectId: string;
   readonly apiToken: string;
-  readonly host: string;
-  readonly port: number;
-  url = '';
-  latencyMs: number;
   voiceScope: boolean;
   pagingQuirk: PagingQuirk = null;
   /** Every announcement a write asked for (participant or conference), oldest first. */
   announcements: Announcement[] = [];
 
-  requests: RecordedRequest[] = [];
-  recordRequests = true;
-  /** When the log is full the oldest 10% are dropped at once (cheaper than shifting per request). */
-  maxRecordedRequests = 100_000;
   /** Calls that have ended stay retrievable (as the API keeps them); the oldest beyond this are forgotten. */
   maxEndedCalls = 10_000;
 
-  inFlight = 0;
-  maxInFlight = 0;
-  /** TCP connections accepted since start/resetStats(): with keep-alive it stays low. */
-  totalConnections = 0;
-
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly confs = new Map<string, ConferenceState>();
   /** Conferences ended by endConference() or a POST Status=completed. */
   private readonly endedConferences = new Set<string>();
@@ -358,83 +318,16 @@ export class FakeSpace {
   private readonly activeCalls = new Map<string, CallRecord>();
   private readonly endedCalls = new Map<string, CallRecord>();
   private callSeq = 0;
-  private faults: Fault[] = [];
-  private readonly expectedAuth: string;
   private readonly writeListeners = new Set<(w: ApiWrite) => void>();
   private readonly recordingListeners = new Set<(recording: FakeRecording, previous: RecordingStatus) => void>();
 
   constructor(opts: FakeSpaceOptions = {}) {
-    this.projectId = opts.projectId ?? randomUUID();
-    this.apiToken = opts.apiToken ?? `PT${randomBytes(24).toString('hex')}`;
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
-    this.latencyMs = opts.latencyMs ?? 0;
+    const projectId = opts.projectId ?? randomUUID();
+    const apiToken = opts.apiToken ?? `PT${randomBytes(24).toString('hex')}`;
+    super({ user: projectId, password: apiToken, host: opts.host, port: opts.port, latencyMs: opts.latencyMs });
+    this.projectId = projectId;
+    this.apiToken = apiToken;
     this.voiceScope = opts.voiceScope ?? true;
-    this.expectedAuth = `Basic ${Buffer.from(`${this.projectId}:${this.apiToken}`).toString('base64')}`;
-  }
-
-  // ---------------------------------------------------------------- lifecycle
-
-  start(): Promise<string> {
-    if (this.server) return Promise.resolve(this.url);
-    const server = http.createServer((req, res) => this.onRequest(req, res));
-    server.keepAliveTimeout = 5000;
-    server.on('connection', (s: Socket) => {
-      this.totalConnections++;
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : this.port;
-        const h = this.host.includes(':') ? `[${this.host}]` : this.host;
-        this.url = `http://${h}:${port}`;
-        resolve(this.url);
-      });
-    });
-  }
-
-  /** Ends hanging and waiting requests, destroys keep-alive sockets, closes the server. */
-  close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = null;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const done = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    server.closeAllConnections();
-    return done;
-  }
-
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
-  /** Resets maxInFlight, totalConnections and the request log. */
-  resetStats(): void {
-    this.maxInFlight = this.inFlight;
-    this.totalConnections = 0;
-    this.requests = [];
-  }
-
-  // ---------------------------------------------------------------- faults
-
-  injectFaults(...faults: Fault[]): void {
-    this.faults.push(...faults);
-  }
-
-  clearFaults(): void {
-    this.faults = [];
-  }
-
-  get pendingFaults(): number {
-    return this.faults.length;
   }
 
   // ---------------------------------------------------------------- API writes
@@ -779,135 +672,41 @@ export class FakeSpace {
 
   // ---------------------------------------------------------------- HTTP
 
-  private readonly onResponseClosed = (): void => {
-    this.inFlight--;
-  };
-
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.inFlight++;
-    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    res.once('close', this.onResponseClosed);
-    // A write's body is read (bounded) before it is answered; any other body is discarded so
-    // keep-alive sockets stay usable.
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    const chunks: Buffer[] = [];
-    let bodyBytes = 0;
-    if (hasBody) {
-      req.on('data', (c: Buffer) => {
-        if (bodyBytes < MAX_REQUEST_BODY) chunks.push(c);
-        bodyBytes += c.length;
-      });
-    } else req.resume();
-
-    const rawUrl = req.url ?? '/';
-    const qi = rawUrl.indexOf('?');
-    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const query = new URLSearchParams(qi < 0 ? '' : rawUrl.slice(qi + 1));
-    const authorized = this.checkAuth(req.headers.authorization);
-    if (this.recordRequests) {
-      if (this.requests.length >= this.maxRecordedRequests) {
-        this.requests.splice(0, Math.max(1, Math.floor(this.maxRecordedRequests / 10)));
-      }
-      this.requests.push({ method: req.method ?? '', path: pathname, query: Object.fromEntries(query), authorized, at: Date.now() });
+  /** Answers a request; a bad request (BadRequest, thrown before anything changed) is a 400. */
+  protected serve(request: ApiRequest, res: http.ServerResponse): void {
+    try {
+      this.answer(request, res);
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err; // answered 500 by the server
+      this.sendError(res, 400, 20001, err.message);
     }
-    const recorded = this.recordRequests ? this.requests[this.requests.length - 1] : undefined;
-    let form = new URLSearchParams();
-    const readForm = (): void => {
-      const type = req.headers['content-type'];
-      const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_REQUEST_BODY);
-      if (type !== undefined && /^application\/x-www-form-urlencoded\b/i.test(type)) form = new URLSearchParams(text);
-      if (recorded && hasBody) {
-        recorded.form = Object.fromEntries(form);
-        recorded.contentType = type;
-      }
-    };
-
-    const fault = this.faults.length ? this.faults.shift() : undefined;
-    if (fault?.kind === 'hang') return; // answered never; close() destroys the socket
-    const wait = this.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
-    const answer = (): void => {
-      if (res.destroyed) return; // client gave up meanwhile
-      if (fault?.kind === 'drop') req.socket.destroy();
-      else if (fault?.kind === 'lost') {
-        try {
-          this.serve(req, LOST_RESPONSE, rawUrl, pathname, query, authorized, form);
-        } catch {
-          // carried out or not, the answer is lost either way
-        }
-        if (fault.then === 'drop') req.socket.destroy();
-      } else if (fault?.kind === 'status') this.sendFault(res, fault);
-      else if (fault?.kind === 'redirect') {
-        res.writeHead(fault.status ?? 302, { Location: fault.location, 'Content-Length': 0 });
-        res.end();
-      } else {
-        try {
-          this.serve(req, res, rawUrl, pathname, query, authorized, form);
-        } catch {
-          // A bug here must not crash the test process that hosts the fake.
-          if (!res.headersSent) this.sendError(res, 500, 20500, 'Internal Server Error');
-          else res.destroy();
-        }
-      }
-    };
-    const schedule = (): void => {
-      readForm();
-      if (wait <= 0) {
-        answer();
-        return;
-      }
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        answer();
-      }, wait);
-      this.timers.add(t);
-    };
-    if (!hasBody || req.readableEnded) schedule();
-    else req.once('end', schedule);
   }
 
-  private checkAuth(header: string | undefined): boolean {
-    if (!header) return false;
-    if (header === this.expectedAuth) return true; // fast path: the usual exact header
-    const m = /^basic\s+(\S+)\s*$/i.exec(header);
-    if (!m) return false;
-    const got = Buffer.from(m[1], 'base64');
-    const want = Buffer.from(`${this.projectId}:${this.apiToken}`);
-    return got.length === want.length && timingSafeEqual(got, want);
-  }
-
-  private serve(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawUrl: string,
-    pathname: string,
-    query: URLSearchParams,
-    authorized: boolean,
-    form: URLSearchParams = new URLSearchParams(),
-  ): void {
+  private answer({ method, rawUrl, path: pathname, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
     // Authentication comes first, for every path, as at an API gateway.
     if (!authorized) return this.sendError(res, 401, 20003, 'Authentication failed');
     if (!this.voiceScope) return this.sendError(res, 403, 20003, 'Forbidden: the API token lacks the Voice scope');
     const recordingRoute = parseRecordingsRoute(pathname);
     if (recordingRoute) {
       if (recordingRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      return this.serveRecordings(req.method ?? '', res, rawUrl, pathname, query, form, recordingRoute.conferenceSid, recordingRoute.recordingSid);
+      return this.serveRecordings(method, res, rawUrl, pathname, query, form, recordingRoute.conferenceSid, recordingRoute.recordingSid);
     }
     // Writes: POST /Conferences/{Sid} (end, announce); POST and DELETE of one participant.
-    const conferenceWrite = req.method === 'POST' ? parseConferenceRoute(pathname) : null;
+    const conferenceWrite = method === 'POST' ? parseConferenceRoute(pathname) : null;
     if (conferenceWrite) {
       if (conferenceWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       return this.writeConference(res, pathname, conferenceWrite.conferenceSid, form);
     }
-    const participantWrite = req.method === 'POST' || req.method === 'DELETE' ? parseRoute(pathname) : null;
+    const participantWrite = method === 'POST' || method === 'DELETE' ? parseRoute(pathname) : null;
     if (participantWrite && participantWrite.callSid !== null) {
       if (participantWrite.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      return this.writeParticipant(req.method ?? '', res, pathname, participantWrite.conferenceSid, participantWrite.callSid, form);
+      return this.writeParticipant(method, res, pathname, participantWrite.conferenceSid, participantWrite.callSid, form);
     }
     const callRoute = parseCallRoute(pathname);
     if (callRoute) {
-      if (req.method !== 'GET') {
+      if (method !== 'GET') {
         res.setHeader('Allow', 'GET');
-        return this.sendError(res, 405, 20004, `Method ${req.method} not allowed`);
+        return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
       }
       if (callRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       const call = this.call(callRoute.callSid);
@@ -915,21 +714,17 @@ export class FakeSpace {
       return this.send(res, 200, JSON.stringify(call));
     }
     const conferencesOf = parseConferencesRoute(pathname);
-    if (conferencesOf !== null && req.method === 'GET') {
+    if (conferencesOf !== null && method === 'GET') {
       if (conferencesOf !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
-      let q: ListQuery;
-      try {
-        q = parseListQuery(query, false);
-      } catch (err) {
-        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-        throw err; // answered 500 by the caller
-      }
+      const q = parseListQuery(query, false);
       const filters = ConferenceRecords.filters(query);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
-      return this.send(res, 200, this.conferencesBody(rawUrl, pathname, q, filters.filter, filters.qs));
+      // The account's conferences, with the cursor paging of the participant list (what "Test
+      // connection" and list conferences ask).
+      return this.send(res, 200, this.pageBody('conferences', rawUrl, pathname, q, filters.qs, (cursor) => this.conferenceRecords.page(filters.filter, 'exclusive', q.pageSize, cursor), true));
     }
     const conferenceRoute = parseConferenceRoute(pathname);
-    if (conferenceRoute && req.method === 'GET') {
+    if (conferenceRoute && method === 'GET') {
       if (conferenceRoute.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
       const c = this.conference(conferenceRoute.conferenceSid);
       if (!c) return this.notFound(res, pathname);
@@ -937,9 +732,9 @@ export class FakeSpace {
     }
     const route = parseRoute(pathname);
     if (!route) return this.notFound(res, pathname);
-    if (req.method !== 'GET') {
+    if (method !== 'GET') {
       res.setHeader('Allow', 'GET');
-      return this.sendError(res, 405, 20004, `Method ${req.method} not allowed`);
+      return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
     }
     // Credentials are the project's; another AccountSid is treated as failed authentication (401).
     if (route.accountSid !== this.projectId) return this.sendError(res, 401, 20003, 'Authentication failed');
@@ -950,54 +745,25 @@ export class FakeSpace {
       return this.send(res, 200, JSON.stringify(p));
     }
 
-    let q: ListQuery;
-    try {
-      q = parseListQuery(query);
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err; // answered 500 by the caller
-    }
+    const q = parseListQuery(query);
     const conf = this.confs.get(route.conferenceSid);
     if (!conf) return this.notFound(res, pathname);
-    this.send(res, 200, this.listBody(conf, rawUrl, pathname, q));
-  }
-
-  private listBody(conf: ConferenceState, rawUrl: string, pathname: string, q: ListQuery): string {
-    const r = conf.page(q.filter, q.pageSize, q.cursor);
-    // Paging URIs reuse the request's own path so the client stays on the base form it used.
-    const pageUri = (page: number, token: string): string =>
-      `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${q.filterQs}`;
-    let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
-    if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : conf.page(q.filter, q.pageSize, null);
-      next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
-    } else if (quirk && next !== null) {
-      next = quirk.nextPageUri;
-    }
-    // Exactly these keys: the official SDK fails on any other top-level key.
-    return JSON.stringify({
-      uri: rawUrl,
-      first_page_uri: `${pathname}?PageSize=${q.pageSize}${q.filterQs}`,
-      next_page_uri: next,
-      previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
-      page: q.page,
-      page_size: q.pageSize,
-      participants: r.items,
-    });
+    this.send(res, 200, this.pageBody('participants', rawUrl, pathname, q, q.filterQs, (cursor) => conf.page(q.filter, q.pageSize, cursor), true));
   }
 
   /**
-   * `GET .../Conferences`: one page of the account's conferences matching the filters, with the
-   * cursor paging of the participant list (what "Test connection" and list conferences ask).
+   * A list answer in the API's keys and no other (the official SDK fails on any other top-level
+   * key): one page of `key`, read at the query's cursor by `pageAt`, with paging URIs on the
+   * request's own path (so the client stays on the base form it used) and the filters. With
+   * `quirky`, pagingQuirk bends next_page_uri.
    */
-  private conferencesBody(rawUrl: string, pathname: string, q: ListQuery, filter: Map<string, string>, filterQs: string): string {
-    const r = this.conferenceRecords.page(filter, 'exclusive', q.pageSize, q.cursor);
+  private pageBody(key: string, rawUrl: string, pathname: string, q: ListQuery, filterQs: string, pageAt: (cursor: Cursor | null) => { items: unknown[]; nextSeq: number | null; prevSeq: number }, quirky: boolean): string {
+    const r = pageAt(q.cursor);
     const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filterQs}`;
     let next = r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`);
-    const quirk = this.pagingQuirk;
+    const quirk = quirky ? this.pagingQuirk : null;
     if (quirk === 'repeat-next') {
-      const first = q.cursor === null ? r : this.conferenceRecords.page(filter, 'exclusive', q.pageSize, null);
+      const first = q.cursor === null ? r : pageAt(null);
       next = first.nextSeq === null ? null : pageUri(1, `PA${first.nextSeq}`);
     } else if (quirk && next !== null) {
       next = quirk.nextPageUri;
@@ -1009,7 +775,7 @@ export class FakeSpace {
       previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
       page: q.page,
       page_size: q.pageSize,
-      conferences: r.items,
+      [key]: r.items,
     });
   }
 
@@ -1025,17 +791,11 @@ export class FakeSpace {
       this.reportWrite({ kind: 'participant-removed', conferenceSid, participant: before });
       return;
     }
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
-      const coached = params.get('CallSidToCoach');
-      // The coached call is a participant of the same conference, not the coach.
-      if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
-        throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
-      }
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
+    const params = checkForm(form, PARTICIPANT_UPDATE_PARAMS);
+    const coached = params.get('CallSidToCoach');
+    // The coached call is a participant of the same conference, not the coach.
+    if (coached !== undefined && (coached === callSid || !this.confs.get(conferenceSid)?.has(coached))) {
+      throw new BadRequest(`CallSidToCoach ${coached} is not another participant of this conference`);
     }
     const patch: Partial<FakeParticipant> = {};
     if (params.has('Muted')) patch.muted = params.get('Muted') === 'true';
@@ -1056,14 +816,8 @@ export class FakeSpace {
   /** POST /Conferences/{Sid}: Status=completed ends it (again: no change), AnnounceUrl plays to everyone. */
   private writeConference(res: http.ServerResponse, pathname: string, conferenceSid: string, form: URLSearchParams): void {
     if (!this.confs.has(conferenceSid)) return this.notFound(res, pathname);
-    let params: Map<string, string>;
-    try {
-      params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
-      if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
-    } catch (err) {
-      if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-      throw err;
-    }
+    const params = checkForm(form, CONFERENCE_UPDATE_PARAMS);
+    if (params.has('AnnounceUrl') && this.endedConferences.has(conferenceSid)) throw new BadRequest('Conference is not in progress');
     const ending = params.get('Status') === 'completed' && !this.endedConferences.has(conferenceSid);
     const participants = ending ? this.participants(conferenceSid) : [];
     if (ending) this.endConference(conferenceSid);
@@ -1088,26 +842,10 @@ export class FakeSpace {
       return this.sendError(res, 405, 20004, `Method ${method} not allowed`);
     }
     if (recordingSid === null) {
-      let q: ListQuery;
-      try {
-        q = parseListQuery(query, false);
-      } catch (err) {
-        if (err instanceof BadRequest) return this.sendError(res, 400, 20001, err.message);
-        throw err;
-      }
+      const q = parseListQuery(query, false);
       const filters = ConferenceRecords.filters(query, RECORDING_FILTER_NAMES);
       if ('error' in filters) return this.sendError(res, 400, 20001, filters.error);
-      const r = list.page(filters.filter, 'exclusive', q.pageSize, q.cursor);
-      const pageUri = (page: number, token: string): string => `${pathname}?Page=${page}&PageSize=${q.pageSize}&PageToken=${token}${filters.qs}`;
-      return this.send(res, 200, JSON.stringify({
-        uri: rawUrl,
-        first_page_uri: `${pathname}?PageSize=${q.pageSize}${filters.qs}`,
-        next_page_uri: r.nextSeq === null ? null : pageUri(q.page + 1, `PA${r.nextSeq}`),
-        previous_page_uri: q.page > 0 ? pageUri(q.page - 1, `PB${r.prevSeq}`) : null,
-        page: q.page,
-        page_size: q.pageSize,
-        recordings: r.items,
-      }));
+      return this.send(res, 200, this.pageBody('recordings', rawUrl, pathname, q, filters.qs, (cursor) => list.page(filters.filter, 'exclusive', q.pageSize, cursor), false));
     }
     const r = list.get(recordingSid);
     const life = this.recordingLives.get(recordingSid);
@@ -1140,23 +878,11 @@ export class FakeSpace {
     this.send(res, status, JSON.stringify(apiError(status, code, message)));
   }
 
-  private send(res: http.ServerResponse, status: number, body: string, type: string = JSON_TYPE): void {
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+  protected sendStatusError(res: http.ServerResponse, status: number): void {
+    this.send(res, status, JSON.stringify(apiError(status)));
   }
 
-  private sendFault(res: http.ServerResponse, f: Extract<Fault, { kind: 'status' }>): void {
-    if (f.retryAfter !== undefined) res.setHeader('Retry-After', f.retryAfter);
-    const body = f.body ?? 'json';
-    if (body === 'json') return this.send(res, f.status, JSON.stringify(apiError(f.status)));
-    if (body === 'html') return this.send(res, f.status, htmlErrorPage(f.status), 'text/html');
-    if (body === 'empty') {
-      res.writeHead(f.status, { 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    // A raw string: labelled JSON when it looks like JSON, so truncated/malformed JSON can be simulated.
-    const t = body.trimStart();
-    this.send(res, f.status, body, t.startsWith('{') || t.startsWith('[') ? JSON_TYPE : 'text/plain; charset=utf-8');
+  private send(res: http.ServerResponse, status: number, body: string): void {
+    sendBody(res, status, body, JSON_TYPE);
   }
 }

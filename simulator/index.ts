@@ -1,6 +1,7 @@
 // Public API of the simulator: a fake SignalWire space and a conference event driver.
 export { FakeSpace, parseCallRoute, parseRoute } from './fake-space';
-export type { ApiWrite, Fault, FakeSpaceOptions, RecordedRequest, PagingQuirk } from './fake-space';
+export type { ApiWrite, FakeSpaceOptions, PagingQuirk } from './fake-space';
+export type { Fault, RecordedRequest } from './loopback-server';
 export { CONFERENCE_KEYS, ConferenceRecords, parseConferenceRoute, parseConferencesRoute, parseRecordingsRoute, RECORDING_FILTER_NAMES } from './fake-space';
 export type { DateBounds, FakeConference } from './fake-space';
 export { TwilioSpace, twilioSid } from './twilio-space';

@@ -18,9 +18,9 @@
 // - Basic auth is the Account SID (AC...) and the Auth Token; error bodies are
 //   `{ code, message, more_info, status }` with Twilio's more_info links.
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ConferenceRecords, RECORDING_FILTER_NAMES } from './fake-space';
+import { type ApiRequest, LoopbackServer, sendBody, sendEmpty } from './loopback-server';
 import { RecordingLife, RecordingUpdateError, type RecordingStatus } from './recordings';
 import { rfc2822 } from './rfc2822';
 
@@ -91,22 +91,6 @@ export interface TwilioSpaceOptions {
   host?: string;
 }
 
-export interface TwilioRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  /** The form of a POST, decoded. */
-  form: Record<string, string>;
-  contentType: string;
-  authorized: boolean;
-}
-
-/** `lost`: the request is carried out, then the connection dropped: its answer never arrives. */
-export type TwilioFault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'drop' } | { kind: 'hang' } | { kind: 'lost' };
-
-/** Stands in for the response of a request whose answer is lost. */
-const LOST_RESPONSE = { setHeader() {}, writeHead() {}, end() {}, headersSent: false } as unknown as http.ServerResponse;
-
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -119,20 +103,13 @@ class HttpError extends Error {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
-const MAX_BODY = 64 * 1024;
 
-export class TwilioSpace {
+export class TwilioSpace extends LoopbackServer {
   readonly accountSid: string;
   readonly authToken: string;
-  readonly host: string;
-  url = '';
-  requests: TwilioRequest[] = [];
   /** The announcement URLs played, per conference SID (POST AnnounceUrl). */
   readonly announcements: Array<{ conferenceSid: string; callSid?: string; url: string }> = [];
 
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private faults: TwilioFault[] = [];
   private readonly confs = new ConferenceRecords<TwilioConference>();
   /** Participants per conference, in joining order (a Map keeps it). */
   private readonly parts = new Map<string, Map<string, TwilioParticipant>>();
@@ -145,45 +122,16 @@ export class TwilioSpace {
   private readonly recordingLives = new Map<string, RecordingLife>();
 
   constructor(opts: TwilioSpaceOptions = {}) {
-    this.accountSid = opts.accountSid ?? twilioSid('AC');
-    this.authToken = opts.authToken ?? randomBytes(16).toString('hex');
-    this.host = opts.host ?? '127.0.0.1';
+    const accountSid = opts.accountSid ?? twilioSid('AC');
+    const authToken = opts.authToken ?? randomBytes(16).toString('hex');
+    super({ user: accountSid, password: authToken, host: opts.host });
+    this.accountSid = accountSid;
+    this.authToken = authToken;
   }
 
   /** What a space field holds for this fake: its origin and Twilio's API root. */
   get spaceUrl(): string {
     return `${this.url}${TWILIO_ROOT}`;
-  }
-
-  start(): Promise<string> {
-    const server = http.createServer((req, res) => this.onRequest(req, res));
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, this.host, () => {
-        const addr = server.address();
-        this.url = `http://${this.host}:${typeof addr === 'object' && addr ? addr.port : 0}`;
-        resolve(this.url);
-      });
-    });
-  }
-
-  close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = null;
-    const done = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    server.closeAllConnections();
-    return done;
-  }
-
-  injectFaults(...faults: TwilioFault[]): void {
-    this.faults.push(...faults);
   }
 
   // ---------------------------------------------------------------- state
@@ -337,59 +285,18 @@ export class TwilioSpace {
 
   // ---------------------------------------------------------------- HTTP
 
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      const raw = req.url ?? '/';
-      const qi = raw.indexOf('?');
-      const path = qi < 0 ? raw : raw.slice(0, qi);
-      const query = new URLSearchParams(qi < 0 ? '' : raw.slice(qi + 1));
-      const contentType = String(req.headers['content-type'] ?? '');
-      const form = req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : new URLSearchParams();
-      const authorized = this.checkAuth(req.headers.authorization);
-      this.requests.push({ method: req.method ?? '', path, query: Object.fromEntries(query), form: Object.fromEntries(form), contentType, authorized });
-      const fault = this.faults.shift();
-      if (fault?.kind === 'hang') return;
-      if (fault?.kind === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'lost') {
-        try {
-          this.serve(req.method ?? 'GET', path, query, form, authorized, LOST_RESPONSE);
-        } catch {
-          // carried out or not, the answer is lost either way
-        }
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'status') {
-        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
-        return this.sendJson(res, fault.status, this.errorBody(fault.status, 20000 + fault.status, http.STATUS_CODES[fault.status] ?? 'Error'));
-      }
-      try {
-        this.serve(req.method ?? 'GET', path, query, form, authorized, res);
-      } catch (err) {
-        if (err instanceof HttpError) {
-          if (path.endsWith('.json')) return this.sendJson(res, err.status, this.errorBody(err.status, err.code, err.message));
-          return this.sendXml(res, err.status, `<TwilioResponse><RestException><Code>${err.code}</Code><Message>${err.message}</Message><Status>${err.status}</Status></RestException></TwilioResponse>`);
-        }
-        if (!res.headersSent) this.sendJson(res, 500, this.errorBody(500, 20500, 'Internal Server Error'));
-      }
-    });
+  protected serve(request: ApiRequest, res: http.ServerResponse): void {
+    try {
+      this.answer(request, res);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (request.path.endsWith('.json')) return this.sendJson(res, err.status, this.errorBody(err.status, err.code, err.message));
+      this.sendXml(res, err.status, `<TwilioResponse><RestException><Code>${err.code}</Code><Message>${err.message}</Message><Status>${err.status}</Status></RestException></TwilioResponse>`);
+    }
   }
 
-  private checkAuth(header: string | undefined): boolean {
-    const m = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!m) return false;
-    const got = Buffer.from(m[1], 'base64');
-    const want = Buffer.from(`${this.accountSid}:${this.authToken}`);
-    return got.length === want.length && timingSafeEqual(got, want);
+  protected sendStatusError(res: http.ServerResponse, status: number): void {
+    this.sendJson(res, status, this.errorBody(status, 20000 + status, http.STATUS_CODES[status] ?? 'Error'));
   }
 
   private errorBody(status: number, code: number, message: string): object {
@@ -398,23 +305,15 @@ export class TwilioSpace {
 
   private sendJson(res: http.ServerResponse, status: number, body: object | null): void {
     if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
-    if (body === null) {
-      res.writeHead(status, { 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    if (body === null) return sendEmpty(res, status);
+    sendBody(res, status, JSON.stringify(body), JSON_TYPE);
   }
 
   private sendXml(res: http.ServerResponse, status: number, inner: string): void {
-    const text = `<?xml version='1.0' encoding='UTF-8'?>\n${inner}`;
-    res.writeHead(status, { 'Content-Type': XML_TYPE, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    sendBody(res, status, `<?xml version='1.0' encoding='UTF-8'?>\n${inner}`, XML_TYPE);
   }
 
-  private serve(method: string, path: string, query: URLSearchParams, form: URLSearchParams, authorized: boolean, res: http.ServerResponse): void {
+  private answer({ method, path, query, form, authorized }: ApiRequest, res: http.ServerResponse): void {
     if (!authorized) throw new HttpError(401, 20003, 'Authenticate');
     const json = path.endsWith('.json');
     const rest = json ? path.slice(0, -5) : path;

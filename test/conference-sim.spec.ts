@@ -232,16 +232,15 @@ describe('ConferenceSimulator', () => {
     });
 
     it('stop() drops a late callback: it is never POSTed and is not counted as a failure', async () => {
-      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 5000 });
+      // Held back for a minute: only stop() can end the hold within the test's timeout.
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, lateMs: 60_000 });
       await sim.start();
       received.length = 0;
       sim.lateRate = 1;
       const late = sim.step();
       await new Promise((r) => setTimeout(r, 50));
-      const t = Date.now();
       sim.stop();
       const e = await late;
-      assert.ok(Date.now() - t < 500, 'stop() did not end the hold');
       assert.equal(e.delivered, false);
       assert.equal(received.length, 0);
       assert.equal(sim.callbackFailures, 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { ApiWrite, CALL_KEYS, FakeCall, FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS, SPACE_NUMBER, formatNumber } from '../simulator';
+import { waitUntil } from './support/harness';
 
 const RFC2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 const LIST_KEYS = ['uri', 'first_page_uri', 'next_page_uri', 'previous_page_uri', 'page', 'page_size', 'participants'];
@@ -227,18 +228,19 @@ describe('FakeSpace', () => {
       assert.deepEqual(Object.keys(body), PARTICIPANT_KEYS);
     });
 
-    it('lists 100,000 participants quickly', async function () {
-      this.timeout(20000);
-      let t = Date.now();
+    it('holds 100,000 participants and lists each once, in joining order, 1000 a page, with the request log off', async function () {
+      // What the fake must do at the size the benchmarks use; how fast is theirs to measure. The
+      // timeout only guards against a hang.
+      this.timeout(120_000);
       space.addParticipants(conf, 100_000);
-      const addMs = Date.now() - t;
-      assert.ok(addMs < 2000, `addParticipants took ${addMs} ms`);
+      assert.equal(space.participantCount(conf), 100_000);
       space.recordRequests = false;
-      t = Date.now();
-      const seen = await walk(`${base()}?PageSize=1000`);
-      assert.equal(seen.length, 100_000);
-      assert.equal(new Set(seen.map((p) => p.call_sid)).size, 100_000);
-      assert.ok(Date.now() - t < 10000, `listing took ${Date.now() - t} ms`);
+      let pages = 0;
+      const seen = await walk(`${base()}?PageSize=1000`, () => pages++);
+      assert.equal(pages, 100);
+      const sids = seen.map((p) => p.call_sid);
+      assert.equal(new Set(sids).size, 100_000);
+      assert.deepEqual(sids, space.participants(conf).map((p) => p.call_sid));
       assert.equal(space.requests.length, 0);
     });
   });
@@ -472,17 +474,17 @@ describe('FakeSpace', () => {
       assert.equal(space.pendingFaults, 0);
     });
 
-    it('hang: never answers until close(), which is immediate', async () => {
+    it('hang: never answers until close(), which ends the held request instead of waiting for it', async () => {
       space.injectFaults({ kind: 'hang' });
       const pending = get(base()).then(
         () => 'answered',
         () => 'failed',
       );
-      await new Promise((r) => setTimeout(r, 100));
-      assert.equal(space.inFlight, 1);
-      const t = Date.now();
+      await waitUntil(() => space.inFlight === 1, 5000, 'the request did not arrive');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(space.inFlight, 1, 'still held');
+      // A close() that waited for the held request would never end: the test's timeout is the guard.
       await space.close();
-      assert.ok(Date.now() - t < 500);
       assert.equal(await pending, 'failed');
     });
 

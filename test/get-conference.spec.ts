@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
   collect,
   completions,
@@ -12,28 +11,14 @@ import {
   load,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
 } from './support/harness';
 
 const GET = { type: 'signalwire-get-conference' };
 const NODES = [spaceNode, getConferenceNode];
 
 describe('signalwire-get-conference', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   it('fetches the conference named by msg.conferenceSid, unchanged, keeping the rest of the msg', async () => {
     const n1 = await load(flow(GET, h.space), credentials(h.space), NODES);

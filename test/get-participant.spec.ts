@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
+  assertEndedByClose,
   caughtError,
   collect,
   completions,
@@ -11,30 +11,15 @@ import {
   load,
   loggedErrors,
   outcome,
-  startSpace,
+  useSpace,
   statuses,
   waitUntil,
-  type Harness,
 } from './support/harness';
 
 const GET = { type: 'signalwire-get-participant' };
 
 describe('signalwire-get-participant', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      // Every test consumes exactly what it expects: a second output fails here.
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   it('fetches the participant named by msg.conferenceSid and msg.callSid, unchanged', async () => {
     const p = h.space.addParticipant(h.conferenceSid, { muted: true });
@@ -76,11 +61,7 @@ describe('signalwire-get-participant', function () {
     n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
     await waitUntil(() => h.space.requests.length === 1 && h.space.inFlight === 1, 2000, 'the space did not receive the request');
     await helper.unload();
-    await waitUntil(() => h.space.inFlight === 0, 300, 'the held request was not aborted');
-    await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
-    assert.deepEqual(completions().map((c) => c.error), [undefined]);
-    assert.deepEqual(await collect('out', 100), []);
-    assert.deepEqual(await collect('caught', 0), []);
+    await assertEndedByClose(h.space);
   });
 
   it('shows a config error as a red ring at deploy, before any message; a message then fails with it and makes no request', async () => {

@@ -1,23 +1,14 @@
 // The attack suite, message side: whatever a flow (or a public callback behind it) puts on a
 // msg gives a short, clear error, makes no request and cannot break the node.
 import assert from 'node:assert/strict';
-import { caughtError, credentials, flow, helper, load, startSpace, type Harness } from './support/harness';
+import { caughtError, credentials, flow, load, useSpace } from './support/harness';
 
 const LIST = { type: 'signalwire-list-participants' };
 const PAGE = { type: 'signalwire-list-participants', mode: 'page' };
 const GET = { type: 'signalwire-get-participant' };
 
 describe('hostile message input', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace(1);
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
-  });
+  const h = useSpace(1);
 
   const circular: Record<string, unknown> = { a: 1 };
   circular.self = circular;

@@ -25,8 +25,8 @@ describe('API errors', () => {
     const SAYS: Record<Subject, string> = {
       participant: 'SignalWire 404: the participant is no longer in the conference (or never was)',
       'participant-removal': 'SignalWire 404: the participant had already left the conference (or was never in it)',
-      conference: 'SignalWire 404: the conference does not exist or has ended',
       recording: 'SignalWire 404: the recording does not exist (or was deleted)',
+      conference: 'SignalWire 404: the conference does not exist or has ended',
       call: 'SignalWire 404: the call does not exist',
       account: 'SignalWire 404: no account with this Project ID at this address: check the space and the Project ID',
     };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  assertNoStray,
+  runOnce,
   caughtError,
   collect,
   credentials,
@@ -15,8 +15,7 @@ import {
   next,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
   type Msg,
 } from './support/harness';
 
@@ -27,28 +26,10 @@ const NODES = [spaceNode, listConferencesNode, listNode];
 const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
 
 describe('signalwire-list-conferences', function () {
-  let h: Harness;
+  const h = useSpace();
 
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  /** Loads the node (extra properties merged) and sends `msg`; resolves to what reached out or catch. */
-  async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {
-    const n1 = await load(flow({ ...LIST, ...node }, h.space), credentials(h.space), NODES);
-    const got = expectError ? caughtError() : outcome();
-    n1.receive(msg);
-    return got;
-  }
+  /** The node (its settings merged over LIST) run on `msg`: what reached out, or with `expectError` the Catch node. */
+  const run = (node: object, msg: Msg, expectError = false) => runOnce(h.space, { ...LIST, ...node }, msg, NODES, expectError);
 
   const listRequests = () => h.space.requests.filter((r) => r.path.endsWith('/Conferences'));
 

@@ -4,7 +4,7 @@
 // request, no secret in errors.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
+  runOnce,
   caughtError,
   collect,
   credentials,
@@ -16,8 +16,7 @@ import {
   next,
   outcome,
   spaceNode,
-  startSpace,
-  type Harness,
+  useSpace,
   type Msg,
 } from './support/harness';
 
@@ -28,27 +27,10 @@ const NODES = [spaceNode, listRecordingsNode];
 const on = (day: string) => new Date(`${day}T12:00:00Z`).toUTCString().replace('GMT', '+0000');
 
 describe('signalwire-list-recordings', function () {
-  let h: Harness;
+  const h = useSpace();
 
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function run(node: object, msg: Msg, expectError = false): Promise<Msg> {
-    const n1 = await load(flow({ ...LIST, ...node }, h.space), credentials(h.space), NODES);
-    const got = expectError ? caughtError() : outcome();
-    n1.receive(msg);
-    return got;
-  }
+  /** The node (its settings merged over LIST) run on `msg`: what reached out, or with `expectError` the Catch node. */
+  const run = (node: object, msg: Msg, expectError = false) => runOnce(h.space, { ...LIST, ...node }, msg, NODES, expectError);
 
   const listPath = () => `/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}/Recordings`;
 

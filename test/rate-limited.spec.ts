@@ -2,26 +2,13 @@
 // keeps the status and the API's error code on the msg, so a Catch flow can tell it and back off.
 import assert from 'node:assert/strict';
 import { MORE_INFO } from '../simulator/errors';
-import { assertNoStray, caughtError, credentials, flow, helper, lastStatus, load, startSpace, type Harness, type Msg } from './support/harness';
+import { caughtError, credentials, flow, lastStatus, load, useSpace, type Msg } from './support/harness';
 
 const GET = { type: 'signalwire-get-participant' };
 const RATE_LIMITED = { code: 20429, message: 'Too Many Requests', more_info: MORE_INFO, status: 429 };
 
 describe('a space that rate limits (429)', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
+  const h = useSpace();
 
   it('a storm of 20 messages: those whose wait outlasts their deadline end "rate limited" with status 429 and the API error code', async function () {
     this.timeout(20_000);

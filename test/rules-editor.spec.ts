@@ -43,36 +43,36 @@ const SIGNALWIRE_PATHS = [
 
 const CALL_URLS = ['https://x.example.com/a.xml', ' http://127.0.0.1:8080/hold ', 'HTTPS://X.EXAMPLE.COM/', 'ftp://x.example.com/a', 'javascript:alert(1)', '/relative.xml', 'https://u:p@x.example.com/', 'https://x.example.com/a b', 'not a url', 'https://', `https://x.example.com/${'a'.repeat(2100)}`, `https://x.example.com/ ${'b'.repeat(190)}`, ''];
 
-const TABLE: Array<{ node: string; field: string; values: string[]; node_: object; run: (v: string) => unknown }> = [
+type Row = { node: string; field: string; values: string[]; node_: object; run: (v: string) => unknown };
+
+/**
+ * The paging fields every list node has, each checked in a mode that uses it: the page size in
+ * `sizeMode`, page and page token in `page`, the safety limits in `limitsMode`.
+ */
+function pagingRows(node: string, sizeMode: 'page' | 'pages', limitsMode: 'all' | 'pages'): Row[] {
+  return [
+    { node, field: 'pageSize', values: NUMBERS, node_: { mode: sizeMode }, run: (v) => numberInput('pageSize', v) },
+    { node, field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
+    { node, field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', 'PA/..', 'pa1', `PA${'x'.repeat(600)}`, ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
+    ...(['maxPages', 'maxItems'] as const).map((field) => ({
+      node,
+      field,
+      values: NUMBERS,
+      node_: { mode: limitsMode },
+      run: (v: string) => {
+        const problem = listSettings({ mode: limitsMode, [field]: v }).problem;
+        if (problem) throw problem;
+      },
+    })),
+  ];
+}
+
+const TABLE: Row[] = [
   { node: 'signalwire-space', field: 'space', values: ['example', 'Example', 'example.signalwire.com', 'https://example.signalwire.com/', 'https://api.twilio.com/2010-04-01', 'example.signalwire.com:8443', 'http://127.0.0.1:9', 'http://localhost', 'http://example.com', 'ftp://example.com', 'https://u:p@example.com', 'p:t@example.com', 'https://x.com/a/../b', 'https://x.com/?q=1', 'https://x.com/#f', 'exa mple', 'a%41', 'https://x.com/a\\b', '-bad-', 'https://', ...SIGNALWIRE_PATHS], node_: {}, run: (v) => resolveSpaceSettings({ space: v }, creds, {}) },
   ...(['timeout', 'retries', 'maxInFlight', 'maxQueue'] as const).map((field) => ({ node: 'signalwire-space', field, values: NUMBERS, node_: {}, run: (v: string) => resolveSpaceSettings({ space: 'x', [field]: v }, creds, {}) })),
-  { node: 'signalwire-list-participants', field: 'pageSize', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('pageSize', v) },
-  { node: 'signalwire-list-participants', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
-  { node: 'signalwire-list-participants', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', 'PA/..', 'pa1', `PA${'x'.repeat(600)}`, ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
-  ...(['maxPages', 'maxItems'] as const).map((field) => ({
-    node: 'signalwire-list-participants',
-    field,
-    values: NUMBERS,
-    node_: { mode: 'all' },
-    run: (v: string) => {
-      const problem = listSettings({ mode: 'all', [field]: v }).problem;
-      if (problem) throw problem;
-    },
-  })),
+  ...pagingRows('signalwire-list-participants', 'page', 'all'),
   // list conferences: the paging fields of list participants, and its filters by their rules.
-  { node: 'signalwire-list-conferences', field: 'pageSize', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('pageSize', v) },
-  { node: 'signalwire-list-conferences', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
-  { node: 'signalwire-list-conferences', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
-  ...(['maxPages', 'maxItems'] as const).map((field) => ({
-    node: 'signalwire-list-conferences',
-    field,
-    values: NUMBERS,
-    node_: { mode: 'all' },
-    run: (v: string) => {
-      const problem = listSettings({ mode: 'all', [field]: v }).problem;
-      if (problem) throw problem;
-    },
-  })),
+  ...pagingRows('signalwire-list-conferences', 'page', 'all'),
   ...(Object.keys(CONFERENCE_DATE_FILTERS) as ConferenceDateField[]).map((field) => ({
     node: 'signalwire-list-conferences',
     field,
@@ -99,19 +99,7 @@ const TABLE: Array<{ node: string; field: string; values: string[]; node_: objec
     run: (v) => rosterSettings({ timeZone: v }),
   },
   // list recordings: the paging fields of the other list nodes, and the DateCreated filters.
-  { node: 'signalwire-list-recordings', field: 'pageSize', values: NUMBERS, node_: { mode: 'pages' }, run: (v) => numberInput('pageSize', v) },
-  { node: 'signalwire-list-recordings', field: 'page', values: NUMBERS, node_: { mode: 'page' }, run: (v) => numberInput('page', v) },
-  { node: 'signalwire-list-recordings', field: 'pageToken', values: ['PA1', 'PB-x_y.z~', 'XX1', 'PA1&Page=9', ''], node_: { mode: 'page' }, run: (v) => optionalPageToken(v) },
-  ...(['maxPages', 'maxItems'] as const).map((field) => ({
-    node: 'signalwire-list-recordings',
-    field,
-    values: NUMBERS,
-    node_: { mode: 'pages' },
-    run: (v: string) => {
-      const problem = listSettings({ mode: 'pages', [field]: v }).problem;
-      if (problem) throw problem;
-    },
-  })),
+  ...pagingRows('signalwire-list-recordings', 'pages', 'pages'),
   ...(Object.keys(RECORDING_DATE_FILTERS) as RecordingDateField[]).map((field) => ({
     node: 'signalwire-list-recordings',
     field,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type * as TestConnection from '../nodes/lib/test-connection';
 import type { SpaceSettings } from '../nodes/lib/types';
-import { credentials, flow, helper, load, startSpace, type Harness } from './support/harness';
+import { credentials, flow, helper, load, useSpace } from './support/harness';
 
 // What ships, as the harness loads it: the built dist/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,18 +14,15 @@ const ENV_KEYS = ['SIGNALWIRE_SPACE', 'SIGNALWIRE_SPACE_URL', 'SIGNALWIRE_PROJEC
 // Test connection tells which space it reached and which values came from SIGNALWIRE_* variables
 // because their fields were empty: the names of those values, never the values themselves.
 describe('POST /signalwire/test-connection: the answer names the space and the values taken from the environment', function () {
-  let h: Harness;
+  const h = useSpace(1);
   let saved: Record<string, string | undefined>;
 
   beforeEach(async () => {
     saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
     for (const k of ENV_KEYS) delete process.env[k];
-    h = await startSpace(1);
   });
 
   afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
     for (const k of ENV_KEYS) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];

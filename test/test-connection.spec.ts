@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { credentials, flow, helper, load, startSpace, type Harness } from './support/harness';
+import { credentials, flow, helper, load, useSpace } from './support/harness';
 
 const LIST = { type: 'signalwire-list-participants' };
 const URL = '/signalwire/test-connection';
@@ -8,16 +8,10 @@ const URL = '/signalwire/test-connection';
 // without a CORS preflight. The endpoint takes JSON only, so such a page cannot make the
 // runtime send requests with a space and credentials it picks.
 describe('POST /signalwire/test-connection: JSON only', function () {
-  let h: Harness;
+  const h = useSpace(1);
 
   beforeEach(async () => {
-    h = await startSpace(1);
     await load(flow(LIST, h.space), credentials(h.space));
-  });
-
-  afterEach(async () => {
-    await helper.unload();
-    await h.space.close();
   });
 
   function typed(): Record<string, string> {

@@ -2,21 +2,14 @@
 // debug log says what the client retried and why, without a credential.
 import assert from 'node:assert/strict';
 import { useLanguage } from './support/catalogues';
-import { assertNoStray, caughtError, credentials, flow, helper, lastStatus, load, outcome, startSpace, type Harness } from './support/harness';
+import { caughtError, credentials, flow, helper, lastStatus, load, outcome, useSpace } from './support/harness';
 
 const LIST = { type: 'signalwire-list-participants' };
 
 describe('texts a user reads', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace(1);
-  });
+  const h = useSpace(1);
 
   afterEach(async () => {
-    await assertNoStray();
-    await helper.unload();
-    await h.space.close();
     await useLanguage('en-US');
   });
 

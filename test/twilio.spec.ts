@@ -390,7 +390,7 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
       const current = tw.startRecording(conf);
       const one = `${recordingsPath()}/${current.sid}.json`;
       let msg = await run({ type: 'signalwire-update-recording', action: 'pause', pauseBehavior: 'skip' }, { conferenceSid: conf }, modules());
-      assert.deepEqual(tw.requests.map((r) => [r.method, r.path, r.form]), [['GET', `${recordingsPath()}.json`, {}], ['POST', one, { Status: 'paused', PauseBehavior: 'skip' }]]);
+      assert.deepEqual(tw.requests.map((r) => [r.method, r.path, r.form]), [['GET', `${recordingsPath()}.json`, undefined], ['POST', one, { Status: 'paused', PauseBehavior: 'skip' }]]);
       assert.deepEqual([msg.payload.status, msg.recordingSid], ['paused', current.sid]);
       for (const [action, status] of [['resume', 'in-progress'], ['stop', 'stopped']]) {
         await helper.unload();
@@ -419,7 +419,7 @@ describe('Twilio-compatible services (a Twilio-shaped fake)', function () {
     it('update recording: a delete whose answer was lost, retried, 404: success', async () => {
       const r = tw.startRecording(conf);
       // The fake carries out the delete and drops the connection: the retry then gets 404.
-      tw.injectFaults({ kind: 'lost' });
+      tw.injectFaults({ kind: 'lost', then: 'drop' });
       const first = await run({ type: 'signalwire-update-recording', action: 'delete' }, { conferenceSid: conf, recordingSid: r.sid }, modules());
       assert.equal(first.payload, null);
       assert.deepEqual(tw.requests.map((x) => x.method), ['DELETE', 'DELETE']);

@@ -2,59 +2,18 @@
 // through the API), the retry rules of each, bad input without a request, one message per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
   caughtError,
-  collect,
-  completions,
-  credentials,
-  flow,
-  helper,
   lastStatus,
-  load,
   outcome,
-  spaceNode,
-  startSpace,
   updateConferenceNode,
   type FlowNode,
-  type Harness,
 } from './support/harness';
+import { LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
-const UPDATE = { type: 'signalwire-update-conference' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
-const MODULES = [spaceNode, updateConferenceNode];
 const ANNOUNCE = 'https://announce.example.com/welcome.xml';
 
-async function api(h: Harness, path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.space.url}/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}${path}`, {
-    headers: { Authorization: `Basic ${Buffer.from(`${h.space.projectId}:${h.space.apiToken}`).toString('base64')}` },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('signalwire-update-conference', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
-
-  function writes() {
-    return h.space.requests.filter((r) => r.method !== 'GET');
-  }
+  const { h, deploy, writes, api, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-conference', updateConferenceNode);
 
   describe('actions', () => {
     it('ends: a form-encoded POST Status=completed; the output is the completed conference; its participants are gone', async () => {
@@ -74,8 +33,8 @@ describe('signalwire-update-conference', function () {
       assert.equal(msg.payload.status, 'completed');
       assert.equal(msg.topic, 't');
       assert.equal(h.space.conferenceStatus(h.conferenceSid), 'completed');
-      assert.deepEqual((await api(h, '/Participants')).body.participants, []);
-      assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+      assert.deepEqual((await api('/Participants')).body.participants, []);
+      assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
       assert.equal(h.space.call(p.call_sid)?.status, 'completed', 'the call ended');
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'ended' });
     });
@@ -108,15 +67,7 @@ describe('signalwire-update-conference', function () {
     });
 
     it('sends exactly one message per input and ends each once', async () => {
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, action: 'end' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, action: 'restart' });
-      await err;
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(completions().map((c) => c.error === undefined), [true, false]);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, action: 'end' }, { conferenceSid: h.conferenceSid, action: 'restart' });
     });
 
     it('reports an unknown conference (404) to the Catch node', async () => {
@@ -143,14 +94,7 @@ describe('signalwire-update-conference', function () {
       });
     }
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       it(`end: retried after ${name} (ending twice does no harm)`, async () => {
         h.space.injectFaults(fault);
         const n1 = await deploy({ action: 'end' });

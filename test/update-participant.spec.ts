@@ -3,61 +3,25 @@
 // input (no request), no secret in errors or logs, one message out per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
+  assertEndedByClose,
   caughtError,
   collect,
-  completions,
   credentials,
-  flow,
   helper,
   lastStatus,
   load,
   outcome,
   spaceNode,
-  startSpace,
   updateParticipantNode,
   waitUntil,
   type FlowNode,
-  type Harness,
 } from './support/harness';
+import { FAST_RETRIES, LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
-const UPDATE = { type: 'signalwire-update-participant' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
 const MODULES = [spaceNode, updateParticipantNode];
 
-/** A GET through the API, as list and get participant see the space. */
-async function api(h: Harness, path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.space.url}/api/laml/2010-04-01/Accounts/${h.space.projectId}/Conferences/${h.conferenceSid}${path}`, {
-    headers: { Authorization: `Basic ${Buffer.from(`${h.space.projectId}:${h.space.apiToken}`).toString('base64')}` },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('signalwire-update-participant', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
-
-  /** Only the requests the node made (the tests' own reads through api() excluded). */
-  function writes() {
-    return h.space.requests.filter((r) => r.method !== 'GET');
-  }
+  const { h, deploy, writes, api, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-participant', updateParticipantNode);
 
   describe('actions', () => {
     it('mutes: a form-encoded POST Muted=true; the output is the updated participant, and the list shows it muted', async () => {
@@ -75,9 +39,9 @@ describe('signalwire-update-participant', function () {
       assert.equal(msg.payload.call_sid, p.call_sid);
       assert.equal(msg.payload.muted, true);
       assert.equal(msg.topic, 't');
-      const list = await api(h, '/Participants');
+      const list = await api('/Participants');
       assert.equal(list.body.participants.find((x: any) => x.call_sid === p.call_sid).muted, true);
-      assert.equal((await api(h, '/Participants?Muted=true')).body.participants.length, 1);
+      assert.equal((await api('/Participants?Muted=true')).body.participants.length, 1);
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'muted' });
     });
 
@@ -96,7 +60,7 @@ describe('signalwire-update-participant', function () {
         const msg = await got;
         assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', c.form]]);
         assert.equal(msg.payload[c.field], c.value);
-        assert.equal((await api(h, `/Participants/${p.call_sid}`)).body[c.field], c.value);
+        assert.equal((await api(`/Participants/${p.call_sid}`)).body[c.field], c.value);
         assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: c.status });
       });
     }
@@ -112,8 +76,8 @@ describe('signalwire-update-participant', function () {
       assert.equal(h.space.requests.length, 1);
       assert.equal(h.space.requests[0].method, 'DELETE');
       assert.equal(h.space.requests[0].form, undefined, 'no body');
-      assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
-      assert.deepEqual((await api(h, '/Participants')).body.participants.map((x: any) => x.call_sid), [other.call_sid]);
+      assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
+      assert.deepEqual((await api('/Participants')).body.participants.map((x: any) => x.call_sid), [other.call_sid]);
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'removed' });
     });
 
@@ -185,31 +149,17 @@ describe('signalwire-update-participant', function () {
 
     it('sends exactly one message per input and ends each once', async () => {
       const p = h.space.addParticipant(h.conferenceSid);
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'kick' });
-      await err;
-      assert.deepEqual(await collect('out', 100), [], 'no second output');
-      assert.equal(completions().length, 2);
-      assert.equal(completions()[0].error, undefined);
-      assert.ok(completions()[1].error);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'mute' }, { conferenceSid: h.conferenceSid, callSid: p.call_sid, action: 'kick' });
     });
 
     it('aborts a held write when the flow stops: nothing is sent, the message ends once, no retry follows', async () => {
       const p = h.space.addParticipant(h.conferenceSid);
       h.space.injectFaults({ kind: 'hang' });
-      const n1 = await deploy({ action: 'mute' }, { ...FAST, timeout: 10 });
+      const n1 = await deploy({ action: 'mute' }, { ...FAST_RETRIES, timeout: 10 });
       n1.receive({ conferenceSid: h.conferenceSid, callSid: p.call_sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
-      await waitUntil(() => h.space.inFlight === 0, 500, 'the held request was not aborted');
-      await waitUntil(() => completions().length > 0, 500, 'the aborted message was never ended with done()');
-      assert.deepEqual(completions().map((c) => c.error), [undefined]);
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(await collect('caught', 0), []);
+      await assertEndedByClose(h.space);
       assert.equal(writes().length, 1, 'no retry after close');
     });
 
@@ -237,7 +187,7 @@ describe('signalwire-update-participant', function () {
       const msg = await got;
       assert.deepEqual(writes().map((r) => [r.method, r.form]), [['POST', { Coaching: 'true', CallSidToCoach: agent.call_sid }]]);
       assert.deepEqual([msg.payload.coaching, msg.payload.call_sid_to_coach], [true, agent.call_sid]);
-      const read = (await api(h, `/Participants/${coach.call_sid}`)).body;
+      const read = (await api(`/Participants/${coach.call_sid}`)).body;
       assert.deepEqual([read.coaching, read.call_sid_to_coach], [true, agent.call_sid]);
       assert.deepEqual(await lastStatus(n1), { fill: 'green', shape: 'dot', text: 'coaching' });
     });
@@ -275,7 +225,7 @@ describe('signalwire-update-participant', function () {
       const n1 = await load(
         [
           { id: 'f1', type: 'tab', label: 'old' },
-          { id: 'space', type: 'signalwire-space', name: 'old space', space: h.space.url, ...FAST },
+          { id: 'space', type: 'signalwire-space', name: 'old space', space: h.space.url, ...FAST_RETRIES },
           // as saved before coaching existed: no callSidToCoach / callSidToCoachType
           { id: 'n1', type: 'signalwire-update-participant', z: 'f1', x: 100, y: 100, space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', callSid: 'callSid', callSidType: 'msg', action: 'msg', holdUrl: '', announceUrl: '', wires: [['out']] },
           { id: 'out', type: 'helper', z: 'f1', x: 100, y: 100, wires: [] },
@@ -342,14 +292,7 @@ describe('signalwire-update-participant', function () {
       assert.equal(h.space.announcements.length, 1, 'played once');
     });
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       for (const action of ['mute', 'unhold']) {
         it(`${action}: retried after ${name} (setting a value twice does no harm)`, async () => {
           const p = h.space.addParticipant(h.conferenceSid, { muted: false, hold: true });
@@ -394,7 +337,7 @@ describe('signalwire-update-participant', function () {
         const msg = await got;
         assert.deepEqual(msg.payload, { removed: true, conferenceSid: h.conferenceSid, callSid: p.call_sid });
         assert.deepEqual(writes().map((r) => r.method), ['DELETE', 'DELETE']);
-        assert.equal((await api(h, `/Participants/${p.call_sid}`)).status, 404);
+        assert.equal((await api(`/Participants/${p.call_sid}`)).status, 404);
       });
     }
 

@@ -4,48 +4,20 @@
 // each bad input with no request, no secret in errors or logs, one message out per input.
 import assert from 'node:assert/strict';
 import {
-  assertNoStray,
+  assertEndedByClose,
   caughtError,
-  collect,
-  completions,
-  credentials,
-  flow,
   helper,
   lastStatus,
-  load,
   outcome,
-  spaceNode,
-  startSpace,
   updateRecordingNode,
   waitUntil,
   type FlowNode,
-  type Harness,
   type Msg,
 } from './support/harness';
-
-const UPDATE = { type: 'signalwire-update-recording' };
-const FAST = { timeout: 0.3, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 50 };
-const MODULES = [spaceNode, updateRecordingNode];
+import { FAST_RETRIES, LOST_ANSWERS, updateNodeSpec } from './support/update-node';
 
 describe('signalwire-update-recording', function () {
-  let h: Harness;
-
-  beforeEach(async () => {
-    h = await startSpace();
-  });
-
-  afterEach(async () => {
-    try {
-      await assertNoStray();
-    } finally {
-      await helper.unload();
-      await h.space.close();
-    }
-  });
-
-  async function deploy(node: FlowNode = {}, spaceExtra: FlowNode = FAST) {
-    return load(flow({ ...UPDATE, ...node }, h.space, spaceExtra), credentials(h.space), MODULES);
-  }
+  const { h, deploy, assertOneMessagePerInput } = updateNodeSpec('signalwire-update-recording', updateRecordingNode);
 
   async function run(node: FlowNode, msg: Msg, expectError = false): Promise<Msg> {
     const n1 = await deploy(node);
@@ -121,15 +93,7 @@ describe('signalwire-update-recording', function () {
 
     it('sends exactly one message per input and ends each once', async () => {
       const r = h.space.startRecording(h.conferenceSid);
-      const n1 = await deploy();
-      const got = outcome();
-      n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'pause' });
-      await got;
-      const err = caughtError();
-      n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'mute' });
-      await err;
-      assert.deepEqual(await collect('out', 100), []);
-      assert.deepEqual(completions().map((c) => c.error === undefined), [true, false]);
+      await assertOneMessagePerInput({ conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'pause' }, { conferenceSid: h.conferenceSid, recordingSid: r.sid, action: 'mute' });
     });
 
     it('reports an unknown recording (404) to the Catch node, and pausing a stopped one (400)', async () => {
@@ -227,14 +191,7 @@ describe('signalwire-update-recording', function () {
       });
     }
 
-    const LOSSES = [
-      { name: 'a timeout', fault: { kind: 'hang' } },
-      { name: 'a dropped connection', fault: { kind: 'drop' } },
-      { name: 'a 502', fault: { kind: 'status', status: 502 } },
-      { name: 'a 503', fault: { kind: 'status', status: 503 } },
-      { name: 'a 504', fault: { kind: 'status', status: 504 } },
-    ] as const;
-    for (const { name, fault } of LOSSES) {
+    for (const { name, fault } of LOST_ANSWERS) {
       for (const action of ['pause', 'resume', 'stop']) {
         it(`${action}: retried after ${name} (setting a status twice does no harm)`, async () => {
           const r = h.space.startRecording(h.conferenceSid);
@@ -295,12 +252,11 @@ describe('signalwire-update-recording', function () {
     it('aborts a held write when the flow stops: the message ends once, no retry follows', async () => {
       const r = h.space.startRecording(h.conferenceSid);
       h.space.injectFaults({ kind: 'hang' });
-      const n1 = await deploy({ action: 'pause' }, { ...FAST, timeout: 10 });
+      const n1 = await deploy({ action: 'pause' }, { ...FAST_RETRIES, timeout: 10 });
       n1.receive({ conferenceSid: h.conferenceSid, recordingSid: r.sid });
       await waitUntil(() => h.space.inFlight === 1, 2000, 'the space did not receive the request');
       await helper.unload();
-      await waitUntil(() => completions().length > 0, 1000, 'the aborted message was never ended with done()');
-      assert.deepEqual(completions().map((c) => c.error), [undefined]);
+      await assertEndedByClose(h.space);
       assert.equal(h.space.requests.length, 1);
     });
   });

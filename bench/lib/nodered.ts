@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { BENCH_DIR, REPO_ROOT } from './ipc';
+import { BENCH_DIR, REPO_ROOT, type FakeInfo } from './ipc';
 
 export type FlowNode = Record<string, unknown>;
 export type Msg = Record<string, unknown>;
@@ -44,6 +44,24 @@ export interface EmbedOptions {
 /** Flow nodes need x/y and z, or Node-RED files them as config nodes. */
 export function at(tab: string, node: FlowNode): FlowNode {
   return { z: tab, x: 100, y: 100, ...node };
+}
+
+/** A Catch node for every node of the tab, and the failing sink `failed` it sends each error to. */
+export const CATCH_FAILURES: FlowNode[] = [
+  { id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['failed']] },
+  { id: 'failed', type: 'bench-sink', failed: true, wires: [] },
+];
+
+/**
+ * A worker's flow against the fake space: `nodes` on one tab, and the config node `space` for the
+ * fake (`opts.space` merged into it) with its credentials (`opts.credentials` added).
+ */
+export function onFakeSpace(fake: FakeInfo, nodes: FlowNode[], opts: { space?: FlowNode; credentials?: Record<string, string> } = {}): Pick<EmbedOptions, 'flows' | 'credentials'> {
+  const tab = 't1';
+  return {
+    flows: [{ id: tab, type: 'tab', label: 'bench' }, { id: 'space', type: 'signalwire-space', name: 'fake space', space: fake.url, ...opts.space }, ...nodes.map((n) => at(tab, n))],
+    credentials: { space: { projectId: fake.projectId, apiToken: fake.apiToken, ...opts.credentials } },
+  };
 }
 
 /** Where this package's built copy is: BENCH_PKG_DIR (set by run.ts) or the repo itself. */

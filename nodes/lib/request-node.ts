@@ -3,6 +3,7 @@ import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import type { SignalWireClient } from './client';
 import { configError, describeOnMsg, isAbort, type SignalWireError, toSignalWireError } from './errors';
 import type { Msg } from './inputs';
+import { spaceNodeOf } from './space';
 import { memoized, StatusReporter } from './status';
 import { text, useCatalogue, type Translate } from './texts';
 
@@ -40,7 +41,7 @@ export function handleRequests(RED: NodeAPI, node: Node, spaceId: unknown, handl
   // Every waiting message and every request listens on this one signal: dozens at once is
   // normal here, not the listener leak Node warns about.
   setMaxListeners(0, closing.signal);
-  const space = typeof spaceId === 'string' && spaceId !== '' ? (RED.nodes.getNode(spaceId) as SpaceNode | null) : null;
+  const space = spaceNodeOf<SpaceNode>(RED, spaceId);
 
   const setupError = nodeProblem ?? (space ? space.configError : undefined);
   if (!space) node.status({ fill: 'red', shape: 'ring', text: t('status.no-config') });

@@ -1,8 +1,14 @@
+import type { Node, NodeAPI } from 'node-red';
 import { configError, problemError } from './errors';
 import { checkNumber, checkSpace, isSafeSegment, type ApiEndpoint, type NumberField } from './rules';
 import type { SpaceSettings } from './types';
 
 export { DEFAULT_API_ROOT, isLoopbackHost } from './rules';
+
+/** The space config node a node's `space` property names; null when it names none, or one that is not deployed. */
+export function spaceNodeOf<T extends Node>(RED: NodeAPI, id: unknown): T | null {
+  return typeof id === 'string' && id !== '' ? (RED.nodes.getNode(id) as T | null) : null;
+}
 
 /** The space as the API's origin and root path; the problem with it as a config error. */
 export function parseSpace(input: string): ApiEndpoint {

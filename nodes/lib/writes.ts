@@ -52,10 +52,13 @@ export interface Write<A extends string> {
   kind: WriteKind;
 }
 
-/** The node's action setting: `msg` or one of `actions`; anything else is a config problem. */
-export function actionSetting(actions: readonly string[], value: unknown): { action: string } | { problem: SignalWireError } {
+/**
+ * The node's action setting: `msg` or one of `actions`. Anything else is a config problem (the
+ * node then refuses every message with it), and the action is `msg`.
+ */
+export function actionSetting(actions: readonly string[], value: unknown): { action: string; problem?: SignalWireError } {
   const r = checkAction(['msg', ...actions], value === undefined || value === null || value === '' ? 'msg' : value);
-  return 'problem' in r ? { problem: problemError('config', r.problem, value) } : r;
+  return 'problem' in r ? { action: 'msg', problem: problemError('config', r.problem, value) } : r;
 }
 
 /** The checked value, or the rule's problem thrown as bad input (`value`, when given, is quoted in it). */

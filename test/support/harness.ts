@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import helper from 'node-red-node-test-helper';
 import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
@@ -42,6 +43,28 @@ export async function startSpace(participants = 0): Promise<Harness> {
   return { space, conferenceSid };
 }
 
+/**
+ * A node spec's fixture, for the tests of the enclosing `describe`: before each, a fresh fake
+ * space with one conference (and `participants` in it); after each, no message left unconsumed
+ * (assertNoStray), the flow unloaded and the space closed. The returned harness is the running
+ * test's (its fields change before each test).
+ */
+export function useSpace(participants = 0): Harness {
+  const h = {} as Harness;
+  beforeEach(async () => {
+    Object.assign(h, await startSpace(participants));
+  });
+  afterEach(async () => {
+    try {
+      await assertNoStray();
+    } finally {
+      await helper.unload();
+      await h.space.close();
+    }
+  });
+  return h;
+}
+
 export function spaceConfig(url: string, extra: FlowNode = {}): FlowNode {
   return { id: 'space', type: 'signalwire-space', name: 'test space', space: url, ...extra };
 }
@@ -64,6 +87,17 @@ export function flow(node: FlowNode, space: FakeSpace, spaceExtra: FlowNode = {}
     { id: 'catch', ...at, type: 'catch', scope: ['n1'], uncaught: false, wires: [['caught']] },
     { id: 'caught', ...at, type: 'helper', wires: [] },
   ];
+}
+
+/**
+ * Loads `node` in a flow with `space` and sends it `msg`: resolves to the message on `out`, or with
+ * `expectError` to the one the Catch node received.
+ */
+export async function runOnce(space: FakeSpace, node: FlowNode, msg: Msg, modules: unknown[] = ALL_NODES, expectError = false): Promise<Msg> {
+  const n1 = await load(flow(node, space), credentials(space), modules);
+  const got = expectError ? caughtError() : outcome();
+  n1.receive(msg);
+  return got;
 }
 
 /**
@@ -146,6 +180,23 @@ export async function assertNoStray(ms = 30): Promise<void> {
     }
   }
   if (stray.length) throw new Error(`${stray.length} unexpected message(s) left unconsumed:\n  ${stray.join('\n  ')}`);
+}
+
+/**
+ * What must follow when the flow stops (unload, or a redeploy of n1) while the space holds a
+ * request of n1: the request is aborted, the message ends once with done() and no error, no
+ * request follows (no retry, no next page), nothing is sent or caught. Returns that completion.
+ */
+export async function assertEndedByClose(space: FakeSpace): Promise<Completion> {
+  const requests = space.requests.length;
+  await waitUntil(() => space.inFlight === 0, 5000, 'the held request was not aborted');
+  await waitUntil(() => completions().length > 0, 5000, 'the aborted message was never ended with done()');
+  await delay(100); // a second done(), a retry or an output would have landed by now
+  assert.deepEqual(completions().map((c) => c.error), [undefined], 'ended exactly once, without an error');
+  assert.equal(space.requests.length, requests, 'no request after close');
+  assert.deepEqual(await collect('out', 0), []);
+  assert.deepEqual(await collect('caught', 0), []);
+  return completions()[0];
 }
 
 /** The log entries node `id` wrote at error level since the last load() (unload stops the log spy). */
@@ -247,12 +298,13 @@ export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function timerWatch() {
   const context = new AsyncLocalStorage<true>();
   const live = new Map<number, { delayMs: number; createdAt: number }>();
-  let created = 0;
+  const delays: number[] = [];
   const hook = createHook({
     init(asyncId, type, _trigger, resource) {
       if (type !== 'Timeout' || context.getStore() !== true) return;
-      created++;
-      live.set(asyncId, { delayMs: Number((resource as { _idleTimeout?: number })._idleTimeout), createdAt: Date.now() });
+      const delayMs = Number((resource as { _idleTimeout?: number })._idleTimeout);
+      delays.push(delayMs);
+      live.set(asyncId, { delayMs, createdAt: Date.now() });
     },
     destroy(asyncId) {
       live.delete(asyncId);
@@ -268,7 +320,11 @@ export function timerWatch() {
       return [...live.values()];
     },
     get created(): number {
-      return created;
+      return delays.length;
+    },
+    /** The delay of every timer of the message, in the order they were created. */
+    delays(): number[] {
+      return [...delays];
     },
     stop(): void {
       hook.disable();
