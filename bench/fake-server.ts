@@ -5,6 +5,7 @@ import { FakeSpace } from '../simulator/fake-space';
 import { parseCallRoute, parseRoute } from '../simulator/fake-space';
 import { dropCallbacks, postCallbacks, prepareCallbacks } from './lib/callbacks';
 import type { FakeCommand, RequestCounts } from './lib/ipc';
+import { rosterCommand } from './lib/roster-space';
 
 const space = new FakeSpace();
 // The request log is only kept where a section counts requests (listing, burst).
@@ -49,6 +50,8 @@ async function handle(cmd: FakeCommand): Promise<unknown> {
       }
       return c;
     }
+    case 'roster':
+      return rosterCommand(cmd);
     default:
       throw new Error(`unknown op ${(cmd as { op: string }).op}`);
   }

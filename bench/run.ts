@@ -5,7 +5,7 @@
 //   npm run bench          full run (about 10 minutes on 2 cores), targets pass/fail
 //   npm run bench:smoke    tiny sizes, one run each, no targets: sanity checks only (CI)
 //
-// Options: --smoke, --only=get,list,burst,cold,events,memory, --json=FILE (default .bench/results.json),
+// Options: --smoke, --only=get,list,burst,cold,events,memory,roster, --json=FILE (default .bench/results.json),
 // --n20c1=N (requests per run at 20 ms, concurrency 1; default 500), --package=DIR (bench another
 // build of the package: a directory with package.json and dist/, e.g. one with a fix applied).
 import fs from 'node:fs';
@@ -24,6 +24,7 @@ import type { DetailsConfig, DetailsListing } from './worker-call-details';
 import type { CoalesceConfig, CoalesceResult } from './worker-coalesce';
 import { EVENTS_CONTENDERS, PUBLIC_URL, type EventsConfig, type EventsContender, type EventsMeasurement, type EventsScenario } from './worker-events';
 import { MEMORIES, type MemoryConfig, type MemoryName, type MemoryResult } from './worker-memories';
+import type { LatencyPhase, RosterLatencyConfig, RosterStormConfig, RosterSweepConfig, StormContender, StormResult, SweepMeasurement } from './worker-roster';
 
 // ------------------------------------------------------------------ plan
 
@@ -35,14 +36,31 @@ const flag = (name: string): string | undefined => {
   return eq < 0 ? '' : a.slice(eq + 1);
 };
 const SMOKE = flag('smoke') !== undefined;
-const ONLY = new Set((flag('only') ?? 'get,list,burst,cold,events,memory').split(',').filter(Boolean));
+const ONLY = new Set((flag('only') ?? 'get,list,burst,cold,events,memory,roster').split(',').filter(Boolean));
 const JSON_OUT = flag('json') || path.join(REPO_ROOT, '.bench', SMOKE ? 'results-smoke.json' : 'results.json');
 const N20C1 = Number(flag('n20c1') ?? 500);
 const PACKAGE_DIR = flag('package');
 const LATENCY = flag('latency'); // only the get scenarios at this server latency (ms)
 
 const MAX_IN_FLIGHT = 10; // the space node's default
+
 const LIST_LATENCY_MS = 0;
+
+/** Section 7, the conference roster (issue 13): its part of the plan (see the section below). */
+const ROSTER_PLAN = {
+  smoke: {
+    latency: { reps: 1, conferences: 20, participants: 25, warmup: 200, warmupRate: 1000, phases: [{ ratePerSec: 100, callbacks: 100 }, { ratePerSec: 1000, callbacks: 500 }] },
+    storm: { participants: 200, ratePerSec: 100 },
+    sweep: { conferences: 5, participants: 10, latencies: [0], maxInFlight: [MAX_IN_FLIGHT], reps: 1 },
+  },
+  full: {
+    // 20 conferences of 25: a participant's speech event every 500 callbacks (none a repeat).
+    latency: { reps: 3, conferences: 20, participants: 25, warmup: 2000, warmupRate: 1000, phases: [{ ratePerSec: 100, callbacks: 1000 }, { ratePerSec: 1000, callbacks: 5000 }] },
+    // The issue's storm: 1,000 joins over 10 s.
+    storm: { participants: 1000, ratePerSec: 100 },
+    sweep: { conferences: 20, participants: 50, latencies: [0, 20], maxInFlight: [1, MAX_IN_FLIGHT], reps: 5 },
+  },
+};
 
 const PLAN = SMOKE
   ? {
@@ -66,6 +84,7 @@ const PLAN = SMOKE
         details: { participants: 50, reps: 1, latencies: [0], warmups: 1 },
       },
       memory: { total: 30_000, step: 5_000, warmup: 20_000, reps: 1 },
+      roster: ROSTER_PLAN.smoke,
     }
   : {
       get: {
@@ -90,6 +109,7 @@ const PLAN = SMOKE
       },
       // A million distinct identities through each memory, timed per 100,000.
       memory: { total: 1_000_000, step: 100_000, warmup: 200_000, reps: 3 },
+      roster: ROSTER_PLAN.full,
     };
 
 // ------------------------------------------------------------------ output helpers
@@ -655,6 +675,146 @@ function reportMemories(results: MemoryResult[]): void {
   );
 }
 
+// ------------------------------------------------------------------ section 7: conference roster (issue 13)
+
+interface RosterResults {
+  latency?: LatencyPhase[][];
+  storm?: StormResult[];
+  sweep?: SweepMeasurement[];
+}
+
+const STORM_LABEL: Record<StormContender, string> = {
+  roster: 'events -> roster (defaults: throttle 100 ms)',
+  old03: 'example 03 before: events (coalesce 1000 ms) -> list participants -> rows',
+};
+
+async function runRoster(fake: FakeProcess): Promise<RosterResults> {
+  const plan = PLAN.roster;
+  const signingKey = `PSK_${randomBytes(16).toString('hex')}`;
+  const res: RosterResults = { latency: [], storm: [] };
+  const l = plan.latency;
+  progress(`7a. roster latency: speech callbacks of ${l.conferences} conferences of ${l.participants}, ${l.phases.map((p) => `${fmt(p.callbacks)} at ${p.ratePerSec}/s`).join(', ')}, ${l.reps} run(s)`);
+  for (let rep = 0; rep < l.reps; rep++) {
+    const cfg: RosterLatencyConfig = { case: 'latency', signingKey, conferences: l.conferences, participants: l.participants, warmup: l.warmup, warmupRate: l.warmupRate, phases: l.phases };
+    res.latency!.push(await runWorker<LatencyPhase[]>('worker-roster.ts', cfg, fake, { timeoutMs: 5 * 60_000 }));
+  }
+  const st = plan.storm;
+  progress(`7b. a storm of ${fmt(st.participants)} joins at ${st.ratePerSec}/s: the roster, then example 03 as it was`);
+  for (const contender of ['roster', 'old03'] as StormContender[]) {
+    const cfg: RosterStormConfig = { case: 'storm', contender, signingKey, participants: st.participants, ratePerSec: st.ratePerSec };
+    res.storm!.push(await runWorker<StormResult>('worker-roster.ts', cfg, fake, { timeoutMs: 5 * 60_000 }));
+  }
+  const sw = plan.sweep;
+  progress(`7c. a sweep of ${sw.conferences} conferences of ${sw.participants}: server latency ${sw.latencies.join(' and ')} ms, max in flight ${sw.maxInFlight.join(' and ')}, ${sw.reps} run(s)`);
+  const cfg: RosterSweepConfig = { case: 'sweep', ...sw };
+  res.sweep = await runWorker<SweepMeasurement[]>('worker-roster.ts', cfg, fake, { timeoutMs: 5 * 60_000 });
+  return res;
+}
+
+function reportRoster(r: RosterResults): void {
+  const plan = PLAN.roster;
+  print('\n## 7. Conference roster (issue 13)\n');
+
+  // 7a
+  const l = plan.latency;
+  print(
+    `### 7a. From a callback's arrival to the roster's output (throttle 0), ms; ${l.conferences} conferences of ${l.participants}, speech start and stop callbacks (median of ${l.reps} run(s))\n\n` +
+      'Signed callbacks POSTed by the fake space\'s process at a steady rate to the conference events node, wired to the roster (throttle 0, no periodic sweep, call details off: ' +
+      'the participants were found by the deploy sweep). Arrival: the request reaches Node-RED\'s HTTP server; out: the roster\'s output-1 message (the rows of that conference) reaches the next node. ' +
+      `Each callback changes one participant, so each gives one message. ${fmt(l.warmup)} callbacks at ${l.warmupRate}/s first, not measured.\n`,
+  );
+  const runs = r.latency ?? [];
+  const lrows: string[][] = [];
+  for (const [i, p] of l.phases.entries()) {
+    const mine = runs.map((run) => run[i]).filter(Boolean);
+    lrows.push([
+      `${fmt(p.ratePerSec)}/s`,
+      fmt(p.callbacks),
+      fmt(median(mine.map((x) => x.sendSeconds)), 2),
+      fmt(median(mine.map((x) => x.outputs))),
+      fmtMs(median(mine.map((x) => x.p50))),
+      fmtMs(median(mine.map((x) => x.p99))),
+      fmtMs(Math.max(...mine.map((x) => x.max))),
+      mine.map((x) => fmtMs(x.p99)).join(', '),
+      fmt(median(mine.map((x) => x.cpuUs))),
+    ]);
+    check(
+      `roster latency at ${p.ratePerSec}/s: every callback answered 204 and out once`,
+      mine.length === runs.length && mine.length > 0 && mine.every((x) => x.answered204 === p.callbacks && x.outputs === p.callbacks && !x.firstError && Number.isFinite(x.p99)),
+      mine.find((x) => x.firstError)?.firstError,
+    );
+    if (!SMOKE && p.ratePerSec === 100) {
+      const p99 = median(mine.map((x) => x.p99));
+      target('7', 'callback to roster output, p99 < 20 ms at 100/s (throttle 0)', `${fmtMs(p99)} ms`, p99 < 20);
+    }
+  }
+  print(table(['rate', 'callbacks', 'sent in s', 'outputs', 'p50 ms', 'p99 ms', 'max ms', 'p99 of each run', 'CPU µs/callback'], lrows));
+  print('\np50, p99: medians of the runs; max: the worst of all runs. CPU: the Node-RED process (HTTP, signature, events node, roster, both outputs) per callback.');
+
+  // 7b
+  const st = plan.storm;
+  print(`\n### 7b. A conference-start and ${fmt(st.participants)} joins of one conference at ${st.ratePerSec}/s: API requests, and the last state out\n`);
+  print(
+    'Each flow in a Node-RED of its own against a fake space of its own, the flow as a user has it (every setting at its default but what is named). ' +
+      'The roster\'s deploy sweep runs before the conference starts and is not counted. ' +
+      'last out after: ms from the last callback\'s arrival to the last rows message.\n',
+  );
+  const storms = r.storm ?? [];
+  print(
+    table(
+      ['flow', 'callbacks', 'answered 204', 'sent in s', 'participants lists', 'conference lists (sweeps)', 'conference GETs', 'call lookups', 'rows messages', 'rows in the last', 'last out after ms'],
+      storms.map((x) => [
+        STORM_LABEL[x.contender],
+        fmt(x.callbacks),
+        fmt(x.answered204),
+        fmt(x.sendSeconds, 2),
+        fmt(x.requests.participantLists),
+        fmt(x.requests.conferenceLists),
+        fmt(x.requests.conferenceGets),
+        fmt(x.requests.calls),
+        fmt(x.outputs),
+        fmt(x.lastRows),
+        fmtMs(x.lastOutAfterMs),
+      ]),
+    ),
+  );
+  for (const x of storms) {
+    check(`roster storm, ${x.contender}: every callback answered 204, the last rows hold everyone, nothing failed`, x.answered204 === x.callbacks && x.lastRows === st.participants && x.failed === 0, x.firstError);
+    if (x.contender !== 'roster') continue;
+    // Besides the sweeps (a sweep lists this one conference's participants once).
+    const extra = x.requests.participantLists - x.requests.conferenceLists;
+    check('roster storm: no participants listing besides the sweeps, no lookup', extra <= 0 && x.requests.calls === 0, JSON.stringify(x.requests));
+    if (!SMOKE) {
+      const old = storms.find((y) => y.contender === 'old03');
+      target('7', `storm of ${fmt(st.participants)} joins: 0 list requests besides the sweeps`, `${Math.max(0, extra)} (example 03 before: ${fmt(old?.requests.participantLists ?? NaN)})`, extra <= 0);
+      target('7', 'storm: the last state out within the throttle window (100 ms) after the last callback, plus 20 ms delivery', `${fmtMs(x.lastOutAfterMs)} ms`, x.lastOutAfterMs <= 120);
+    }
+  }
+
+  // 7c
+  const sw = plan.sweep;
+  print(`\n### 7c. One sweep of ${sw.conferences} conferences of ${sw.participants}: requests and wall time (median of ${sw.reps} run(s) after one not counted)\n`);
+  print(
+    "The library's sweep() on a Roster (no Node-RED), through a SignalWireClient with the space's settings but *Max in flight*. first: every participant new; again: nothing changed. " +
+      'Call lookups are not part of a sweep: with call details on, the first finds ' +
+      `${fmt(sw.conferences * sw.participants)} new participants whose calls are looked up in the background (at most max in flight at once), later sweeps none.\n`,
+  );
+  const sweeps = r.sweep ?? [];
+  print(
+    table(
+      ['server latency', 'max in flight', 'sweep', 'conference lists', 'participants lists', 'conference GETs', 'wall ms', 'runs ms'],
+      sweeps.map((x) => [`${x.latencyMs} ms`, String(x.maxInFlight), x.which, fmt(x.requests.conferenceLists), fmt(x.requests.participantLists), fmt(x.requests.conferenceGets), fmtMs(median(x.ms)), x.ms.map(fmtMs).join(', ')]),
+    ),
+  );
+  for (const x of sweeps) {
+    check(
+      `roster sweep (${x.latencyMs} ms, max in flight ${x.maxInFlight}, ${x.which}): 1 + ${sw.conferences} list requests, no GET`,
+      x.requests.conferenceLists === 1 && x.requests.participantLists === sw.conferences && x.requests.conferenceGets === 0 && x.ms.length === sw.reps,
+      JSON.stringify(x.requests),
+    );
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<number> {
@@ -715,6 +875,13 @@ async function main(): Promise<number> {
       if (r) {
         results.memory = r;
         reportMemories(r);
+      }
+    }
+    if (ONLY.has('roster')) {
+      const r = await section('conference roster', () => runRoster(fake));
+      if (r) {
+        results.roster = r;
+        reportRoster(r);
       }
     }
   } finally {

@@ -4,14 +4,16 @@
 // fresh one takes `total` distinct identities and each `step` of them is timed.
 //
 // A memory is one entry of MEMORIES: `make` builds a fresh instance and returns what one new
-// identity costs it (the operation its node performs for an identity it has not seen). Another
-// memory (the roster's) is measured by adding its entry; rows marked `old` are copies of the
-// structures these replaced, shown for comparison and held to no target.
+// identity costs it (the operation its node performs for an identity it has not seen): the
+// events node's replay memory, a space's call details, the roster's departed participants and
+// ended conferences. Rows marked `old` are copies of the structures these replaced, shown for
+// comparison and held to no target.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as CallDetailsModule from '../nodes/lib/call-details';
 import type * as ClientModule from '../nodes/lib/client';
 import type * as ReplayModule from '../nodes/lib/replay-memory';
+import type * as RosterStateModule from '../nodes/lib/roster/state';
 import { workerConfig, workerMain } from './lib/ipc';
 import { forceGc } from './lib/memory';
 import { packageDir } from './lib/nodered';
@@ -91,6 +93,38 @@ export const MEMORIES = {
       return { touch: (id: string) => void (cache.get(id) ?? cache.set(id, DETAILS)), size: () => cache.size };
     },
   },
+  'roster-departed': {
+    label: 'roster: departed participants, 50,000 for 10 min',
+    bound: 50_000,
+    make() {
+      const roster = quietRoster();
+      const at = Date.now();
+      // A participant nobody has seen joins one conference and leaves: remembered as departed.
+      return {
+        touch: (id: string) => {
+          roster.event({ kind: 'participant-join', conferenceSid: 'bench-conference', callSid: id, at, from: '+15550100001' });
+          roster.event({ kind: 'participant-leave', conferenceSid: 'bench-conference', callSid: id, at });
+        },
+        size: () => roster.remembered.departed,
+      };
+    },
+  },
+  'roster-ended': {
+    label: 'roster: ended conferences, 10,000 for an hour',
+    bound: 10_000,
+    make() {
+      const roster = quietRoster();
+      const at = Date.now();
+      // A conference nobody has seen starts and ends: remembered as ended.
+      return {
+        touch: (id: string) => {
+          roster.event({ kind: 'conference-start', conferenceSid: id, at });
+          roster.event({ kind: 'conference-end', conferenceSid: id, at });
+        },
+        size: () => roster.remembered.ended,
+      };
+    },
+  },
   'replay-old': {
     label: 'OLD replay memory (a Map, oldest out by keys().next())',
     bound: 10_000,
@@ -112,6 +146,12 @@ export const MEMORIES = {
 } satisfies Record<string, MemoryCase>;
 
 export type MemoryName = keyof typeof MEMORIES;
+
+/** The roster's pure state with the node's bounds, telling nobody of its changes. */
+function quietRoster(): RosterStateModule.Roster {
+  const { Roster } = lib<typeof RosterStateModule>('roster/state.js');
+  return new Roster({ rows() {}, overview() {}, ended() {}, sweep() {}, details() {}, refused() {} });
+}
 
 // ------------------------------------------------------------------ the OLD structures
 // Copies of the code these memories replaced (commit 4f2dda9), for the comparison rows only.

@@ -159,6 +159,9 @@ export = function (RED: NodeAPI): void {
         case 'removed':
           roster.removed(input.conferenceSid, input.callSid);
           break;
+        case 'recordings':
+          for (const r of input.recordings) roster.recording(r);
+          break;
         case 'ignored':
           break;
       }

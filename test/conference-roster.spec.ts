@@ -21,7 +21,9 @@ import {
   next,
   rosterNode,
   spaceConfig,
+  listRecordingsNode,
   spaceNode,
+  updateRecordingNode,
   waitUntil,
   type FlowNode,
   type Msg,
@@ -143,8 +145,14 @@ describe('signalwire-conference-roster node', function () {
       space.addParticipant(retro, { call_sid: 'call-c' }, { from: '+15550000003', to: '+15559990000' });
       const n1 = await start();
 
-      // Each participant was first found by the sweep: their numbers come with the lookups.
-      const rows = await rowsWhen(standup, (r) => r.length === 2 && r.every((x: any) => x.from !== null));
+      // Each participant was first found by the sweep: their numbers come with the lookups. The
+      // two conferences are read at the same time: their rows come in either order.
+      const complete: Record<string, Msg> = {};
+      await until('rows', (m) => {
+        if (m.payload.length > 0 && m.payload.every((x: any) => x.from !== null) && m.payload.length === (m.conferenceSid === standup ? 2 : 1)) complete[m.conferenceSid] = m;
+        return complete[standup] !== undefined && complete[retro] !== undefined;
+      });
+      const rows = complete[standup];
       assert.deepEqual(rows.payload.map((r: any) => [r.callSid, r.caller, r.from, r.to, r.callerName, r.muted, r.hold, r.speaking, r.coaching, r.state]), [
         ['call-a', '+15550000001', '+15550000001', '+15559990000', null, false, true, false, false, 'on hold'],
         ['call-b', '+15550000002', '+15550000002', '+15559990000', null, true, false, false, false, 'muted'],
@@ -152,9 +160,16 @@ describe('signalwire-conference-roster node', function () {
       assert.equal(rows.payload[0].conferenceSid, standup);
       assert.equal(rows.payload[0].joinedAt, new Date(Date.parse(space.participant(standup, 'call-a')!.date_created)).toISOString());
       assert.match(rows.payload[0].joined, /^\d{1,2}:\d{2} (AM|PM) \S+$/, 'the time of day with its zone');
-      assert.deepEqual(rows.conference, { sid: standup, friendlyName: 'standup', status: 'in-progress', participants: 2, startedAt: new Date(Date.parse(space.conference(standup)!.date_created)).toISOString() });
+      assert.deepEqual(rows.conference, {
+        sid: standup,
+        friendlyName: 'standup',
+        status: 'in-progress',
+        participants: 2,
+        startedAt: new Date(Date.parse(space.conference(standup)!.date_created)).toISOString(),
+        recording: null,
+      });
       assert.deepEqual(Object.keys(rows).sort(), ['_msgid', 'conference', 'conferenceSid', 'payload']);
-      await rowsWhen(retro, (r) => r.length === 1 && r[0].from === '+15550000003');
+      assert.equal(complete[retro].payload[0].from, '+15550000003');
       const list = await until('list', (m) => m.payload.length === 2 && m.payload.every((c: any) => c.participants > 0));
       assert.deepEqual(
         list.payload.map((c: any) => [c.sid, c.friendlyName, c.participants, c.speaking]),
@@ -238,6 +253,80 @@ describe('signalwire-conference-roster node', function () {
       await delay(50);
       assert.deepEqual(requestsSince(before), []);
     });
+
+    /** A recording status callback as SignalWire POSTs it (RecordingStatusCallbackPayload), with ConferenceSid when given. */
+    function recordingCallback(recordingSid: string, status: string, conferenceSid?: string): Record<string, string> {
+      const params: Record<string, string> = {
+        AccountSid: space.projectId,
+        CallSid: `ca-${status}-${recordingSid}`,
+        RecordingSid: recordingSid,
+        RecordingUrl: `https://example.signalwire.com/api/laml/2010-04-01/Accounts/${space.projectId}/Recordings/${recordingSid}`,
+        RecordingStatus: status,
+        RecordingDuration: '0',
+        RecordingChannels: '1',
+        RecordingSource: 'StartConferenceRecording',
+      };
+      if (conferenceSid) params.ConferenceSid = conferenceSid;
+      return params;
+    }
+
+    /** Waits for the next message on each output, which must show this recording for the conference. */
+    async function recordingShown(conferenceSid: string, recording: unknown): Promise<void> {
+      const rows = await rowsWhen(conferenceSid);
+      assert.deepEqual(rows.conference.recording, recording, 'output 1');
+      const list = await next('list');
+      assert.deepEqual(list.payload.find((c: any) => c.sid === conferenceSid).recording, recording, 'output 2');
+    }
+
+    it("the current recording from the recording callbacks and from update recording's answers wired back: on output 1 and 2, with no request of its own", async () => {
+      const conf = space.addConference('conf-rec', { friendly_name: 'rec' });
+      space.addParticipant(conf, { call_sid: 'agent' });
+      const events: FlowNode = { id: 'events', ...at, type: 'signalwire-conference-events', space: 'space', url: CALLBACK_PATH, wires: [['n1'], []] };
+      // The console's pause / resume / stop / delete button: update recording, its answer wired back.
+      const button: FlowNode = { id: 'button', ...at, type: 'signalwire-update-recording', space: 'space', action: 'msg', wires: [['n1']] };
+      const flow = rosterFlow(space, { callDetails: false, reconcile: 0 }, [events, button]);
+      await load(flow, { space: { projectId: space.projectId, apiToken: space.apiToken, signingKey: SIGNING_KEY } }, [spaceNode, eventsNode, rosterNode, updateRecordingNode, (red: any) => (app = red.httpNode)]);
+      server = http.createServer((req, res) => app(req, res));
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      const first = await rowsWhen(conf, (r) => r.length === 1);
+      assert.equal(first.conference.recording, null, 'not recording');
+      await until('list', (m) => m.payload.length === 1 && m.payload[0].participants === 1 && m.payload[0].recording === null);
+      await statusMatches(helper.getNode('n1'), /swept/);
+      assert.deepEqual([await collect('rows', 50), await collect('list', 0)], [[], []], 'the deploy sweep is all out');
+      const n1Requests = () => space.requests.filter((r) => !/\/Recordings/.test(r.path)).length;
+      const before = n1Requests();
+
+      // Recording starts: SignalWire's callback.
+      const r = space.startRecording(conf);
+      assert.equal(await post(recordingCallback(r.sid, 'in-progress', conf)), 204);
+      await recordingShown(conf, { sid: r.sid, status: 'in-progress' });
+
+      // Pause: no callback comes; the update node's answer says so.
+      const button1 = helper.getNode('button');
+      button1.receive({ action: 'pause', conferenceSid: conf });
+      await recordingShown(conf, { sid: r.sid, status: 'paused' });
+      button1.receive({ action: 'resume', conferenceSid: conf, recordingSid: r.sid });
+      await recordingShown(conf, { sid: r.sid, status: 'in-progress' });
+      button1.receive({ action: 'stop', conferenceSid: conf, recordingSid: r.sid });
+      await recordingShown(conf, null);
+      // The service finishes the file: completed, without ConferenceSid (as documented); then the moderator deletes it.
+      space.setRecordingStatus(conf, r.sid, 'completed');
+      assert.equal(await post(recordingCallback(r.sid, 'completed')), 204);
+      button1.receive({ action: 'delete', conferenceSid: conf, recordingSid: r.sid });
+      // A recording of a conference the roster does not follow: nothing kept, no sweep.
+      assert.equal(await post(recordingCallback('re-elsewhere', 'in-progress', 'conf-unknown')), 204);
+      // Into the roster: 3 callbacks and 4 answers, each ended once, none an error.
+      await waitUntil(() => completions().length === 7, 5000, () => `every message into the roster ended: ${completions().length}`);
+      assert.deepEqual(completions().map((c) => c.error ?? null), new Array(7).fill(null));
+      assert.deepEqual(
+        (await collect('rows', 100)).map((m) => m.conference.recording),
+        [],
+        'nothing more sent: the completed, the delete and the unknown conference changed nothing',
+      );
+      await statusMatches(helper.getNode('n1'), /^1 conference, 1 participant, swept/);
+      assert.equal(n1Requests() - before, 0, 'the roster made no request for recordings');
+    });
+
   });
 
   describe('sweeps', () => {
@@ -286,14 +375,92 @@ describe('signalwire-conference-roster node', function () {
       await rowsWhen(conf, (r) => r.length === 1);
       await until('list', (m) => m.payload.length === 1);
       space.endConference(conf);
+      const before = space.requests.length;
       n1.receive({ topic: 'refresh' });
       const last = await rowsWhen(conf, (r) => r.length === 0);
-      assert.deepEqual(last.conference, { sid: conf, friendlyName: 'ends', status: 'completed', participants: 0, startedAt: last.conference.startedAt });
+      assert.deepEqual(last.conference, { sid: conf, friendlyName: 'ends', status: 'completed', participants: 0, startedAt: last.conference.startedAt, recording: null });
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-ends'], 'one GET of it says completed');
       await until('list', (m) => m.payload.length === 0);
       // Late callbacks for it never bring it back.
       n1.receive(eventMsg(callback('participant-join', conf, 'p2', { From: '+1555' })));
       n1.receive(eventMsg(callback('participant-mute', conf, 'p1')));
       assert.deepEqual(await collect('rows', 100), []);
+    });
+
+    it('a conference waiting to start (init) that join callbacks created is kept: one GET says so, its participants are listed; it ends when the API says completed', async () => {
+      const conf = space.addConference('conf-wait', { friendly_name: 'waiting room', status: 'init' });
+      space.addParticipant(conf, { call_sid: 'w1' });
+      space.addParticipant(conf, { call_sid: 'w2', muted: true }); // their join callback is lost
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await statusMatches(n1, /^0 conferences, 0 participants, swept/);
+      assert.deepEqual(requestsSince(0), ['GET /Conferences?Status=in-progress'], 'the listing of conferences in progress leaves init out');
+      const before = space.requests.length;
+      n1.receive(eventMsg(callback('participant-join', conf, 'w1', { From: '+15556660001' })));
+      const healed = await rowsWhen(conf, (r) => r.length === 2);
+      assert.equal(healed.conference.status, 'init');
+      assert.deepEqual(healed.payload.map((r: any) => [r.callSid, r.state]).sort(), [
+        ['w1', 'live'],
+        ['w2', 'muted'],
+      ]);
+      await until('list', (m) => m.payload.length === 1 && m.payload[0].status === 'init' && m.payload[0].participants === 2);
+      await statusMatches(n1, /^1 conference, 2 participants, swept/);
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait', 'GET /Conferences/conf-wait/Participants']);
+
+      // Still waiting at the next sweep: kept again, nothing sent.
+      n1.receive({ topic: 'refresh' });
+      await waitUntil(() => requestsSince(before).length === 6, 5000, 'the second sweep');
+      assert.deepEqual(await collect('rows', 50), [], 'no ended message, no change');
+
+      // The moderator joins and its start callback is lost: the listing shows it in progress, with no GET.
+      space.updateConference(conf, { status: 'in-progress' });
+      const started = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      assert.equal((await rowsWhen(conf, (r) => r.length === 2)).conference.status, 'in-progress');
+      await waitUntil(() => requestsSince(started).length === 2, 5000, 'the sweep');
+      assert.deepEqual(requestsSince(started), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait/Participants']);
+
+      // It ends and its conference-end callback is lost: the GET says completed.
+      space.endConference(conf);
+      const ending = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      const last = await rowsWhen(conf, (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      await until('list', (m) => m.payload.length === 0);
+      assert.deepEqual(requestsSince(ending), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-wait']);
+    });
+
+    it('a followed conference the API does not know (404 to its GET) has ended', async () => {
+      const n1 = await start({ callDetails: false, reconcile: 0 });
+      await statusMatches(n1, /swept/);
+      const before = space.requests.length;
+      n1.receive(eventMsg(callback('participant-join', 'conf-phantom', 'p1', { From: '+1555' })));
+      await rowsWhen('conf-phantom', (r) => r.length === 1);
+      const last = await rowsWhen('conf-phantom', (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      await statusMatches(n1, /^0 conferences, 0 participants, swept/);
+      assert.deepEqual(requestsSince(before), ['GET /Conferences?Status=in-progress', 'GET /Conferences/conf-phantom']);
+    });
+
+    it('a GET of a missing conference that fails keeps the conference and reports the sweep failed; one that answers an unknown status too', async () => {
+      const conf = space.addConference('conf-unsure', { status: 'init' });
+      space.addParticipant(conf, { call_sid: 'u1' });
+      const n1 = await start({ callDetails: false, reconcile: 0 }, { retries: 0 });
+      await statusMatches(n1, /swept/);
+      n1.receive(eventMsg(callback('participant-join', conf, 'u1', { From: '+1555' })));
+      await until('rows', (m) => m.conferenceSid === conf && m.conference.status === 'init');
+      await statusMatches(n1, /^1 conference, 1 participant, swept/);
+      // The listing answers; the GET of the conference fails.
+      space.injectFaults({ kind: 'delay', ms: 0 }, { kind: 'status', status: 500, body: 'empty' });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, sweep failed: HTTP 500$/);
+      space.updateConference(conf, { status: 'archived' as any });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, sweep failed: bad response$/);
+      assert.match(warnings()[0], /SignalWire 500/);
+      assert.deepEqual(await collect('rows', 50), [], 'kept as it was: no ended message');
+      space.updateConference(conf, { status: 'init' });
+      n1.receive({ topic: 'refresh' });
+      await statusMatches(n1, /^1 conference, 1 participant, swept/);
     });
 
     it('a conference listed in progress whose participants answer 404 has ended in between', async () => {
@@ -369,6 +536,47 @@ describe('signalwire-conference-roster node', function () {
       await waitUntil(() => lists() >= 3, 8000, 'two more sweeps, a second apart');
     });
 
+    it("reads the conferences' participants a few at a time, up to the space's max in flight, each against its own request: what arrived after it is not undone", async () => {
+      const confs = ['conf-c1', 'conf-c2', 'conf-c3', 'conf-c4', 'conf-c5'];
+      for (const conf of confs) {
+        space.addConference(conf);
+        space.addParticipant(conf, { call_sid: `${conf}-p` });
+      }
+      // Three on the wire and none waiting: a fourth request at once would be refused.
+      const n1 = await start({ callDetails: false, reconcile: 0 }, { maxInFlight: 3, maxQueue: 0 });
+      await until('list', (m) => m.payload.length === 5 && m.payload.every((c: any) => c.participants === 1));
+      await statusMatches(n1, /^5 conferences, 5 participants, swept/);
+      // The API now has everyone on hold; each answer takes a while.
+      for (const conf of confs) space.updateParticipant(conf, `${conf}-p`, { hold: true });
+      space.latencyMs = 1500;
+      space.resetStats();
+      const before = space.requests.length;
+      n1.receive({ topic: 'refresh' });
+      await waitUntil(() => space.inFlight === 3 && requestsSince(before).length === 4, 10_000, 'three participants listings on the wire at once');
+      // Events for the three being read, after their requests were sent: muted.
+      const reading = requestsSince(before)
+        .slice(1)
+        .map((r) => /\/Conferences\/([^/]+)\/Participants$/.exec(r)![1]);
+      for (const conf of reading) n1.receive(eventMsg(callback('participant-mute', conf, `${conf}-p`, { Muted: 'true' })));
+      // The latest rows of each conference, until the sweep has corrected the two not being read.
+      const latest = new Map<string, any>();
+      const others = confs.filter((c) => !reading.includes(c));
+      await until('rows', (m) => {
+        latest.set(m.conferenceSid, m.payload[0]);
+        return others.every((c) => latest.get(c)?.hold === true) && reading.every((c) => latest.get(c)?.muted === true);
+      });
+      await waitUntil(() => space.inFlight === 0, 10_000, 'every answer in');
+      await statusMatches(n1, /^5 conferences, 5 participants, swept/);
+      assert.equal(space.maxInFlight, 3, 'never more than the space allows');
+      assert.equal(requestsSince(before).length, 6, 'the listing and one per conference');
+      for (const m of await collect('rows', 100)) latest.set(m.conferenceSid, m.payload[0]);
+      for (const conf of confs) {
+        const r = latest.get(conf);
+        if (reading.includes(conf)) assert.deepEqual([r.muted, r.hold], [true, false], `${conf}: the mute that came after its request is kept, its older answer not applied`);
+        else assert.deepEqual([r.muted, r.hold], [false, true], `${conf}: corrected by the sweep`);
+      }
+    });
+
     it('one at a time: refreshes while a sweep runs run one more after it, not one each', async () => {
       const conf = space.addConference('conf-busy');
       const n1 = await start({ callDetails: false, reconcile: 0 });
@@ -390,6 +598,19 @@ describe('signalwire-conference-roster node', function () {
   });
 
   describe('inputs', () => {
+    it("list recordings' answer (an array of recording objects) gives the current recording: the one recording or paused", async () => {
+      const conf = space.addConference('conf-list-rec');
+      const old = space.startRecording(conf);
+      space.setRecordingStatus(conf, old.sid, 'completed');
+      const paused = space.startRecording(conf);
+      space.setRecordingStatus(conf, paused.sid, 'paused');
+      const list: FlowNode = { id: 'recs', ...at, type: 'signalwire-list-recordings', space: 'space', wires: [['n1']] };
+      await load(rosterFlow(space, { callDetails: false, reconcile: 0 }, [list]), credentials(space), [spaceNode, rosterNode, listRecordingsNode]);
+      await rowsWhen(conf, (r) => r.length === 0);
+      helper.getNode('recs').receive({ conferenceSid: conf });
+      assert.deepEqual((await until('rows', (m) => m.conference.recording !== null)).conference.recording, { sid: paused.sid, status: 'paused' });
+    });
+
     it("the update participant node's answer is the latest truth; its remove output leaves at once", async () => {
       const conf = space.addConference('conf-mod');
       space.addParticipant(conf, { call_sid: 'p1' });
@@ -408,38 +629,56 @@ describe('signalwire-conference-roster node', function () {
       assert.deepEqual(requestsSince(before), []);
     });
 
-    it('each message ends exactly once; recording events are ignored quietly; anything else is a clear error and changes nothing', async () => {
+    it('each message ends exactly once; what it says nothing with is ignored quietly; anything else is a clear error and changes nothing', async () => {
       const conf = space.addConference('conf-in');
       const n1 = await start({ callDetails: false, reconcile: 0 });
       await rowsWhen(conf, (r) => r.length === 0);
+      const recording = space.startRecording(conf, { status: 'queued' });
+      const recordingEvent = (payload: Record<string, unknown>): Msg => ({ topic: `recording-${payload.recordingStatus}`, payload: { event: `recording-${payload.recordingStatus}`, ...payload } });
       const inputs: Msg[] = [
-        { topic: 'recording-completed', payload: { conferenceSid: conf } },
         { payload: { event: 'announcement-end', conferenceSid: conf } },
         { payload: [] },
+        recordingEvent({ conferenceSid: conf, recordingSid: 're-1', recordingStatus: 'queued' }), // neither on nor ended
+        { topic: 'recording', payload: { event: 'recording', conferenceSid: conf, recordingSid: 're-1', recordingStatus: null } }, // a status that was no token
+        { payload: recording }, // a recording object, queued
         eventMsg(callback('participant-join', conf, 'p1', { From: '+1555' })),
         { payload: 'hello' },
         { payload: { call_sid: 'p9' } },
         { payload: [{ call_sid: 'p9', conference_sid: conf }, 7] },
         { payload: { event: 'participant-mute', conferenceSid: conf, callSid: 'bad/../sid' } },
         { payload: { event: 'participant-mute', conferenceSid: conf } },
+        recordingEvent({ conferenceSid: conf, recordingStatus: 'in-progress' }),
+        recordingEvent({ conferenceSid: conf, recordingSid: 're/../x', recordingStatus: 'in-progress' }),
+        { payload: [{ call_sid: 'p9', conference_sid: conf }, { ...recording, status: 'in-progress' }] },
+        { payload: { ...recording, status: 'in-progress', conference_sid: 'conf in' } },
+        { payload: null, recordingSid: 7 },
       ];
       for (const m of inputs) n1.receive(m);
       await waitUntil(() => completions().length === inputs.length, 5000, 'every message ended');
       await delay(30);
       assert.equal(completions().length, inputs.length, 'once each');
       const errors = completions().map((c) => (c.error ? String((c.error as any).message ?? c.error) : null));
-      assert.deepEqual(errors.slice(0, 4), [null, null, null, null]);
-      assert.match(errors[4]!, /^The conference roster takes an event of the conference events node, a participant object \(with call_sid and conference_sid\) or an array of them, a removed participant \(\{ removed: true, conferenceSid, callSid \}\), or msg\.topic "refresh"; got msg\.payload "hello"$/);
-      assert.match(errors[5]!, /^The conference roster takes/);
-      assert.match(errors[6]!, /^The conference roster takes .* got msg\.payload an array$/);
-      assert.match(errors[7]!, /^Call SID "bad\/\.\.\/sid" may contain only letters, digits/);
-      assert.match(errors[8]!, /^Call SID is missing: set msg\.payload\.callSid$/);
+      assert.deepEqual(errors.slice(0, 6), [null, null, null, null, null, null]);
+      assert.match(
+        errors[6]!,
+        /^The conference roster takes an event of the conference events node \(a conference or recording status callback\), a participant object \(with call_sid and conference_sid\) or a recording object \(with sid, conference_sid, status and a uri under \/Recordings\/\), or an array of either, a removed participant \(\{ removed: true, conferenceSid, callSid \}\), a deleted recording \(msg\.payload null with msg\.recordingSid\), or msg\.topic "refresh"; got msg\.payload "hello"$/,
+      );
+      assert.match(errors[7]!, /^The conference roster takes/);
+      assert.match(errors[8]!, /^The conference roster takes .* got msg\.payload an array$/);
+      assert.match(errors[9]!, /^Call SID "bad\/\.\.\/sid" may contain only letters, digits/);
+      assert.match(errors[10]!, /^Call SID is missing: set msg\.payload\.callSid$/);
+      assert.match(errors[11]!, /^Recording SID is missing: set msg\.payload\.recordingSid$/);
+      assert.match(errors[12]!, /^Recording SID "re\/\.\.\/x" may contain only letters, digits/);
+      assert.match(errors[13]!, /^The conference roster takes .* got msg\.payload an array$/, 'participants and recordings in one array');
+      assert.match(errors[14]!, /^Conference SID "conf in" may contain only letters, digits/);
+      assert.match(errors[15]!, /^Recording SID 7 may contain only letters, digits/);
       const caught = await collect('caught', 30);
-      assert.equal(caught.length, 5);
+      assert.equal(caught.length, 10);
       const rows = await collect('rows', 30);
       assert.equal(rows.length, 1, `only the join changed the roster: ${JSON.stringify(rows.map((m) => m.payload))}`);
       assert.deepEqual(rows[0].payload.map((r: any) => r.callSid), ['p1']);
-      assert.notEqual(rows[0]._msgid, inputs[3]._msgid, 'a message of its own');
+      assert.equal(rows[0].conference.recording, null);
+      assert.notEqual(rows[0]._msgid, inputs[5]._msgid, 'a message of its own');
       assert.equal(rows[0].callback, undefined, "none of the input's properties");
     });
 
@@ -528,6 +767,31 @@ describe('signalwire-conference-roster node', function () {
         ['Ada Lovelace', '+15554440001', 'Ada Lovelace'],
         ['nocall', null, null],
       ]);
+    });
+
+    it("a call the space dialled out: the caller is the called party's number (to), from the callback's Direction or the call's details", async () => {
+      const conf = space.addConference('conf-out');
+      // Found by the sweep: its call says outbound, from the space's own number.
+      space.addParticipant(conf, { call_sid: 'dialled', date_created: rfc2822(Date.now() - 3000) }, { direction: 'outbound', from: '+15550100000', to: '+15557770001', callerName: 'Front Desk' });
+      const n1 = await start({ reconcile: 0 });
+      const found = await rowsWhen(conf, (r) => r.length === 1 && r[0].from !== null);
+      assert.deepEqual(
+        found.payload.map((r: any) => [r.caller, r.from, r.to, r.callerName]),
+        [['+15557770001', '+15550100000', '+15557770001', 'Front Desk']],
+      );
+      // Named by its join callback: Direction outbound-api (a call made through the API).
+      n1.receive(eventMsg(callback('participant-join', conf, 'api-call', { From: '+15550100000', To: '+15557770002', Direction: 'outbound-api', CallerName: 'Front Desk' })));
+      // An inbound call keeps the caller name, else the number.
+      n1.receive(eventMsg(callback('participant-join', conf, 'in-call', { From: '+15557770003', To: '+15550100000', Direction: 'inbound' })));
+      const rows = await rowsWhen(conf, (r) => r.length === 3);
+      assert.deepEqual(
+        rows.payload.map((r: any) => [r.callSid, r.caller]).sort(),
+        [
+          ['api-call', '+15557770002'],
+          ['dialled', '+15557770001'],
+          ['in-call', '+15557770003'],
+        ],
+      );
     });
 
     it('with call details off, a participant found by the sweep has no number and no lookup is made', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SignalWireError } from '../nodes/lib/errors';
-import { Limiter } from '../nodes/lib/limiter';
+import { forEachConcurrently, Limiter } from '../nodes/lib/limiter';
 import { timerWatch, waitUntil } from './support/harness';
 
 /** Runs a task within the limiter, as the client's attempts do. */
@@ -127,5 +127,56 @@ describe('in-flight limiter', () => {
     a();
     a();
     assert.equal(limiter.running, 1);
+  });
+});
+
+describe('forEachConcurrently', () => {
+  it('runs the items in order, at most the limit at a time, and resolves once every one is done', async () => {
+    const gates = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const all = forEachConcurrently([0, 1, 2, 3, 4], 2, async (i) => {
+      started.push(i);
+      most = Math.max(most, ++running);
+      await gates[i].promise;
+      running--;
+    });
+    await Promise.resolve();
+    assert.deepEqual(started, [0, 1]);
+    gates[1].resolve();
+    for (let i = 0; i < 5 && started.length < 3; i++) await Promise.resolve();
+    assert.deepEqual(started, [0, 1, 2], 'the next one starts when one ends');
+    for (const g of gates) g.resolve();
+    await all;
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+    assert.equal(most, 2);
+  });
+
+  it('after the first failure starts no more, lets the running ones finish, then rejects with that failure', async () => {
+    const slow = deferred();
+    const started: number[] = [];
+    const finished: number[] = [];
+    const all = forEachConcurrently([0, 1, 2, 3], 2, async (i) => {
+      started.push(i);
+      if (i === 0) throw new Error('first');
+      if (i === 1) await slow.promise;
+      finished.push(i);
+    });
+    let settled = false;
+    all.catch(() => undefined).finally(() => (settled = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(settled, false, 'waits for the one running');
+    slow.resolve();
+    await assert.rejects(all, /first/);
+    assert.deepEqual(started, [0, 1]);
+    assert.deepEqual(finished, [1]);
+  });
+
+  it('an empty list or a limit under one still works', async () => {
+    await forEachConcurrently([], 3, async () => assert.fail('no item'));
+    const seen: number[] = [];
+    await forEachConcurrently([1, 2], 0, async (i) => void seen.push(i));
+    assert.deepEqual(seen, [1, 2]);
   });
 });

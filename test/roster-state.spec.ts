@@ -1,7 +1,7 @@
 // The roster's state on its own (no Node-RED, no timers, no I/O): how events, API participant
 // objects and sweeps change it, in which order they count, what it remembers and for how long.
 import assert from 'node:assert/strict';
-import { Roster, type EndedConference, type ParticipantFacts, type RosterEvent, type RosterEventKind, type RosterListener } from '../nodes/lib/roster/state';
+import { Roster, type EndedConference, type ParticipantFacts, type RecordingFacts, type RosterEvent, type RosterEventKind, type RosterListener } from '../nodes/lib/roster/state';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 0);
 const CONF = 'conf-1';
@@ -56,6 +56,11 @@ function ev(kind: RosterEventKind, call: string | undefined, s: number | null, e
 
 function facts(call: string, extra: Partial<ParticipantFacts> = {}): ParticipantFacts {
   return { conferenceSid: CONF, callSid: call, present: true, joinedAt: T0, updatedAt: null, ...extra };
+}
+
+/** A recording's status `s` seconds after T0 (null: no Timestamp), from a callback unless said otherwise. */
+function rec(sid: string, status: RecordingFacts['status'], s: number | null, extra: Partial<RecordingFacts> = {}): RecordingFacts {
+  return { conferenceSid: CONF, recordingSid: sid, status, at: s === null ? null : T0 + s * 1000, callback: true, ...extra };
 }
 
 function setup(options: ConstructorParameters<typeof Roster>[1] = {}) {
@@ -205,6 +210,12 @@ describe('roster state', () => {
       assert.deepEqual(told.take().detailsOf, [], 'asked once');
     });
 
+    it("a callback's Direction is kept with the numbers", () => {
+      const { roster, p } = setup();
+      roster.event(ev('participant-join', 'out', 1, { from: '+15550000000', to: '+15551112222', direction: 'outbound-api' }));
+      assert.equal(p('out')?.direction, 'outbound-api');
+    });
+
     it('a late join still tells when they joined and their number, without undoing newer state', () => {
       const { roster, p } = setup();
       roster.event(ev('participant-mute', 'a', 5));
@@ -218,12 +229,12 @@ describe('roster state', () => {
       const { roster, told, p } = setup();
       roster.event(ev('participant-mute', 'a', 5));
       told.take();
-      roster.details(CONF, 'a', { from: '+1555', to: '+1666', callerName: 'Ada' });
-      assert.deepEqual([p('a')?.from, p('a')?.to, p('a')?.callerName], ['+1555', '+1666', 'Ada']);
+      roster.details(CONF, 'a', { from: '+1555', to: '+1666', callerName: 'Ada', direction: 'inbound' });
+      assert.deepEqual([p('a')?.from, p('a')?.to, p('a')?.callerName, p('a')?.direction], ['+1555', '+1666', 'Ada', 'inbound']);
       assert.deepEqual(told.take().rowsOf, [CONF]);
-      roster.details(CONF, 'a', { from: '+1777', to: null, callerName: null });
-      assert.equal(p('a')?.from, '+1555', 'a known number is kept');
-      roster.details(CONF, 'gone', { from: '+1', to: null, callerName: null });
+      roster.details(CONF, 'a', { from: '+1777', to: null, callerName: null, direction: 'outbound-api' });
+      assert.deepEqual([p('a')?.from, p('a')?.direction], ['+1555', 'inbound'], 'what is known is kept');
+      roster.details(CONF, 'gone', { from: '+1', to: null, callerName: null, direction: null });
       assert.ok(told.take().quiet);
     });
   });
@@ -442,32 +453,174 @@ describe('roster state', () => {
       assert.deepEqual(who(), [], 'a listing that lags behind the leave');
     });
 
-    it('the conference listing: followed conferences it leaves out have ended, unless an event came after the request', () => {
+    it('the conference listing: followed conferences it leaves out are to be asked about, unless an event came after the request', () => {
       const { roster, told } = setup();
       for (const sid of [CONF, OTHER, 'conf-3']) roster.event({ ...ev('conference-start', undefined, 0), conferenceSid: sid });
       const mark = roster.mark();
       roster.event({ ...ev('participant-join', 'a', 1, { from: '+1' }), conferenceSid: 'conf-3' });
       told.take();
-      const kept = roster.sweepConferences([{ sid: CONF, friendlyName: 'named', startedAt: T0 - 1000 }, { sid: 'new', friendlyName: null, startedAt: null }], mark);
-      assert.deepEqual(kept, [CONF, 'new']);
+      const swept = roster.sweepConferences([{ sid: CONF, friendlyName: 'named', startedAt: T0 - 1000 }, { sid: 'new', friendlyName: null, startedAt: null }], mark);
+      assert.deepEqual(swept, { listed: [CONF, 'new'], missing: [OTHER] }, 'conf-3 changed after the request: neither');
       const t = told.take();
-      assert.deepEqual(t.endedOnes.map((c) => c.sid), [OTHER]);
-      assert.ok(roster.conference('conf-3'), 'changed after the request: kept');
+      assert.deepEqual(t.endedOnes, [], 'not listed in progress is not ended yet: it may be waiting to start');
+      assert.ok(roster.conference(OTHER));
       assert.equal(roster.conference(CONF)?.friendlyName, 'named');
       assert.equal(roster.conference(CONF)?.startedAt, T0, 'its start was seen: kept');
       assert.ok(roster.conference('new'));
       // An ended conference listed again (a listing that lags) stays ended.
-      assert.deepEqual(roster.sweepConferences([{ sid: OTHER, friendlyName: null, startedAt: null }], roster.mark()), []);
+      roster.endConference(OTHER);
+      assert.deepEqual(roster.sweepConferences([{ sid: OTHER, friendlyName: null, startedAt: null }], roster.mark()).listed, []);
       assert.equal(roster.conference(OTHER), undefined);
     });
 
-    it('a conference the API no longer knows has ended', () => {
+    it('a conference the API says is waiting to start (init) is kept with that status, until it starts', () => {
+      const { roster, told } = setup();
+      roster.event(ev('participant-join', 'a', 1, { from: '+1' })); // its join created it
+      assert.equal(roster.conference(CONF)?.status, 'in-progress', 'until the API says otherwise');
+      const mark = roster.mark();
+      assert.deepEqual(roster.sweepConferences([], mark).missing, [CONF]);
+      told.take();
+      assert.equal(roster.found(CONF, 'init', mark), true);
+      assert.equal(roster.conference(CONF)?.status, 'init');
+      const t = told.take();
+      assert.deepEqual([t.rowsOf, t.overviews, t.endedOnes.length], [[CONF], 1, 0]);
+      assert.equal(roster.found(CONF, 'init', roster.mark()), true);
+      assert.ok(told.take().quiet, 'the same answer again tells nothing');
+      // The moderator joins: conference-start.
+      roster.event(ev('conference-start', undefined, 30));
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(told.take().overviews, 1);
+      // An answer asked for before that start is older: it does not set init back.
+      roster.found(CONF, 'init', mark);
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(roster.found('unknown', 'init', roster.mark()), false, 'a conference not followed is not created');
+      assert.equal(roster.conference('unknown'), undefined);
+    });
+
+    it('a listing in progress ends the init status the API gave before', () => {
+      const { roster, told } = setup();
+      roster.event(ev('participant-join', 'a', 1, { from: '+1' }));
+      roster.found(CONF, 'init', roster.mark());
+      told.take();
+      roster.sweepConferences([{ sid: CONF, friendlyName: null, startedAt: null }], roster.mark());
+      assert.equal(roster.conference(CONF)?.status, 'in-progress');
+      assert.equal(told.take().overviews, 1);
+    });
+
+    it('a conference the API says has ended, or no longer knows, has ended', () => {
       const { roster, told } = setup();
       roster.event(ev('participant-join', 'a', 1, { from: '+1' }));
       told.take();
       roster.endConference(CONF);
       assert.equal(told.take().endedOnes.length, 1);
       assert.equal(roster.conferenceCount, 0);
+    });
+  });
+
+  describe('recordings', () => {
+    /** A followed conference, with what was told so far taken. */
+    function withConference() {
+      const t = setup();
+      t.roster.event(ev('conference-start', undefined, 0));
+      t.told.take();
+      return { ...t, now: () => t.roster.conference(CONF)?.recording ?? null };
+    }
+
+    it('a recording that starts is the current one: the rows and the overview told; the same news again tells nothing', () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      assert.deepEqual(now(), { sid: 're-1', status: 'in-progress', at: T0 + 5000 });
+      const t = told.take();
+      assert.deepEqual([t.rowsOf, t.overviews, t.sweeps], [[CONF], 1, 0]);
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'in-progress', null));
+      assert.ok(told.take().quiet);
+    });
+
+    it("a pause is known from the API's answer; a callback's in-progress (sent only when it starts) does not undo it unless its Timestamp is later", () => {
+      const { roster, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'paused', 20, { callback: false })); // update recording's answer, date_updated :20
+      assert.equal(now()?.status, 'paused');
+      roster.recording(rec('re-1', 'in-progress', null)); // the start's callback, late, no Timestamp
+      roster.recording(rec('re-1', 'in-progress', 5)); // the start's callback, late
+      roster.recording(rec('re-1', 'in-progress', 20)); // the same second: cannot show it is later
+      assert.equal(now()?.status, 'paused');
+      roster.recording(rec('re-1', 'in-progress', 19, { callback: false })); // an older answer
+      assert.equal(now()?.status, 'paused', 'an answer older than the pause changes nothing');
+      roster.recording(rec('re-1', 'in-progress', 20, { callback: false })); // resumed in the same second, answered after
+      assert.equal(now()?.status, 'in-progress', 'the same second: in the order they came');
+      roster.recording(rec('re-1', 'paused', 30, { callback: false }));
+      roster.recording(rec('re-1', 'in-progress', 31)); // a service that reports a resume with a later Timestamp
+      assert.equal(now()?.status, 'in-progress');
+    });
+
+    it('ended is for good: completed, absent, failed, stopped or deleted clear it, whatever their time, and it never comes back', () => {
+      for (const how of [rec('re-1', 'ended', 40), rec('re-1', 'ended', null, { callback: false }), rec('re-1', 'ended', 1, { callback: false })]) {
+        const { roster, told, now } = withConference();
+        roster.recording(rec('re-1', 'in-progress', 5));
+        roster.recording(rec('re-1', 'paused', 20, { callback: false }));
+        told.take();
+        roster.recording(how);
+        assert.equal(now(), null);
+        assert.deepEqual(told.take().rowsOf, [CONF]);
+        roster.recording(rec('re-1', 'in-progress', 50)); // late, or repeated
+        roster.recording(rec('re-1', 'paused', 60, { callback: false }));
+        assert.equal(now(), null);
+        assert.ok(told.take().quiet);
+        roster.recording(rec('re-2', 'in-progress', 70)); // a new recording
+        assert.deepEqual(now(), { sid: 're-2', status: 'in-progress', at: T0 + 70_000 });
+      }
+    });
+
+    it("the end of another recording than the current one leaves it on; one older than the current's last news is not taken", () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-2', 'in-progress', 30));
+      told.take();
+      roster.recording(rec('re-1', 'ended', 35));
+      assert.equal(now()?.sid, 're-2');
+      roster.recording(rec('re-0', 'in-progress', 10, { callback: false }));
+      assert.equal(now()?.sid, 're-2');
+      assert.ok(told.take().quiet);
+    });
+
+    it('a callback without ConferenceSid counts for the conference whose current recording it names; otherwise it is dropped', () => {
+      const { roster, told, now } = withConference();
+      roster.recording(rec('re-1', 'in-progress', null, { conferenceSid: null })); // no conference named, none known
+      assert.equal(now(), null);
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.recording(rec('re-1', 'ended', null, { conferenceSid: null }));
+      assert.equal(now(), null);
+      told.take();
+      roster.recording(rec('re-1', 'ended', null, { conferenceSid: null }));
+      assert.ok(told.take().quiet);
+    });
+
+    it('for a conference not followed, or ended: nothing kept, nothing created, no sweep', () => {
+      const { roster, told } = setup();
+      roster.recording(rec('re-1', 'in-progress', 5));
+      assert.equal(roster.conference(CONF), undefined);
+      assert.ok(told.take().quiet);
+      roster.event(ev('conference-start', undefined, 0));
+      roster.recording(rec('re-1', 'in-progress', 5));
+      roster.event(ev('conference-end', undefined, 9));
+      told.take();
+      roster.recording(rec('re-1', 'ended', 10));
+      roster.recording(rec('re-1', 'ended', 10, { conferenceSid: null }));
+      assert.equal(roster.conference(CONF), undefined);
+      assert.ok(told.take().quiet);
+    });
+
+    it('bounded: one recording per conference, forgotten with the conference', () => {
+      const { roster } = setup();
+      for (let i = 0; i < 1000; i++) {
+        const conferenceSid = `conf-r${i}`;
+        roster.event({ ...ev('conference-start', undefined, 0), conferenceSid });
+        for (let r = 0; r < 5; r++) roster.recording(rec(`re-${i}-${r}`, 'in-progress', r, { conferenceSid }));
+      }
+      assert.equal(roster.remembered.recordings, 1000, 'the latest of each');
+      for (let i = 0; i < 1000; i++) roster.event({ ...ev('conference-end', undefined, 9), conferenceSid: `conf-r${i}` });
+      assert.equal(roster.remembered.recordings, 0);
     });
   });
 });

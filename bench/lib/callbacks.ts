@@ -41,6 +41,8 @@ export interface PostCallbacks {
   concurrency: number;
   /** Open loop instead: one POST every 1000/ratePerSec ms (concurrency ignored). */
   ratePerSec?: number;
+  /** Send each callback's index in the batch as `X-Bench-Index`, so the receiver can time its arrival. */
+  indexHeader?: boolean;
 }
 
 export interface PostResult {
@@ -64,18 +66,19 @@ export function prepareCallbacks(space: FakeSpace, opts: PrepareCallbacks): { ba
   const conferenceSid = space.addConference();
   space.addParticipants(conferenceSid, opts.n);
   const participants = space.participants(conferenceSid);
-  const bodies: string[] = [];
-  const signatures = new Map<string, string[]>(opts.signedUrls.map((u) => [u, []]));
   const t0 = Date.now() - participants.length * 1000;
-  participants.forEach((p, i) => {
-    const params = conferenceCallbackParams(space, 'participant-join', { sid: conferenceSid, friendlyName: 'bench-conference' }, p, t0 + i * 1000);
-    bodies.push(new URLSearchParams(params).toString());
-    for (const [url, list] of signatures) list.push(computeSignature(url, params, opts.signingKey));
-  });
-  const id = nextBatch++;
+  const params = participants.map((p, i) => conferenceCallbackParams(space, 'participant-join', { sid: conferenceSid, friendlyName: 'bench-conference' }, p, t0 + i * 1000));
   const callSids = participants.map((p) => p.call_sid);
+  return { batch: keepBatch(conferenceSid, callSids, params, opts), conferenceSid, callSids };
+}
+
+/** Callbacks' parameters as bodies signed over each URL, kept as a batch for postCallbacks; returns its number. */
+export function keepBatch(conferenceSid: string, callSids: string[], params: Array<Record<string, string>>, opts: Pick<PrepareCallbacks, 'signingKey' | 'signedUrls'>): number {
+  const bodies = params.map((p) => new URLSearchParams(p).toString());
+  const signatures = new Map<string, string[]>(opts.signedUrls.map((u) => [u, params.map((p) => computeSignature(u, p, opts.signingKey))]));
+  const id = nextBatch++;
   batches.set(id, { conferenceSid, callSids, bodies, signatures });
-  return { batch: id, conferenceSid, callSids };
+  return id;
 }
 
 export function dropCallbacks(batch: number): void {
@@ -93,7 +96,7 @@ function agentFor(concurrency: number): http.Agent {
   return a;
 }
 
-function postOne(target: URL, agent: http.Agent, body: string, signature: string): Promise<number> {
+function postOne(target: URL, agent: http.Agent, body: string, signature: string, index?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -106,6 +109,7 @@ function postOne(target: URL, agent: http.Agent, body: string, signature: string
           'Content-Type': 'application/x-www-form-urlencoded',
           'Content-Length': Buffer.byteLength(body),
           'X-SignalWire-Signature': signature,
+          ...(index === undefined ? {} : { 'X-Bench-Index': String(index) }),
         },
       },
       (res) => {
@@ -136,7 +140,7 @@ export async function postCallbacks(opts: PostCallbacks): Promise<PostResult> {
     const t = performance.now();
     let key: string;
     try {
-      key = String(await postOne(target, agent, b.bodies[opts.from + i], sigs[opts.from + i]));
+      key = String(await postOne(target, agent, b.bodies[opts.from + i], sigs[opts.from + i], opts.indexHeader ? opts.from + i : undefined));
     } catch (err) {
       key = 'error';
       firstError ??= (err as Error).message;

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { PostCallbacks, PrepareCallbacks } from './callbacks';
+import type { RosterCommand } from './roster-space';
 
 export type FakeCommand =
   | { op: 'info' }
@@ -16,7 +17,9 @@ export type FakeCommand =
   | ({ op: 'prepare-callbacks' } & PrepareCallbacks)
   | ({ op: 'post-callbacks' } & PostCallbacks)
   | { op: 'drop-callbacks'; batch: number }
-  | { op: 'request-counts' };
+  | { op: 'request-counts' }
+  // Section 7: the conference roster's own space (bench/lib/roster-space.ts).
+  | ({ op: 'roster' } & RosterCommand);
 
 /** Requests the fake space saw since the last reset, by kind (request log on). */
 export interface RequestCounts {

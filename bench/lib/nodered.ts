@@ -26,6 +26,8 @@ export interface EmbeddedRed {
   source(id: string): (msg: Msg) => void;
   /** With `listen`: http://127.0.0.1:{port}, the runtime's HTTP server (httpNodeRoot "/"). */
   url: string;
+  /** The runtime's HTTP server (a worker may watch requests arrive on it). */
+  server: http.Server;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startNodeRed(opts: EmbedOptions): Promise<EmbeddedRed> {
   return {
     RED,
     url,
+    server,
     source(id: string) {
       const send = hooks.sources.get(id);
       if (!send) throw new Error(`no bench-source ${id}`);

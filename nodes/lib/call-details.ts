@@ -4,6 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import type { SignalWireClient } from './client';
 import { isAbort } from './errors';
+import { forEachConcurrently } from './limiter';
 import { isSafeSegment } from './rules';
 import type { Call, CallDetails, Participant } from './types';
 
@@ -137,15 +138,9 @@ export async function addCallDetails(client: SignalWireClient, participants: Par
     details.set(sid, known ?? null);
     if (!known) missing.push(sid);
   }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < missing.length) {
-      const sid = missing[next++];
-      details.set(sid, await lookUp(client, s, sid, signal));
-    }
-  };
-  const workers = Math.min(missing.length, Math.max(1, client.settings.maxInFlight));
-  await Promise.all(Array.from({ length: workers }, worker));
+  await forEachConcurrently(missing, client.settings.maxInFlight, async (sid) => {
+    details.set(sid, await lookUp(client, s, sid, signal));
+  });
   for (const p of participants) {
     const d = typeof p.call_sid === 'string' ? details.get(p.call_sid) : undefined;
     // A copy each: a flow that changes one message's participant cannot change the cache.

@@ -126,3 +126,24 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * Runs `each` over `items` in their order, at most `limit` at a time (a space's in-flight limit:
+ * more would only wait in its queue, and could fill it). After the first rejection no further
+ * item is started; those running are let finish, then it rejects with that first error.
+ */
+export async function forEachConcurrently<T>(items: readonly T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      try {
+        await each(items[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, Math.max(1, limit)) }, lane));
+  if (failure) throw failure.error;
+}

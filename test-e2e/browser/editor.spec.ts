@@ -589,7 +589,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
       for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(h3.includes(heading), `German help has "${heading}" (got ${h3.join(', ')})`);
       if (rosterId) {
         await nodeById(p, rosterId).locator('rect.red-ui-flow-node').click();
-        await waitFor('the German help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'Konferenz-Teilnehmerliste', 10_000);
+        await waitFor('the German help of the roster', async () => ((await help.locator('h1').first().innerText().catch(() => '')) || '').trim() === 'Teilnehmer live', 10_000);
         const rosterHeadings = (await help.locator('h3:visible').allInnerTexts()).map((t) => t.trim());
         for (const heading of ['Eingangsdaten', 'Ausgangsdaten', 'Details']) assert.ok(rosterHeadings.includes(heading), `German roster help has "${heading}"`);
         assert.match(await help.innerText(), /Abgleich/);

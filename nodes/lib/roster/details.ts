@@ -57,7 +57,12 @@ export class DetailsLookups {
         (details) => {
           this.active--;
           if (this.signal.aborted) return;
-          this.found(next.conferenceSid, next.callSid, { from: details?.from ?? null, to: details?.to ?? null, callerName: details?.callerName ?? null });
+          this.found(next.conferenceSid, next.callSid, {
+            from: details?.from ?? null,
+            to: details?.to ?? null,
+            callerName: details?.callerName ?? null,
+            direction: details?.direction ?? null,
+          });
           this.pump();
         },
         () => {

@@ -1,11 +1,11 @@
 // What the roster node sends: a conference's rows for a table, the conference itself, and the
 // list of live conferences; the state in words and the join time in the runtime's language.
 import type { Translate } from '../texts';
-import type { Conference, EndedConference, Participant } from './state';
+import type { Conference, CurrentRecording, EndedConference, LiveStatus, Participant } from './state';
 
 /** One participant as a table shows it. */
 export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'from' | 'to' | 'callerName' | 'muted' | 'hold' | 'speaking' | 'coaching'> {
-  /** The caller name, else the number, else the CallSid. */
+  /** Who the row is about: see callerOf. */
   caller: string;
   /** ISO 8601, UTC. */
   joinedAt: string;
@@ -19,18 +19,29 @@ export interface Row extends Pick<Participant, 'callSid' | 'conferenceSid' | 'fr
 export interface ConferenceInfo {
   sid: string;
   friendlyName: string | null;
-  status: 'in-progress' | 'completed';
+  /** `init`: its participants wait for a moderator (startConferenceOnEnter false). */
+  status: LiveStatus | 'completed';
   participants: number;
   startedAt: string;
+  /** The recording that is on, for a console's "recording / paused / not recording": null when none. */
+  recording: RecordingInfo | null;
+}
+
+/** A conference's current recording as the messages carry it. */
+export interface RecordingInfo {
+  sid: string;
+  status: 'in-progress' | 'paused';
 }
 
 /** One live conference in output 2's list. */
 export interface ConferenceSummary {
   sid: string;
   friendlyName: string | null;
+  status: LiveStatus;
   participants: number;
   speaking: number;
   startedAt: string;
+  recording: RecordingInfo | null;
 }
 
 /** The words of the state column and the language they are in. */
@@ -107,7 +118,7 @@ export class RowFormat {
     return {
       callSid: p.callSid,
       conferenceSid: p.conferenceSid,
-      caller: p.callerName ?? p.from ?? p.callSid,
+      caller: callerOf(p),
       from: p.from,
       to: p.to,
       callerName: p.callerName,
@@ -128,6 +139,17 @@ export class RowFormat {
   }
 }
 
+/**
+ * Who a participant is, for a person: the caller name, else their number, else the CallSid. On a
+ * call the space dialled out (direction `outbound`, `outbound-api`, `outbound-dial`...) the
+ * person is the called party: their number is `to` (`from` is the space's own number) and a
+ * caller name would name the space's side, so it is `to`, else the CallSid.
+ */
+function callerOf(p: Pick<Participant, 'callSid' | 'from' | 'to' | 'callerName' | 'direction'>): string {
+  if (p.direction !== null && p.direction.startsWith('outbound')) return p.to ?? p.callSid;
+  return p.callerName ?? p.from ?? p.callSid;
+}
+
 /** A tag Intl accepts, else undefined (the host's language). */
 function usableLocale(tag: string | undefined): string | undefined {
   if (tag === undefined) return undefined;
@@ -139,18 +161,37 @@ function usableLocale(tag: string | undefined): string | undefined {
 }
 
 export function conferenceInfo(conf: Conference): ConferenceInfo {
-  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'in-progress', participants: conf.participants.size, startedAt: iso(conf.startedAt) };
+  return {
+    sid: conf.sid,
+    friendlyName: conf.friendlyName,
+    status: conf.status,
+    participants: conf.participants.size,
+    startedAt: iso(conf.startedAt),
+    recording: recordingInfo(conf.recording),
+  };
 }
 
 /** The conference of the last message about an ended conference. */
 export function endedInfo(conf: EndedConference): ConferenceInfo {
-  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'completed', participants: 0, startedAt: iso(conf.startedAt) };
+  return { sid: conf.sid, friendlyName: conf.friendlyName, status: 'completed', participants: 0, startedAt: iso(conf.startedAt), recording: null };
 }
 
 /** Every live conference, oldest first. */
 export function overview(conferences: Iterable<Conference>): ConferenceSummary[] {
   const all = [...conferences].sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
-  return all.map((c) => ({ sid: c.sid, friendlyName: c.friendlyName, participants: c.participants.size, speaking: c.speaking, startedAt: iso(c.startedAt) }));
+  return all.map((c) => ({
+    sid: c.sid,
+    friendlyName: c.friendlyName,
+    status: c.status,
+    participants: c.participants.size,
+    speaking: c.speaking,
+    startedAt: iso(c.startedAt),
+    recording: recordingInfo(c.recording),
+  }));
+}
+
+function recordingInfo(r: CurrentRecording | null): RecordingInfo | null {
+  return r && { sid: r.sid, status: r.status };
 }
 
 function iso(ms: number): string {

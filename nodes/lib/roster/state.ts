@@ -41,6 +41,8 @@ export interface RosterEvent {
   from?: string;
   to?: string;
   callerName?: string;
+  /** The call's `Direction`: `inbound`, or `outbound...` for a call the space dialled out. */
+  direction?: string;
   /** The participant's state as the callback reports it. */
   muted?: boolean;
   hold?: boolean;
@@ -62,6 +64,30 @@ export interface ParticipantFacts {
   updatedAt: number | null;
 }
 
+/**
+ * What a recording status callback, or a recording object of the API (the update or list
+ * recordings node's answer), says about a conference's recording.
+ */
+export interface RecordingFacts {
+  /** null: not named (the documented callback carries no ConferenceSid): the conference whose current recording it is. */
+  conferenceSid: string | null;
+  recordingSid: string;
+  /** Recording (`in-progress`), `paused`, or `ended` (completed, absent, failed, stopped, deleted...): for good. */
+  status: 'in-progress' | 'paused' | 'ended';
+  /** The callback's Timestamp or the object's date_updated, ms; null when it had none. */
+  at: number | null;
+  /** From a status callback, whose `in-progress` says only that the recording started (none is sent on pause or resume). */
+  callback: boolean;
+}
+
+/** A conference's recording that is on: `{ sid, status }` on its messages. */
+export interface CurrentRecording {
+  sid: string;
+  status: 'in-progress' | 'paused';
+  /** The latest Timestamp or date_updated applied to it, ms. */
+  at: number;
+}
+
 /** A conference of the API's in-progress listing. */
 export interface ListedConference {
   sid: string;
@@ -75,6 +101,7 @@ export interface CallFacts {
   from: string | null;
   to: string | null;
   callerName: string | null;
+  direction: string | null;
 }
 
 export interface Participant {
@@ -83,6 +110,8 @@ export interface Participant {
   from: string | null;
   to: string | null;
   callerName: string | null;
+  /** The call's direction: `outbound...` when the space dialled them (their number is `to`). */
+  direction: string | null;
   muted: boolean;
   hold: boolean;
   speaking: boolean;
@@ -99,15 +128,28 @@ export interface Participant {
   detailsAsked: boolean;
 }
 
+/**
+ * A followed conference's status: `init` while its participants wait for a moderator (the API
+ * said so when the sweep asked about it), else `in-progress`.
+ */
+export type LiveStatus = 'init' | 'in-progress';
+
 export interface Conference {
   readonly sid: string;
   friendlyName: string | null;
+  status: LiveStatus;
+  /** The arrival number of the input that set `status` (an older answer does not change it). */
+  statusSeq: number;
   /** When it started, ms: from conference-start or the API's date_created, else a first guess. */
   startedAt: number;
   startKnown: boolean;
   readonly participants: Map<string, Participant>;
   /** How many of its participants are speaking. */
   speaking: number;
+  /** The recording that is on (recording or paused), else null. */
+  recording: CurrentRecording | null;
+  /** The last of its recordings seen ending: it never comes back. */
+  recordingEnded: string | null;
   /** The arrival number of the last input that changed it or one of its participants. */
   seq: number;
   /** Its arrival number when created: the order of conferences that started the same second. */
@@ -119,6 +161,17 @@ export interface EndedConference {
   sid: string;
   friendlyName: string | null;
   startedAt: number;
+}
+
+/** What a sweep's listing of conferences in progress leaves it to do. */
+export interface SweepConferences {
+  /** Listed in progress: their participants are listed. */
+  listed: string[];
+  /**
+   * Followed, not listed, and unchanged since the listing was asked for: ended, or waiting to
+   * start (`init`, which the listing leaves out); the sweep asks the API about each.
+   */
+  missing: string[];
 }
 
 /** Taken before a sweep's request: what arrives after it is newer than the answer. */
@@ -163,6 +216,8 @@ interface Departure {
 
 export class Roster {
   private readonly live = new Map<string, Conference>();
+  /** The conference of each current recording (one per live conference at most). */
+  private readonly recordingOf = new Map<string, string>();
   private readonly departed: LRUCache<string, Departure>;
   private readonly ended: LRUCache<string, true>;
   private readonly maxConferences: number;
@@ -195,9 +250,9 @@ export class Roster {
     return this.people;
   }
 
-  /** Departed participants and ended conferences remembered (for the specs of the bounds). */
-  get remembered(): { departed: number; ended: number } {
-    return { departed: this.departed.size, ended: this.ended.size };
+  /** Departed participants, ended conferences and current recordings remembered (for the specs of the bounds). */
+  get remembered(): { departed: number; ended: number; recordings: number } {
+    return { departed: this.departed.size, ended: this.ended.size, recordings: this.recordingOf.size };
   }
 
   conference(sid: string): Conference | undefined {
@@ -240,7 +295,9 @@ export class Roster {
         rows = overview = true;
       }
       conf.startKnown ||= e.at !== null;
-      conf.seq = seq;
+      if (conf.status !== 'in-progress') rows = overview = true;
+      conf.status = 'in-progress';
+      conf.seq = conf.statusSeq = seq;
     } else if (e.callSid !== undefined) {
       const change = this.participantEvent(conf, e, e.callSid, seq);
       rows ||= change !== Change.None;
@@ -300,7 +357,7 @@ export class Roster {
     const p = this.live.get(conferenceSid)?.participants.get(callSid);
     if (!p) return;
     let changed = false;
-    for (const field of ['from', 'to', 'callerName'] as const) {
+    for (const field of CALL_FIELDS) {
       const value = facts[field];
       if (p[field] === null && value !== null) {
         p[field] = value;
@@ -311,14 +368,16 @@ export class Roster {
   }
 
   /**
-   * The sweep's listing of conferences in progress, asked for after `mark`: a followed conference
-   * it leaves out, unchanged since the mark, has ended; one it lists is followed (unless it
-   * ended here already). Returns the conferences whose participants the sweep lists.
+   * The sweep's listing of conferences in progress, asked for after `mark`: one it lists is
+   * followed (unless it ended here already) and in progress. A followed conference it leaves out
+   * and nothing changed since the mark has ended or not started yet: the sweep asks the API
+   * which (see `found` and `endConference`).
    */
-  sweepConferences(listed: readonly ListedConference[], mark: SweepMark): string[] {
+  sweepConferences(listed: readonly ListedConference[], mark: SweepMark): SweepConferences {
     const names = new Set(listed.map((c) => c.sid));
+    const missing: string[] = [];
     for (const conf of this.live.values()) {
-      if (!names.has(conf.sid) && conf.seq <= mark.seq) this.end(conf.sid);
+      if (!names.has(conf.sid) && conf.seq <= mark.seq) missing.push(conf.sid);
     }
     const kept: string[] = [];
     let overview = false;
@@ -340,11 +399,24 @@ export class Roster {
         conf.startKnown = true;
         rows = overview = true;
       }
+      if (this.setStatus(conf, 'in-progress', mark)) rows = overview = true;
       if (rows) this.listener.rows(conf.sid);
       kept.push(conf.sid);
     }
     if (overview) this.listener.overview();
-    return kept;
+    return { listed: kept, missing };
+  }
+
+  /**
+   * The API answered, after `mark`, that this conference is `init` or `in-progress`: it is
+   * followed on (its status as the answer says, unless an event set it since). False when it is
+   * no longer followed.
+   */
+  found(conferenceSid: string, status: LiveStatus, mark: SweepMark): boolean {
+    const conf = this.live.get(conferenceSid);
+    if (!conf) return false;
+    if (this.setStatus(conf, status, mark)) this.told(conf, Change.Overview, false);
+    return true;
   }
 
   /**
@@ -386,20 +458,59 @@ export class Roster {
     this.told(conf, change, false);
   }
 
-  /** The API no longer knows this conference (its participants answer 404): it has ended. */
+  /** The API says this conference has ended (`completed`), or no longer knows it (404). */
   endConference(conferenceSid: string): void {
     this.end(conferenceSid);
+  }
+
+  /**
+   * A recording's status, from a callback or an API object. Only for a conference followed: a
+   * recording names nobody, so an unknown conference is neither created nor swept for (its
+   * recording shows once a later callback or answer comes). Ended is final; the current
+   * recording's other facts count by Timestamp (or date_updated), then arrival.
+   */
+  recording(f: RecordingFacts): void {
+    const sid = f.conferenceSid ?? this.recordingOf.get(f.recordingSid);
+    const conf = sid === undefined ? undefined : this.live.get(sid);
+    if (!conf) return;
+    const current = conf.recording;
+    const at = f.at !== null && this.believable(f.at) ? f.at : null;
+    if (f.status === 'ended') {
+      conf.recordingEnded = f.recordingSid;
+      if (current?.sid !== f.recordingSid) return;
+      this.setRecording(conf, null);
+    } else {
+      if (conf.recordingEnded === f.recordingSid) return;
+      if (current && at !== null && at < current.at) return;
+      // Started, as the callback says: a pause or resume since is known only from the API's answers.
+      if (f.callback && current?.sid === f.recordingSid && f.status === 'in-progress' && !(at !== null && at > current.at)) return;
+      const latest = Math.max(at ?? Number.NEGATIVE_INFINITY, current?.sid === f.recordingSid ? current.at : Number.NEGATIVE_INFINITY);
+      if (current?.sid === f.recordingSid && current.status === f.status) {
+        current.at = latest;
+        return;
+      }
+      this.setRecording(conf, { sid: f.recordingSid, status: f.status, at: latest });
+    }
+    this.told(conf, Change.Overview, false);
   }
 
   /** Forgets everything (the node closes). */
   clear(): void {
     this.live.clear();
+    this.recordingOf.clear();
     this.departed.clear();
     this.ended.clear();
     this.people = 0;
   }
 
   // ---------------------------------------------------------------- inside
+
+  /** A status the API answered after `mark`; true when it changed. */
+  private setStatus(conf: Conference, status: LiveStatus, mark: SweepMark): boolean {
+    if (conf.status === status || conf.statusSeq > mark.seq) return false;
+    conf.status = status;
+    return true;
+  }
 
   private participantEvent(conf: Conference, e: RosterEvent, callSid: string, seq: number): Change {
     if (e.kind === 'participant-leave') {
@@ -466,7 +577,7 @@ export class Roster {
         changed = true;
       }
     }
-    for (const field of ['from', 'to', 'callerName'] as const) {
+    for (const field of CALL_FIELDS) {
       const value = e[field];
       if (value !== undefined && value !== p[field]) {
         p[field] = value;
@@ -551,8 +662,16 @@ export class Roster {
   }
 
   private drop(conf: Conference): void {
+    this.setRecording(conf, null);
     this.live.delete(conf.sid);
     this.people -= conf.participants.size;
+  }
+
+  /** Sets a conference's current recording, keeping the index of recordings right. */
+  private setRecording(conf: Conference, recording: CurrentRecording | null): void {
+    if (conf.recording && this.recordingOf.get(conf.recording.sid) === conf.sid) this.recordingOf.delete(conf.recording.sid);
+    conf.recording = recording;
+    if (recording) this.recordingOf.set(recording.sid, conf.sid);
   }
 
   private addConference(sid: string, seq: number, startedAt: number | null, guess: number): Conference | undefined {
@@ -565,8 +684,12 @@ export class Roster {
       friendlyName: null,
       startedAt: startedAt ?? guess,
       startKnown: startedAt !== null,
+      status: 'in-progress',
+      statusSeq: seq,
       participants: new Map(),
       speaking: 0,
+      recording: null,
+      recordingEnded: null,
       seq,
       order: ++this.created,
     };
@@ -585,6 +708,7 @@ export class Roster {
       from: null,
       to: null,
       callerName: null,
+      direction: null,
       muted: false,
       hold: false,
       speaking: false,
@@ -621,6 +745,9 @@ const enum Change {
   /** Who is there or who speaks changed: the rows and the overview. */
   Overview,
 }
+
+/** What a call tells of who is on it: from its callbacks, or its details looked up. */
+const CALL_FIELDS = ['from', 'to', 'callerName', 'direction'] as const;
 
 function key(conferenceSid: string, callSid: string): string {
   return `${conferenceSid} ${callSid}`;

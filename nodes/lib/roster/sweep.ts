@@ -1,8 +1,11 @@
 // The sweep: what the API says is in progress, applied to the roster without undoing anything
 // that arrived after each request was sent. It costs one listing of the conferences in
-// progress and one listing of each one's participants (plus their further pages).
+// progress and one listing of each one's participants (plus their further pages); a followed
+// conference the listing leaves out costs one GET of it more (ended, or waiting to start). The
+// conferences are read a few at a time (the space's in-flight limit), each against its own mark.
 import type { SignalWireClient } from '../client';
-import { SignalWireError } from '../errors';
+import { badResponse, describeValue, SignalWireError } from '../errors';
+import { forEachConcurrently } from '../limiter';
 import { ALL_PAGES_PAGE_SIZE, listAll, type ListingLimits } from '../paging';
 import { listedConference, participantFacts } from './input';
 import { MAX_PARTICIPANTS, type ParticipantFacts, type Roster } from './state';
@@ -18,8 +21,9 @@ export interface SweepResult {
 }
 
 /**
- * One sweep. Rejects with the first request's error (the roster keeps what it has; what the
- * conferences answered before the failure is applied), or an abort when `signal` fires. A
+ * One sweep. Rejects with the first request's error (the roster keeps what it has; no further
+ * conference is read, and those on their way are applied as they answer), or an abort when
+ * `signal` fires. A
  * conference whose listing is refused (over its cap, not JSON...) is skipped and the sweep goes
  * on with the others; it then rejects with that error at the end.
  */
@@ -28,33 +32,52 @@ export async function sweep(client: SignalWireClient, roster: Roster, signal: Ab
   const mark = roster.mark();
   const listing = { path: client.conferencesPath(), itemsKey: 'conferences' };
   const listed = await listAll<unknown>(client, listing, { Status: 'in-progress', PageSize: ALL_PAGES_PAGE_SIZE }, limits(SWEEP_MAX_CONFERENCES));
-  const conferences = listed.map(listedConference).filter((c) => c !== null);
-  const kept = roster.sweepConferences(conferences, mark);
+  const conferences = roster.sweepConferences(
+    listed.map(listedConference).filter((c) => c !== null),
+    mark,
+  );
   let read = 0;
   let refused: SignalWireError | undefined;
-  for (const conferenceSid of kept) {
-    // Ended by an event while the sweep went through the others.
-    if (!roster.conference(conferenceSid)) continue;
+
+  /** Lists one conference's participants and applies them. */
+  const participantsOf = async (conferenceSid: string): Promise<void> => {
     const before = roster.mark();
-    let participants: unknown[];
-    try {
-      participants = await listAll<unknown>(client, { path: client.participantsPath(conferenceSid), itemsKey: 'participants' }, { PageSize: ALL_PAGES_PAGE_SIZE }, limits(MAX_PARTICIPANTS));
-    } catch (err) {
-      // Listed in progress a moment ago, unknown now: it ended in between.
-      if (err instanceof SignalWireError && err.statusCode === 404) {
-        roster.endConference(conferenceSid);
-        continue;
-      }
-      if (err instanceof SignalWireError && err.kind === 'bad-response') {
-        refused ??= err;
-        continue;
-      }
-      throw err;
-    }
+    const participants = await listAll<unknown>(client, { path: client.participantsPath(conferenceSid), itemsKey: 'participants' }, { PageSize: ALL_PAGES_PAGE_SIZE }, limits(MAX_PARTICIPANTS));
     const facts = participants.map((p) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? participantFacts(p as Record<string, unknown>) : null));
     roster.sweepParticipants(conferenceSid, facts.filter((f): f is ParticipantFacts => f !== null), before);
     read++;
-  }
+  };
+
+  /**
+   * A followed conference the listing left out: `completed` (or unknown to the API) has ended;
+   * `init` (waiting for a moderator) or `in-progress` (started since the listing) is kept and
+   * its participants listed.
+   */
+  const confirm = async (conferenceSid: string): Promise<void> => {
+    const before = roster.mark();
+    const status = (await client.getConference(conferenceSid, signal)).status;
+    if (status === 'completed') roster.endConference(conferenceSid);
+    else if (status === 'init' || status === 'in-progress') {
+      if (roster.found(conferenceSid, status, before)) await participantsOf(conferenceSid);
+    } else throw badResponse('roster-conference-status', { sid: conferenceSid, value: describeValue(status) });
+  };
+
+  /** One conference's part of the sweep; a 404 means it has ended, a refused answer is reported at the end. */
+  const settle = async (conferenceSid: string, read: (sid: string) => Promise<void>): Promise<void> => {
+    // Ended by an event while the sweep went through the others.
+    if (!roster.conference(conferenceSid)) return;
+    try {
+      await read(conferenceSid);
+    } catch (err) {
+      // Listed (or followed) a moment ago, unknown now: it has ended.
+      if (err instanceof SignalWireError && err.statusCode === 404) roster.endConference(conferenceSid);
+      else if (err instanceof SignalWireError && err.kind === 'bad-response') refused ??= err;
+      else throw err;
+    }
+  };
+
+  const work = [...conferences.listed.map((sid) => [sid, participantsOf] as const), ...conferences.missing.map((sid) => [sid, confirm] as const)];
+  await forEachConcurrently(work, client.settings.maxInFlight, ([sid, read]) => settle(sid, read));
   if (refused) throw refused;
   return { conferences: read };
 }
