@@ -254,6 +254,11 @@ describe('examples/', function () {
     assert.deepEqual(recording.wires, [[roster.id, result.id]], "update recording's answer goes back into the roster");
     const end = findNode(nodes, 'signalwire-update-conference');
     assert.deepEqual([end.action, end.conferenceSidType], ['end', 'msg']);
+    const sweep = findNode(nodes, 'change', 'then sweep');
+    assert.deepEqual(end.wires, [[result.id, sweep.id]]);
+    const later = findNode(nodes, 'delay');
+    assert.deepEqual([sweep.rules, sweep.wires, later.wires], [[{ t: 'set', p: 'topic', pt: 'msg', to: 'refresh', tot: 'str' }], [[later.id]], [[roster.id]]], 'an end has the roster sweep');
+    assert.deepEqual([later.pauseType, later.timeout, later.timeoutUnits], ['delay', '2', 'seconds'], 'once the callbacks of the end are in');
     const confirm = nodes.find((n) => n.type === 'ui-notification' && n.allowConfirm === true);
     assert.ok(confirm, 'no confirmation before ending the conference');
     const catcher = findNode(nodes, 'catch');
@@ -689,6 +694,7 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     const CLICK = '/test/moderator/click';
     const CHOOSE = '/test/moderator/choose';
     const RECORDING = '/test/moderator/recording';
+    const CONFIRMED = '/test/moderator/confirmed';
     let table: string;
     let picker: string;
 
@@ -706,6 +712,13 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
         ...test(1, CLICK, [{ t: 'set', p: 'column', pt: 'msg', to: 'payload.column', tot: 'msg' }, { t: 'set', p: 'payload', pt: 'msg', to: 'payload.row', tot: 'msg' }], into('function', 'action from the click')),
         ...test(2, CHOOSE, [{ t: 'set', p: 'topic', pt: 'msg', to: 'choose', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: 'payload.sid', tot: 'msg' }], into('function', 'the chosen conference')),
         ...test(3, RECORDING, [{ t: 'set', p: 'topic', pt: 'msg', to: 'recording', tot: 'str' }], into('change', "the chosen conference's recording")),
+        // "End it" in the confirmation: the question's message (what "the conference to end" set) comes back with payload confirm_clicked
+        ...test(4, CONFIRMED, [
+          { t: 'set', p: 'conferenceSid', pt: 'msg', to: 'payload.conferenceSid', tot: 'msg' },
+          { t: 'set', p: 'subject', pt: 'msg', to: 'payload.subject', tot: 'msg' },
+          { t: 'set', p: 'action', pt: 'msg', to: 'end', tot: 'str' },
+          { t: 'set', p: 'payload', pt: 'msg', to: 'confirm_clicked', tot: 'str' },
+        ], into('switch', 'confirmed?')),
       ];
       await deploy([{ ...ex, nodes }]);
       table = node('ui-table').id;
@@ -819,6 +832,25 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
       await notified(/^the recording of demo-conference resumed$/);
       await until('"in progress" and "Pause recording" again', () => showsRecording('in progress', 'Pause recording'));
       assert.deepEqual(writes(t1), [['POST', `/Conferences/${demo}/Recordings/${recording}`, { Status: 'in-progress' }]]);
+    });
+
+
+    it('End conference, confirmed: the conference ends, and the sweep the console asks for drops it even when its conference-end callback is lost; it stays ended', async function () {
+      const { sim, demo, rows } = await consoleShowing({ friendlyNames: ['demo-conference', 'sales-standup'] });
+      const sales = sim.conferences[1].sid;
+      sim.planDelivery(...rows.map(() => ({})), { lost: true }); // the leaves, then conference-end: lost
+      const t0 = Date.now();
+      await send(CONFIRMED, { conferenceSid: demo, subject: 'demo-conference' });
+      await notified(/^demo-conference ended$/);
+      assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}`, { Status: 'completed' }]]);
+      await rowsWhen(table, 'an empty table', (r) => r.length === 0);
+      const options = await until('the picker without demo-conference', async () => {
+        const o = (await shown<{ options?: Array<{ value: string }> }>(picker)).options;
+        return o && !o.some((x) => x.value === demo) ? o : undefined;
+      });
+      assert.ok(options.some((o) => o.value === sales));
+      assert.equal(sim.lostCallbacks, 1);
+      assert.ok(space.requests.some((r) => r.at >= t0 && r.method === 'GET' && /\/Conferences$/.test(r.path)), 'a sweep listed the conferences');
     });
   });
 

@@ -173,7 +173,10 @@ describe('moderator console example (Dashboard 2.0 in chromium)', function () {
     await waitFor('the row to go', async () => showing(numbersIn(demo)), 10_000);
   });
 
-  it('End conference asks first, naming it; ended, it stays ended, and the next caller starts a new demo-conference', async function () {
+  it('End conference asks first, naming it; ended (its conference-end callback lost), it leaves the picker after the sweep the console asks for, stays ended, and the next caller starts a new demo-conference', async function () {
+    // The callbacks that follow the end: a participant-leave each, then conference-end, lost:
+    // the roster learns the end from the sweep the console asks for.
+    sim.planDelivery(...h.space.participants(demo).map(() => ({})), { lost: true });
     await dash.getByRole('button', { name: /End conference/ }).click();
     const confirm = dash.locator('.nrdb-ui-notification', { hasText: 'End demo-conference for everyone?' });
     await confirm.waitFor({ state: 'visible' });
@@ -187,6 +190,7 @@ describe('moderator console example (Dashboard 2.0 in chromium)', function () {
     await choose(/^demo-conference \(1 on the call\)$/);
     await waitFor('the new demo-conference shown', () => showing([number(next.callSid!)]), 10_000);
     assert.deepEqual(h.space.participants(demo), [], 'nobody is in the ended one');
+    assert.equal(sim.lostCallbacks, 1);
     assert.equal(sim.callbackFailures, 0);
   });
 
