@@ -4,9 +4,10 @@
 // With SIGNALWIRE_SPACE (or SIGNALWIRE_SPACE_URL), SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN
 // set, the flows use that space (and SIGNALWIRE_CONFERENCE_SID, when set). Otherwise a simulated
 // space runs on loopback: several conferences whose participants join, leave, mute, hold and
-// speak, with signed conference status callbacks POSTed to the demo flows' events nodes, best
-// effort as SignalWire's are (some repeated, some late, some never sent). The first conference's
-// SID is SIGNALWIRE_CONFERENCE_SID; it runs until a moderator ends it, the others come and go.
+// speak, each recorded from its start, with signed conference and recording status callbacks
+// POSTed to the demo flows' events nodes, best effort as SignalWire's are (some repeated, some
+// late, some never sent). The first conference's SID is SIGNALWIRE_CONFERENCE_SID; it runs until
+// a moderator ends it, the others come and go.
 // Its Project ID, API token and Signing Key are printed, so a config node can be filled in by
 // hand (the README's Quick start); a real space's never are.
 //
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
       conferenceSid,
       intervalMs: 2000,
       maxParticipants: 8,
+      // <Conference record="record-from-start">: example 06 shows and pauses the recording, 08 pauses it.
+      record: true,
       // Callbacks are best effort at SignalWire too: some come twice, some late (out of order),
       // some never; the flows' sweeps (list participants) heal what was lost.
       repeatRate: 0.1,
@@ -155,10 +158,10 @@ async function main(): Promise<void> {
         // The flows' REST requests so far show that the callbacks (and the sweep) are acted on.
         const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Participants')).length;
         const failed = sim.callbackFailures > 0 ? `, ${sim.callbackFailures} failed` : '';
-        const caller = e.callSid ? ` ${short(e.callSid)} ${e.params.From}` : '';
+        const about = e.recordingSid ? ` ${short(e.recordingSid)} ${e.params.RecordingDuration} s` : e.callSid ? ` ${short(e.callSid)} ${e.params.From}` : '';
         const quirks = [e.lost ? 'never sent' : '', e.late ? 'late' : '', e.repeated ? 'sent twice' : ''].filter(Boolean).join(', ');
         console.log(
-          `[simulator] ${e.params.FriendlyName.padEnd(15)} ${short(e.conferenceSid)} ${e.event.padEnd(24)}${caller}${quirks ? ` (${quirks})` : ''}  ` +
+          `[simulator] ${e.friendlyName.padEnd(15)} ${short(e.conferenceSid)} ${e.event.padEnd(24)}${about}${quirks ? ` (${quirks})` : ''}  ` +
             `${n} in it; ${sim.callbacksSent} callbacks answered, ${sim.lostCallbacks} lost${failed}; ${lists} list requests served`,
         );
       },
@@ -209,11 +212,11 @@ async function main(): Promise<void> {
       `  API token:  ${fake.apiToken}`,
       `  Signing Key: ${sim.signingKey}`,
       `              (a config node of your own: Space ${fake.url} and the values above; README, Quick start)`,
-      `  Conferences: ${sim.friendlyNames.length} at once, an event every ${sim.intervalMs / 1000} s among them (joins, leaves, mutes, holds, speech):`,
+      `  Conferences: ${sim.friendlyNames.length} at once, an event every ${sim.intervalMs / 1000} s among them (joins, leaves, mutes, holds, speech), each recorded from its start:`,
       `              ${sim.friendlyNames[0]} ${conferenceSid} (${fake.participantCount(conferenceSid)} participants) is SIGNALWIRE_CONFERENCE_SID,`,
       `              read by the inject nodes; it runs until a moderator ends it (a caller after that starts a new ${sim.friendlyNames[0]}).`,
       `              ${sim.friendlyNames.slice(1).join(', ')}: come and go (a new SID each time the first caller dials in).`,
-      `  Callbacks:  signed with X-SignalWire-Signature, POSTed to ${callbackUrl} (example 03)`,
+      `  Callbacks:  conference and recording status callbacks, signed with X-SignalWire-Signature, POSTed to ${callbackUrl} (example 03)`,
       `              and ${base + EVENT_LOG_PATH} (example 05, the event log in the debug sidebar), ${base + MODERATOR_PATH} (example 06);`,
       `              best effort as SignalWire's: about ${percent(sim.repeatRate)} sent twice, ${percent(sim.lateRate)} late, ${percent(sim.lostRate)} never sent (the sweeps heal them).`,
       '  To use a real space: set SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN',

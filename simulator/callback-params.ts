@@ -1,8 +1,9 @@
-// The parameters of a conference status callback as SignalWire POSTs them (API README,
-// "Conference status callbacks"), built here only: the conference simulator and the benchmarks
-// send these.
+// The parameters of a conference status callback and of a recording status callback as
+// SignalWire POSTs them (API README, "Conference status callbacks" and "Conference recordings,
+// coaching, limits"), built here only: the conference simulator and the benchmarks send these.
 import { SPACE_NUMBER, type FakeCall } from './calls';
 import type { FakeParticipant } from './participants';
+import type { FakeRecording } from './recordings';
 import { rfc2822 } from './rfc2822';
 
 export type StatusCallbackEvent =
@@ -62,5 +63,36 @@ export function conferenceCallbackParams(
     From: call?.from ?? '',
     To: call?.to ?? SPACE_NUMBER,
     Direction: call?.direction ?? 'inbound',
+  };
+}
+
+/** The statuses a recording status callback reports (the spec's RecordingStatusCallbackPayload). */
+export type RecordingCallbackStatus = 'in-progress' | 'completed' | 'absent';
+
+/**
+ * The form parameters of one recording status callback (`recordingStatusCallback` of a recorded
+ * `<Conference>`): the spec's payload (AccountSid, CallSid: the call whose `<Conference>` started
+ * the recording, RecordingSid, RecordingUrl, RecordingStatus, RecordingDuration, RecordingChannels,
+ * RecordingSource), plus ConferenceSid and Timestamp, which the docs do not list but a conference
+ * recording's callback carries (a receiver reads them when present).
+ */
+export function recordingCallbackParams(
+  space: { readonly projectId: string; readonly url: string },
+  recording: FakeRecording,
+  status: RecordingCallbackStatus,
+  callSid: string,
+  at: number = Date.now(),
+): Record<string, string> {
+  return {
+    AccountSid: space.projectId,
+    CallSid: callSid,
+    ConferenceSid: recording.conference_sid,
+    RecordingSid: recording.sid,
+    RecordingUrl: `${space.url}/api/laml/2010-04-01/Accounts/${encodeURIComponent(space.projectId)}/Recordings/${encodeURIComponent(recording.sid)}`,
+    RecordingStatus: status,
+    RecordingDuration: String(recording.duration),
+    RecordingChannels: String(recording.channels),
+    RecordingSource: recording.source,
+    Timestamp: rfc2822(at),
   };
 }

@@ -5,21 +5,32 @@
 // - best effort: some callbacks repeated, some late (so later ones overtake them), some never
 //   sent, while the REST state of the space is always the truth (a sweep heals what was lost);
 // - a write made through the API is followed by its callbacks (FakeSpace.onApiWrite);
-// - an ended conference stays ended; a caller who dials in later starts a new conference.
+// - an ended conference stays ended; a caller who dials in later starts a new conference;
+// - with `record`, each conference is recorded from its start and recording status callbacks
+//   (in-progress, completed, absent) go to the same URLs, whatever the API does to the recording.
 import { randomBytes } from 'node:crypto';
-import { conferenceCallbackParams, type StatusCallbackEvent } from './callback-params';
+import { conferenceCallbackParams, recordingCallbackParams, type RecordingCallbackStatus, type StatusCallbackEvent } from './callback-params';
 import { AREA_CODES, SPACE_NUMBER } from './calls';
 import type { ApiWrite, FakeSpace } from './fake-space';
 import type { FakeParticipant } from './participants';
+import type { FakeRecording, RecordingStatus } from './recordings';
 import { computeSignature, withDefaultPort, withoutDefaultPort } from './signature';
 
 export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
-export type { StatusCallbackEvent } from './callback-params';
+export type { RecordingCallbackStatus, StatusCallbackEvent } from './callback-params';
+
+/** A recording status callback, named as the conference events node's topic for it. */
+export type RecordingCallbackEvent = `recording-${RecordingCallbackStatus}`;
 
 export interface SimEvent {
-  event: StatusCallbackEvent;
+  event: StatusCallbackEvent | RecordingCallbackEvent;
   conferenceSid: string;
+  /** The conference's FriendlyName (a recording status callback does not carry it). */
+  friendlyName: string;
+  /** The participant's call; for a recording, the call whose `<Conference>` started it. */
   callSid: string | null;
+  /** The recording a recording status callback is about (null: a conference status callback). */
+  recordingSid: string | null;
   /** The form parameters POSTed (or that would be, without a callbackUrl or when lost). */
   params: Record<string, string>;
   /** Its callback is held back `lateMs` (decided when the event happens). */
@@ -112,6 +123,20 @@ export interface ConferenceSimulatorOptions {
   callerNames?: boolean;
   /** Add Twilio's `SequenceNumber` parameter (per conference). Off by default: SignalWire does not list it. */
   sequenceNumbers?: boolean;
+  /**
+   * Record each conference from its start, as `<Conference record="record-from-start"
+   * recordingStatusCallback=...>` does: a recording in progress from the first caller on (the
+   * call that starts it is the callbacks' CallSid), which the API can pause, resume and stop,
+   * completed when the conference ends (absent when nothing was recorded: under a second, or
+   * paused with skip throughout). Its recording status callbacks are POSTed, signed, to the
+   * same URLs as the conference's, best effort as those. Off by default.
+   */
+  record?: boolean;
+  /**
+   * The recording statuses called back (`recordingStatusCallbackEvent`): default all the spec
+   * names. SignalWire sends none for a pause or a resume.
+   */
+  recordingStatusCallbackEvent?: RecordingCallbackStatus[];
 }
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen'];
@@ -129,6 +154,25 @@ interface LiveConference extends SimConference {
   speaking: Set<string>;
   /** Events of this conference so far (Twilio's SequenceNumber). */
   sequence: number;
+  /** Its recording until it has completed (or is absent); null: none (yet, or any more). */
+  recording: string | null;
+  /** A recording was started (record-from-start starts one per conference, never a second). */
+  recorded: boolean;
+}
+
+/** A recording the simulator started and has not called back as finished. */
+interface SimRecording {
+  conference: LiveConference;
+  /** The call whose `<Conference>` started it. */
+  callSid: string;
+}
+
+/** A recording that finished, to be called back with the next callbacks. */
+interface RecordingNews {
+  recording: FakeRecording;
+  status: RecordingCallbackStatus;
+  started: SimRecording;
+  at: number;
 }
 
 export class ConferenceSimulator {
@@ -142,6 +186,8 @@ export class ConferenceSimulator {
   readonly signatureUrl: string | undefined;
   readonly callerNames: boolean;
   readonly sequenceNumbers: boolean;
+  readonly record: boolean;
+  readonly recordingStatusCallbackEvent: readonly RecordingCallbackStatus[];
   /** Delivery quirks: may be changed at any time (planDelivery decides single callbacks). */
   signaturePort: SignaturePort;
   repeatRate: number;
@@ -172,6 +218,12 @@ export class ConferenceSimulator {
   private started = false;
   private stopped = false;
   private unhook: (() => void) | null = null;
+  private unhookRecordings: (() => void) | null = null;
+  /** The recordings started and not yet completed, by SID. */
+  private readonly recordings = new Map<string, SimRecording>();
+  /** Recordings that finished since the last callbacks were made (see drainRecordings). */
+  private news: RecordingNews[] = [];
+  private flushPending = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly inflight = new Set<AbortController>();
   private readonly holds = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -200,6 +252,8 @@ export class ConferenceSimulator {
     this.lostRate = opts.lostRate ?? 0;
     this.callerNames = opts.callerNames ?? false;
     this.sequenceNumbers = opts.sequenceNumbers ?? false;
+    this.record = opts.record ?? false;
+    this.recordingStatusCallbackEvent = [...(opts.recordingStatusCallbackEvent ?? ['in-progress', 'completed', 'absent'])];
   }
 
   get running(): boolean {
@@ -209,6 +263,14 @@ export class ConferenceSimulator {
   /** The conferences in progress, in the order of friendlyNames. */
   get conferences(): SimConference[] {
     return this.slots.flatMap((s) => (s.live ? [{ sid: s.live.sid, friendlyName: s.live.friendlyName }] : []));
+  }
+
+  /**
+   * The recording of a conference in progress, until it has completed or is absent (paused and
+   * stopped ones too); null: none.
+   */
+  recordingSid(conferenceSid: string): string | null {
+    return this.live.get(conferenceSid)?.recording ?? null;
   }
 
   /** The call SIDs speaking now in a conference (none when it is not one in progress). */
@@ -232,11 +294,13 @@ export class ConferenceSimulator {
     if (this.started) throw new Error('ConferenceSimulator already started');
     this.started = true;
     this.unhook = this.space.onApiWrite(this.followApiWrite);
+    this.unhookRecordings = this.space.onRecordingChange(this.followRecording);
     const out: SimEvent[] = [];
     for (const slot of this.slots) {
       const conf = this.open(slot, slot.steady ? this.presetConferenceSid : undefined, out);
       for (let i = 0; i < Math.min(3, this.maxParticipants); i++) this.addCaller(conf, out);
     }
+    this.drainRecordings(out);
     this.conferenceSid = this.slots[0].live!.sid;
     this.timer = setInterval(() => {
       void this.step().catch(() => undefined); // step never rejects for callback failures; be safe anyway
@@ -264,6 +328,7 @@ export class ConferenceSimulator {
     this.checkRunning();
     const out: SimEvent[] = [];
     const main = this.apply(change, out);
+    this.drainRecordings(out);
     const results = await this.deliver(out);
     return results[out.indexOf(main)];
   }
@@ -275,6 +340,9 @@ export class ConferenceSimulator {
     this.timer = null;
     this.unhook?.();
     this.unhook = null;
+    this.unhookRecordings?.();
+    this.unhookRecordings = null;
+    this.news = [];
     for (const h of this.holds) {
       clearTimeout(h.timer);
       h.resolve();
@@ -291,6 +359,7 @@ export class ConferenceSimulator {
     this.timer = null;
     const out: SimEvent[] = [];
     for (const conf of [...this.live.values()]) this.finish(conf, this.space.participants(conf.sid), out);
+    this.drainRecordings(out);
     const results = await this.deliver(out);
     this.stop();
     return results;
@@ -363,7 +432,7 @@ export class ConferenceSimulator {
 
   /** A new conference under the slot's FriendlyName: conference-start. */
   private open(slot: Slot, sid: string | undefined, out: SimEvent[]): LiveConference {
-    const conf: LiveConference = { sid: '', friendlyName: slot.friendlyName, slot, speaking: new Set(), sequence: 0 };
+    const conf: LiveConference = { sid: '', friendlyName: slot.friendlyName, slot, speaking: new Set(), sequence: 0, recording: null, recorded: false };
     conf.sid = this.space.addConference(sid, { friendly_name: slot.friendlyName });
     slot.live = conf;
     this.live.set(conf.sid, conf);
@@ -376,7 +445,19 @@ export class ConferenceSimulator {
     const from = `+1${this.pick(AREA_CODES)}5550${100 + Math.min(99, Math.floor(this.random() * 100))}`;
     const callerName = this.callerNames && this.random() < 0.5 ? this.pick(NAMES) : null;
     const p = this.space.addParticipant(conf.sid, {}, { from, to: SPACE_NUMBER, direction: 'inbound', callerName });
-    return this.emit(conf, 'participant-join', p, out);
+    const join = this.emit(conf, 'participant-join', p, out);
+    if (this.record && !conf.recorded) this.startRecording(conf, p.call_sid, out);
+    return join;
+  }
+
+  /** record-from-start: the conference's recording starts with its first caller, in progress. */
+  private startRecording(conf: LiveConference, callSid: string, out: SimEvent[]): void {
+    const r = this.space.startRecording(conf.sid, { source: 'Conference' });
+    conf.recorded = true;
+    conf.recording = r.sid;
+    const started = { conference: conf, callSid };
+    this.recordings.set(r.sid, started);
+    this.emitRecording({ recording: r, status: 'in-progress', started, at: this.clock() }, out);
   }
 
   /** After a participant left the space: participant-leave, and conference-end when it was the last. */
@@ -422,16 +503,78 @@ export class ConferenceSimulator {
     if (w.kind === 'participant-updated') this.updated(conf, w.before, w.after, out);
     else if (w.kind === 'participant-removed') this.left(conf, w.participant, out);
     else this.finish(conf, w.participants, out);
+    this.drainRecordings(out);
     void this.deliver(out);
   };
+
+  /**
+   * A recording's status changed in the space (through the API, or its conference ended). A
+   * stopped one is finished a moment later (its file is ready): completed, or absent when no
+   * second was recorded; so is a completed one with nothing in it. Completed and absent are
+   * called back (drainRecordings); a pause or a resume is not, as SignalWire sends none.
+   */
+  private readonly followRecording = (r: FakeRecording, _previous: RecordingStatus): void => {
+    const started = this.recordings.get(r.sid);
+    if (!started || this.stopped) return;
+    if (r.status === 'stopped') {
+      void this.hold(0).then(() => {
+        if (!this.stopped && this.recordings.has(r.sid)) this.space.setRecordingStatus(r.conference_sid, r.sid, r.duration > 0 ? 'completed' : 'absent');
+      });
+      return;
+    }
+    if (r.status === 'completed' && r.duration === 0) {
+      this.space.setRecordingStatus(r.conference_sid, r.sid, 'absent'); // told again, as absent
+      return;
+    }
+    if (r.status !== 'completed' && r.status !== 'absent') return;
+    this.recordings.delete(r.sid);
+    if (started.conference.recording === r.sid) started.conference.recording = null;
+    this.news.push({ recording: r, status: r.status, started, at: this.clock() });
+    this.flushSoon();
+  };
+
+  /** Appends the recording callbacks of recordings that finished to out, after its other callbacks. */
+  private drainRecordings(out: SimEvent[]): void {
+    const news = this.news;
+    this.news = [];
+    for (const n of news) this.emitRecording(n, out);
+  }
+
+  /**
+   * Recording news that no change of the simulator's takes along (a recording stopped through
+   * the API) is delivered on its own, right after the current work.
+   */
+  private flushSoon(): void {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    void this.hold(0).then(() => {
+      this.flushPending = false;
+      if (this.stopped) return;
+      const out: SimEvent[] = [];
+      this.drainRecordings(out);
+      if (out.length > 0) void this.deliver(out);
+    });
+  }
 
   /** The event with its parameters (conference-start/-end: no participant), decided how it is delivered, appended to out. */
   private emit(conf: LiveConference, event: StatusCallbackEvent, p: FakeParticipant | null, out: SimEvent[]): SimEvent {
     const params = conferenceCallbackParams(this.space, event, conf, p, this.clock());
     conf.sequence++;
-    this.eventCount++;
     if (this.sequenceNumbers) params.SequenceNumber = String(conf.sequence);
-    const e: SimEvent = { event, conferenceSid: conf.sid, callSid: p?.call_sid ?? null, params, late: false, repeated: false, lost: false };
+    return this.queue({ event, conferenceSid: conf.sid, friendlyName: conf.friendlyName, callSid: p?.call_sid ?? null, recordingSid: null, params, late: false, repeated: false, lost: false }, out);
+  }
+
+  /** A recording status callback, when its status is one of recordingStatusCallbackEvent. */
+  private emitRecording(n: RecordingNews, out: SimEvent[]): void {
+    if (!this.recordingStatusCallbackEvent.includes(n.status)) return;
+    const { conference, callSid } = n.started;
+    const params = recordingCallbackParams(this.space, n.recording, n.status, callSid, n.at);
+    this.queue({ event: `recording-${n.status}`, conferenceSid: conference.sid, friendlyName: conference.friendlyName, callSid, recordingSid: n.recording.sid, params, late: false, repeated: false, lost: false }, out);
+  }
+
+  /** Decides how an event's callback is delivered, appends it to out, tells onEvent. */
+  private queue(e: SimEvent, out: SimEvent[]): SimEvent {
+    this.eventCount++;
     // Without a callbackUrl nothing is delivered, so nothing is late, repeated or lost either.
     if (this.callbackUrl) {
       const plan = this.plans.shift();

@@ -302,12 +302,6 @@ export class FakeSpace extends LoopbackServer {
   pagingQuirk: PagingQuirk = null;
   /** Every announcement a write asked for (participant or conference), oldest first. */
   announcements: Announcement[] = [];
-  /**
-   * Called after a recording's status changed (an update request, setRecordingStatus, its
-   * conference ending), with the recording as it is now and its status before: where a simulator
-   * hooks in to send recording status callbacks.
-   */
-  onRecordingChange: ((recording: FakeRecording, previous: RecordingStatus) => void) | null = null;
 
   /** Calls that have ended stay retrievable (as the API keeps them); the oldest beyond this are forgotten. */
   maxEndedCalls = 10_000;
@@ -325,6 +319,7 @@ export class FakeSpace extends LoopbackServer {
   private readonly endedCalls = new Map<string, CallRecord>();
   private callSeq = 0;
   private readonly writeListeners = new Set<(w: ApiWrite) => void>();
+  private readonly recordingListeners = new Set<(recording: FakeRecording, previous: RecordingStatus) => void>();
 
   constructor(opts: FakeSpaceOptions = {}) {
     const projectId = opts.projectId ?? randomUUID();
@@ -345,6 +340,19 @@ export class FakeSpace extends LoopbackServer {
     this.writeListeners.add(listener);
     return () => {
       this.writeListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Calls `listener` after each change of a recording's status (an update request,
+   * setRecordingStatus, its conference ending), with the recording as it is now and its status
+   * before: where a simulator hooks in to send recording status callbacks. A listener that throws
+   * changes nothing for the space. Returns what stops it.
+   */
+  onRecordingChange(listener: (recording: FakeRecording, previous: RecordingStatus) => void): () => void {
+    this.recordingListeners.add(listener);
+    return () => {
+      this.recordingListeners.delete(listener);
     };
   }
 
@@ -584,13 +592,20 @@ export class FakeSpace extends LoopbackServer {
     }
   }
 
-  /** Applies a change to a recording's life, renders it, and tells onRecordingChange when its status moved. */
+  /** Applies a change to a recording's life, renders it, and tells the onRecordingChange listeners when its status moved. */
   private changeRecording(r: FakeRecording, life: RecordingLife, apply: (now: number) => void): void {
     const previous = life.status;
     const now = Date.now();
     apply(now);
     this.renderRecording(r, life, now);
-    if (life.status !== previous) this.onRecordingChange?.(structuredClone(r), previous);
+    if (life.status === previous) return;
+    for (const listener of this.recordingListeners) {
+      try {
+        listener(structuredClone(r), previous);
+      } catch {
+        // a listener's bug must not break the space
+      }
+    }
   }
 
   private renderRecording(r: FakeRecording, life: RecordingLife, now: number): void {

@@ -13,9 +13,10 @@ export { makeParticipant, participantUri, PARTICIPANT_KEYS } from './participant
 export type { CallFields, CallStatus, FakeCall } from './calls';
 export { CALL_KEYS, callerNumber, formatNumber, SPACE_NUMBER } from './calls';
 export { ConferenceSimulator } from './conference-sim';
-export type { ConferenceSimulatorOptions, DeliveryPlan, SignaturePort, SimChange, SimConference, SimEvent, SimEventResult } from './conference-sim';
-export { conferenceCallbackParams } from './callback-params';
-export type { CallbackConference, StatusCallbackEvent } from './callback-params';
+export { seeded } from './seeded';
+export type { ConferenceSimulatorOptions, DeliveryPlan, RecordingCallbackEvent, SignaturePort, SimChange, SimConference, SimEvent, SimEventResult } from './conference-sim';
+export { conferenceCallbackParams, recordingCallbackParams } from './callback-params';
+export type { CallbackConference, RecordingCallbackStatus, StatusCallbackEvent } from './callback-params';
 export { computeSignature, validateSignature, withDefaultPort, withoutDefaultPort } from './signature';
 export type { SignedParams } from './signature';
 export { apiError, MORE_INFO } from './errors';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConferenceSimulator, FakeSpace, FakeParticipant, SimEventResult, computeSignature, rfc2822, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
+import { ConferenceSimulator, FakeSpace, FakeParticipant, SimEventResult, computeSignature, rfc2822, seeded, validateSignature, withDefaultPort, withoutDefaultPort } from '../simulator';
 import { waitUntil } from './support/harness';
 
 // Every parameter the API README lists for a conference status callback.
@@ -17,17 +17,6 @@ interface Received {
   signature: string | undefined;
   contentType: string | undefined;
   at: number;
-}
-
-// Deterministic stand-in for Math.random (mulberry32).
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // These numbers first, then those of seeded(1): for a step whose draws a test counts.
@@ -645,6 +634,179 @@ describe('ConferenceSimulator', () => {
       assert.equal((await api(`/Conferences/${sim.conferenceSid}`, 'POST', { Status: 'completed' })).status, 200);
       assert.equal(events.length, n + 1);
     });
+  });
+
+  describe('record: conferences recorded as <Conference record="record-from-start">, with recording status callbacks', () => {
+    // The spec's RecordingStatusCallbackPayload, plus ConferenceSid and Timestamp (read when present).
+    const RECORDING_PARAMS = ['AccountSid', 'CallSid', 'ConferenceSid', 'RecordingChannels', 'RecordingDuration', 'RecordingSid', 'RecordingSource', 'RecordingStatus', 'RecordingUrl', 'Timestamp'];
+    /** A callback's kind: its StatusCallbackEvent, or recording-<status> for a recording status callback. */
+    const kind = (r: Received): string => r.params.StatusCallbackEvent ?? `recording-${r.params.RecordingStatus}`;
+    const recordingPath = (conf: string, sid: string): string => `/Conferences/${conf}/Recordings/${sid}`;
+    const seconds = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+    it('the first caller starts a recording in progress: a signed in-progress callback with the spec\'s parameters, after that join; the API lists it', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, friendlyNames: ['standup', 'side'], record: true });
+      await sim.start();
+      const [standup, side] = sim.conferences.map((c) => c.sid);
+      assert.deepEqual(received.map(kind), [
+        'conference-start', 'participant-join', 'recording-in-progress', 'participant-join', 'participant-join',
+        'conference-start', 'participant-join', 'recording-in-progress', 'participant-join', 'participant-join',
+      ]);
+      for (const [conf, at] of [[standup, 2], [side, 7]] as const) {
+        const [listed] = space.recordings(conf);
+        assert.equal(space.recordings(conf).length, 1, 'one recording per conference');
+        assert.deepEqual([listed.status, listed.source, listed.call_sid], ['in-progress', 'Conference', null]);
+        assert.equal(sim.recordingSid(conf), listed.sid);
+        const r = received[at];
+        assert.deepEqual(Object.keys(r.params).sort(), RECORDING_PARAMS);
+        assert.equal(validateSignature(r.signature, callbackUrl, r.params, sim.signingKey), true);
+        assert.deepEqual(r.params, {
+          AccountSid: space.projectId,
+          CallSid: space.participants(conf)[0].call_sid, // the call whose <Conference> started it
+          ConferenceSid: conf,
+          RecordingSid: listed.sid,
+          RecordingUrl: `${space.url}/api/laml/2010-04-01/Accounts/${space.projectId}/Recordings/${listed.sid}`,
+          RecordingStatus: 'in-progress',
+          RecordingDuration: '0',
+          RecordingChannels: '1',
+          RecordingSource: 'Conference',
+          Timestamp: r.params.Timestamp,
+        });
+        assert.match(r.params.Timestamp, RFC2822);
+      }
+      const results = await sim.end();
+      // absent when the conference lasted under a second, else completed
+      assert.ok(results.some((e) => /^recording-(absent|completed)$/.test(e.event) && e.recordingSid === space.recordings(standup)[0].sid && e.friendlyName === 'standup'), 'the events name the recording and the conference');
+    });
+
+    it('the API pauses and resumes it with no callback (SignalWire sends none); stopped, it is called back completed once its file is ready, with the seconds recorded', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, record: true });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const rec = sim.recordingSid(conf)!;
+      await seconds(1100); // a second recorded
+      const n = received.length;
+      for (const Status of ['paused', 'in-progress', 'paused', 'in-progress']) {
+        const res = await api(recordingPath(conf, rec), 'POST', { Status });
+        assert.equal(res.status, 200);
+        assert.equal(((await res.json()) as { status: string }).status, Status);
+      }
+      const [p] = space.participants(conf);
+      await sim.act({ kind: 'mute', callSid: p.call_sid }); // callbacks go out in order: anything for the pauses would come first
+      assert.deepEqual(received.slice(n).map(kind), ['participant-mute']);
+      assert.equal(sim.recordingSid(conf), rec);
+
+      const stopped = await api(recordingPath(conf, rec), 'POST', { Status: 'stopped' });
+      assert.equal(((await stopped.json()) as { status: string }).status, 'stopped', 'the update answers stopped');
+      await waitForCallbacks(n + 2);
+      const done = received[n + 1];
+      assert.equal(kind(done), 'recording-completed');
+      assert.deepEqual([done.params.RecordingSid, done.params.ConferenceSid], [rec, conf]);
+      assert.ok(Number(done.params.RecordingDuration) >= 1, `RecordingDuration ${done.params.RecordingDuration}`);
+      assert.equal(done.params.RecordingDuration, String(space.recording(conf, rec)!.duration));
+      assert.equal(space.recording(conf, rec)!.status, 'completed');
+      assert.equal(sim.recordingSid(conf), null, 'no current recording any more');
+      // The conference goes on unrecorded: record-from-start starts one recording, not another.
+      await sim.act({ kind: 'join' });
+      await sim.act({ kind: 'leave', callSid: p.call_sid });
+      assert.deepEqual(space.recordings(conf).map((r) => r.sid), [rec]);
+      assert.ok(received.slice(n + 2).every((r) => r.params.StatusCallbackEvent), 'no more recording callbacks');
+    });
+
+    it('the conference ends: its recording completes, called back after conference-end; the next caller starts a new conference and recording', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, friendlyNames: ['main', 'side'], maxParticipants: 2, record: true });
+      await sim.start();
+      const [main, side] = sim.conferences.map((c) => c.sid);
+      const recorded = { main: sim.recordingSid(main)!, side: sim.recordingSid(side)! };
+      await seconds(1100);
+      // main: ended through the API
+      let n = received.length;
+      assert.equal((await api(`/Conferences/${main}`, 'POST', { Status: 'completed' })).status, 200);
+      await waitForCallbacks(n + 4);
+      assert.deepEqual(received.slice(n).map(kind), ['participant-leave', 'participant-leave', 'conference-end', 'recording-completed']);
+      assert.equal(received[n + 3].params.RecordingSid, recorded.main);
+      assert.equal(space.recording(main, recorded.main)!.status, 'completed');
+      // side: its last participant leaves
+      n = received.length;
+      for (const p of space.participants(side)) await sim.act({ kind: 'leave', callSid: p.call_sid });
+      assert.deepEqual(received.slice(n).map(kind), ['participant-leave', 'participant-leave', 'conference-end', 'recording-completed']);
+      assert.equal(received.at(-1)!.params.RecordingSid, recorded.side);
+      // a new caller: a new conference, recorded from its start
+      n = received.length;
+      const join = await sim.act({ kind: 'join', friendlyName: 'side' });
+      const again = sim.conferences.find((c) => c.friendlyName === 'side')!.sid;
+      assert.notEqual(again, side);
+      assert.deepEqual(received.slice(n).map(kind), ['conference-start', 'participant-join', 'recording-in-progress']);
+      assert.equal(received.at(-1)!.params.CallSid, join.callSid);
+      assert.notEqual(sim.recordingSid(again), recorded.side);
+      assert.equal(space.recordings(again)[0].status, 'in-progress');
+    });
+
+    it('a recording with nothing in it (paused with skip from its start) is called back absent when the conference ends', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, record: true });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const rec = sim.recordingSid(conf)!;
+      assert.equal((await api(recordingPath(conf, rec), 'POST', { Status: 'paused', PauseBehavior: 'skip' })).status, 200);
+      const results = await sim.end();
+      assert.deepEqual(results.map((e) => e.event).slice(-2), ['conference-end', 'recording-absent']);
+      assert.deepEqual([received.at(-1)!.params.RecordingStatus, received.at(-1)!.params.RecordingDuration], ['absent', '0']);
+      assert.equal(space.recording(conf, rec)!.status, 'absent');
+    });
+
+    it('recordingStatusCallbackEvent: only the statuses asked for are called back (SignalWire\'s default is completed)', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, record: true, recordingStatusCallbackEvent: ['completed'] });
+      await sim.start();
+      assert.deepEqual(received.map(kind), ['conference-start', 'participant-join', 'participant-join', 'participant-join']);
+      assert.equal(space.recordings(sim.conferenceSid)[0].status, 'in-progress', 'recorded all the same');
+    });
+
+    it('recording callbacks are best effort like the others: planDelivery decides them in their order', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, record: true });
+      sim.planDelivery({}, {}, { lost: true }); // conference-start, the first join, then the recording's in-progress
+      await sim.start();
+      assert.deepEqual(received.map(kind), ['conference-start', 'participant-join', 'participant-join', 'participant-join']);
+      assert.equal(sim.lostCallbacks, 1);
+      assert.equal(space.recordings(sim.conferenceSid)[0].status, 'in-progress', 'the API lists what the lost callback would have said');
+    });
+
+    it('stop() drops a completion still to come: nothing is POSTed after it', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000, record: true });
+      await sim.start();
+      const conf = sim.conferenceSid;
+      const n = received.length;
+      const stopping = api(recordingPath(conf, sim.recordingSid(conf)!), 'POST', { Status: 'stopped' });
+      sim.stop();
+      assert.equal((await stopping).status, 200);
+      await seconds(100);
+      assert.equal(received.length, n);
+      assert.equal(space.recordings(conf)[0].status, 'stopped', 'never completed by a stopped simulator');
+    });
+
+    it('without record (the default) nothing is recorded', async () => {
+      sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+      await sim.start();
+      assert.deepEqual(space.recordings(sim.conferenceSid), []);
+      assert.equal(sim.recordingSid(sim.conferenceSid), null);
+    });
+  });
+
+  it('coaching through the API shows on the participant objects and sends no callback (there is no coaching event); Coaching=false ends it', async () => {
+    sim = new ConferenceSimulator({ space, callbackUrl, intervalMs: 60_000 });
+    await sim.start();
+    const conf = sim.conferenceSid;
+    const [agent, , supervisor] = space.participants(conf);
+    const n = received.length;
+    const res = await api(`/Conferences/${conf}/Participants/${supervisor.call_sid}`, 'POST', { Coaching: 'true', CallSidToCoach: agent.call_sid });
+    assert.equal(res.status, 200);
+    const answered = (await res.json()) as FakeParticipant;
+    assert.deepEqual([answered.coaching, answered.call_sid_to_coach], [true, agent.call_sid]);
+    const listed = (await (await api(`/Conferences/${conf}/Participants/${supervisor.call_sid}`)).json()) as FakeParticipant;
+    assert.deepEqual([listed.coaching, listed.call_sid_to_coach], [true, agent.call_sid]);
+    assert.equal((await api(`/Conferences/${conf}/Participants/${supervisor.call_sid}`, 'POST', { Coaching: 'false' })).status, 200);
+    assert.deepEqual([space.participant(conf, supervisor.call_sid)!.coaching, space.participant(conf, supervisor.call_sid)!.call_sid_to_coach], [false, null]);
+    await sim.act({ kind: 'mute', callSid: agent.call_sid }); // in order after anything the coaching would have sent
+    assert.deepEqual(received.slice(n).map((r) => r.params.StatusCallbackEvent), ['participant-mute']);
   });
 
   it('every callback carries Timestamp in RFC 2822, to the second, the time of its event; a late one keeps it', async () => {

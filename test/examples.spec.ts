@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeSpace, computeSignature } from '../simulator';
+import { ConferenceSimulator, FakeSpace, computeSignature, type ConferenceSimulatorOptions } from '../simulator';
 import {
   CALLBACK_PATH,
   EVENT_LOG_PATH,
@@ -36,6 +36,7 @@ const OUR_TYPES = [
   'signalwire-get-conference',
   'signalwire-list-recordings',
   'signalwire-update-recording',
+  'signalwire-conference-roster',
 ];
 const DASHBOARD_DIR = path.join(ROOT, 'node_modules', '@flowfuse', 'node-red-dashboard');
 // CI runs the suite on Node-RED 5 too (NODE_RED_PATH, under that run's node binary).
@@ -62,10 +63,10 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await delay(25);
@@ -147,6 +148,7 @@ describe('examples/', function () {
           ],
           'signalwire-update-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'action', 'announceUrl', 'x', 'y', 'wires'],
           'signalwire-get-conference': ['id', 'type', 'z', 'name', 'space', 'conferenceSid', 'conferenceSidType', 'x', 'y', 'wires'],
+          'signalwire-conference-roster': ['id', 'type', 'z', 'name', 'space', 'reconcile', 'callDetails', 'throttle', 'timeZone', 'x', 'y', 'wires'],
           'signalwire-list-conferences': [
             'id', 'type', 'z', 'name', 'space', 'friendlyName', 'status', 'dateCreated', 'dateCreatedBefore', 'dateCreatedAfter',
             'dateUpdated', 'dateUpdatedBefore', 'dateUpdatedAfter', 'mode', 'pageSize', 'page', 'pageToken', 'maxPages', 'maxItems', 'x', 'y', 'wires',
@@ -160,7 +162,7 @@ describe('examples/', function () {
             assert.ok(['msg', 'any', 'true', 'false'].includes(n.hold as string));
             assert.match(String(n.pageSize), /^(|[1-9]\d{0,2}|1000)$/);
           }
-          if (!['signalwire-space', 'signalwire-conference-events', 'signalwire-list-conferences'].includes(n.type)) assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
+          if (!['signalwire-space', 'signalwire-conference-events', 'signalwire-list-conferences', 'signalwire-conference-roster'].includes(n.type)) assert.ok(['msg', 'flow', 'global', 'env', 'str'].includes(n.conferenceSidType as string));
         }
       });
     });
@@ -194,25 +196,23 @@ describe('examples/', function () {
     assert.notDeepEqual(wires[0], wires[1], '404 and 401 go to the same place');
   });
 
-  it('03 is the events node, list participants with call details and a table, in at most 8 flow nodes', function () {
+  it('03 is events -> roster -> one conference -> table: at most 4 flow nodes, no function node; the table picks caller, state and joined from the rows', function () {
     const nodes = example('03').nodes;
-    const events = findNode(nodes, 'signalwire-conference-events');
+    const flowNodes = nodes.filter((n) => isFlowNode(n) && n.type !== 'comment');
+    assert.deepEqual(flowNodes.map((n) => n.type), ['signalwire-conference-events', 'signalwire-conference-roster', 'switch', 'ui-table']);
+    const [events, roster, one, table] = flowNodes;
     assert.equal(events.url, CALLBACK_PATH);
     assert.equal(events.verify, true);
-    assert.equal(events.coalesce, 1000);
-    const list = findNode(nodes, 'signalwire-list-participants');
-    assert.deepEqual((events.wires as string[][])[1], [list.id], 'output 2 (coalesced) refreshes the list');
-    assert.equal(list.mode, 'all');
-    assert.equal(list.callDetails, true);
-    const sweep = nodes.find((n) => n.type === 'inject' && n.repeat === '30');
-    assert.ok(sweep, 'no inject repeating every 30 s');
-    const table = findNode(nodes, 'ui-table');
-    const keys = (table.columns as Array<Record<string, string>>).map((c) => c.key);
-    assert.deepEqual(keys, ['caller', 'state', 'joined', 'callSid']);
+    assert.deepEqual(events.wires, [[roster.id], []], 'output 1 (each event) feeds the roster');
+    assert.deepEqual(roster.wires, [[one.id], []]);
+    assert.equal(roster.callDetails, true);
+    assert.equal(roster.reconcile, 30);
+    assert.deepEqual([one.property, one.rules], ['conference.friendlyName', [{ t: 'eq', v: 'demo-conference', vt: 'str' }]]);
+    assert.deepEqual(one.wires, [[table.id]]);
+    assert.deepEqual((table.columns as Array<Record<string, string>>).map((c) => [c.key, c.keyType, c.type]), [['caller', 'key', 'text'], ['state', 'key', 'text'], ['joined', 'key', 'text']]);
+    assert.equal(table.action, 'replace');
     assert.equal(findNode(nodes, 'ui-page').path, DASHBOARD_PATH.replace(/^\/dashboard/, ''));
     assert.match(findNode(nodes, 'comment').info as string, /@flowfuse\/node-red-dashboard/);
-    const flowNodes = nodes.filter((n) => isFlowNode(n) && n.type !== 'comment');
-    assert.ok(flowNodes.length <= 8, `${flowNodes.length} flow nodes: ${flowNodes.map((n) => n.type).join(', ')}`);
   });
 
   it('05 logs output 1 of an events node on its own path, beside 03', function () {
@@ -225,22 +225,49 @@ describe('examples/', function () {
     assert.equal(debug.complete, 'payload');
   });
 
-  it('06 is a moderator console: a button per row for mute, hold and remove, and an end button behind a confirmation', function () {
+  it('06 is a moderator console on the roster: a picker fed by output 2, a button per row, the writes\' answers wired back into the roster, the recording, an end button behind a confirmation', function () {
     const nodes = example('06').nodes;
     const events = findNode(nodes, 'signalwire-conference-events');
     assert.equal(events.url, MODERATOR_PATH);
+    const roster = findNode(nodes, 'signalwire-conference-roster');
+    assert.deepEqual(events.wires, [[roster.id], []]);
+    const chosen = findNode(nodes, 'function', 'the chosen conference');
+    assert.deepEqual(roster.wires, [[chosen.id], [chosen.id]], 'both outputs: the rows and the live conferences');
+    const picker = findNode(nodes, 'ui-dropdown');
     const table = findNode(nodes, 'ui-table');
+    const recordingText = findNode(nodes, 'ui-text');
+    const recordingButton = findNode(nodes, 'ui-button', 'pause / resume recording');
+    const endButton = findNode(nodes, 'ui-button', 'end conference');
+    assert.deepEqual(chosen.wires, [[table.id], [picker.id], [recordingText.id], [recordingButton.id], [endButton.id]]);
+    assert.deepEqual(picker.wires, [[chosen.id]]);
+    assert.deepEqual([picker.topic, picker.topicType], ['choose', 'str']);
     const buttons = (table.columns as Array<Record<string, string>>).filter((c) => c.type === 'button').map((c) => c.key);
-    assert.deepEqual(buttons, ['mute', 'hold', 'remove']);
+    assert.deepEqual(buttons, ['mute', 'hold', 'coach', 'remove']);
+    assert.deepEqual((table.columns as Array<Record<string, string>>).filter((c) => c.type === 'text').map((c) => c.key), ['caller', 'state', 'joined']);
     const update = findNode(nodes, 'signalwire-update-participant');
     assert.equal(update.action, 'msg');
+    assert.deepEqual([update.callSidToCoach, update.callSidToCoachType], ['callSidToCoach', 'msg']);
+    const result = findNode(nodes, 'function', 'result for the moderator');
+    assert.deepEqual(update.wires, [[roster.id, result.id]], "update participant's answer goes back into the roster");
+    const recording = findNode(nodes, 'signalwire-update-recording');
+    assert.deepEqual([recording.action, recording.recordingSidType], ['msg', 'msg'], 'the action from msg, the current recording');
+    assert.deepEqual(recording.wires, [[roster.id, result.id]], "update recording's answer goes back into the roster");
     const end = findNode(nodes, 'signalwire-update-conference');
-    assert.equal(end.action, 'end');
+    assert.deepEqual([end.action, end.conferenceSidType], ['end', 'msg']);
+    const sweep = findNode(nodes, 'change', 'then sweep');
+    assert.deepEqual(end.wires, [[result.id, sweep.id]]);
+    const later = findNode(nodes, 'delay');
+    assert.deepEqual([sweep.rules, sweep.wires, later.wires], [[{ t: 'set', p: 'topic', pt: 'msg', to: 'refresh', tot: 'str' }], [[later.id]], [[roster.id]]], 'an end has the roster sweep');
+    assert.deepEqual([later.pauseType, later.timeout, later.timeoutUnits], ['delay', '2', 'seconds'], 'once the callbacks of the end are in');
     const confirm = nodes.find((n) => n.type === 'ui-notification' && n.allowConfirm === true);
     assert.ok(confirm, 'no confirmation before ending the conference');
     const catcher = findNode(nodes, 'catch');
-    assert.deepEqual((catcher.scope as string[]).sort(), [update.id, end.id].sort(), 'every action error is shown');
+    assert.deepEqual((catcher.scope as string[]).sort(), [update.id, recording.id, end.id].sort(), 'every action error is shown');
     assert.equal(findNode(nodes, 'ui-page').path, MODERATOR_DASHBOARD_PATH.replace(/^\/dashboard/, ''));
+    // Glue only where Dashboard 2.0 needs it: three small function nodes.
+    const functions = nodes.filter((n) => n.type === 'function');
+    assert.deepEqual(functions.map((n) => n.name).sort(), ['action from the click', 'result for the moderator', 'the chosen conference']);
+    for (const f of functions) assert.ok((f.func as string).split('\n').length <= 45, `${String(f.name)}: ${(f.func as string).split('\n').length} lines`);
   });
 
   it('07 finds the in-progress conference by its friendly name and lists its participants', function () {
@@ -399,6 +426,59 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     sidebar?.clear();
   });
 
+  // The simulators a test started: their conferences end after it, so no later test finds them in progress.
+  const sims: ConferenceSimulator[] = [];
+  afterEach(async function () {
+    for (const sim of sims.splice(0)) await sim.end().catch(() => sim.stop());
+  });
+
+  /** A ConferenceSimulator POSTing signed callbacks to an events node's path; changes only through act() and the API. */
+  async function simulate(callbackPath: string, opts: Partial<ConferenceSimulatorOptions> = {}): Promise<ConferenceSimulator> {
+    const sim = new ConferenceSimulator({ space, callbackUrl: nodeRed.url + callbackPath, signingKey, intervalMs: 3_600_000, ...opts });
+    sims.push(sim);
+    await sim.start();
+    assert.equal(sim.callbackFailures, 0, `callbacks answered: ${String(sim.lastCallbackError)}`);
+    return sim;
+  }
+
+  /** What a dashboard widget shows a browser that opens the page: its last message (Dashboard 2.0's datastore). */
+  async function shown<T = Record<string, unknown>>(widgetId: string): Promise<T> {
+    const res = await fetch(`${nodeRed.url}/dashboard/_debug/datastore/${widgetId}`);
+    return ((await res.json().catch(() => ({}))) ?? {}) as T;
+  }
+
+  /** A widget's dynamic properties (a button's label, enabled...): Dashboard 2.0's statestore. */
+  async function widgetState(widgetId: string): Promise<Record<string, unknown>> {
+    const res = await fetch(`${nodeRed.url}/dashboard/_debug/statestore/${widgetId}`);
+    return ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
+  }
+
+  interface Row {
+    callSid: string;
+    conferenceSid: string;
+    caller: string;
+    state: string;
+    joined: string;
+    [button: string]: unknown;
+  }
+
+  /** The rows a table shows, once `ready` holds for them. */
+  function rowsWhen(tableId: string, what: string, ready: (rows: Row[]) => boolean, timeoutMs = 5000): Promise<Row[]> {
+    let last: unknown;
+    const end = Date.now() + timeoutMs;
+    return (async () => {
+      for (;;) {
+        const body = await shown<{ payload?: Row[] }>(tableId);
+        last = body.payload;
+        if (Array.isArray(body.payload) && ready(body.payload)) return body.payload;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the table has ${JSON.stringify(last)?.slice(0, 400)}`);
+        await delay(50);
+      }
+    })();
+  }
+
+  const sameSids = (rows: Row[], sids: string[]): boolean => rows.length === sids.length && sids.every((sid) => rows.some((r) => r.callSid === sid));
+
   /** Replaces all flows (a full deploy) and waits until they have started; returns what was deployed. */
   async function deploy(list: Example[]): Promise<{ flows: FlowNode[]; output: string }> {
     const flows = combineExamples(list);
@@ -527,74 +607,65 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     assert.equal(sidebar.messages.filter((m) => m.name === 'other error').length, 0);
   });
 
-  it('03: answers a callback at once (204) while the refresh is slow, and fills the table', async function () {
-    const deployedAt = Date.now();
+  it('03: the table follows demo-conference from its signed callbacks (a join, a mute, speech, a leave) with no API request per event; another conference stays out; ended, it empties, and the next demo-conference fills it', async function () {
     await deploy([example('03')]);
-    // The sweep runs 2 s after the deploy, for SIGNALWIRE_CONFERENCE_SID.
-    const sweep = await until('the first sweep', () => listRequests(conferenceSid, deployedAt)[0], 6000);
-    assert.deepEqual(sweep.query, { PageSize: '1000' });
-
-    const conf = space.addConference();
-    space.addParticipants(conf, 3);
-    space.latencyMs = 2000;
-    try {
-      const t0 = Date.now();
-      const res = await callback(callbackParams(conf, 'participant-join'));
-      const ms = Date.now() - t0;
-      assert.equal(res.status, 204);
-      assert.ok(ms < 1000, `the callback was answered after ${ms} ms, not at once`);
-      await until('the refresh after the callback', () => listRequests(conf, t0)[0], 4000);
-    } finally {
-      space.latencyMs = 0;
-    }
-    const table = node('ui-table');
-    // Dashboard 2.0's datastore: what a browser opening the page gets.
-    const rows = await (async () => {
-      const end = Date.now() + 5000;
-      for (;;) {
-        const r = await fetch(`${nodeRed.url}/dashboard/_debug/datastore/${table.id}`);
-        const body = (await r.json().catch(() => ({}))) as { payload?: Array<{ callSid: string; caller: string; state: string; joined: string }> };
-        const sids = space.participants(conf).map((p) => p.call_sid);
-        if (body.payload?.length === 3 && body.payload.every((p) => sids.includes(p.callSid))) return body.payload;
-        if (Date.now() > end) throw new Error(`the table did not get the 3 participants: ${JSON.stringify(body).slice(0, 300)}`);
-        await delay(100);
-      }
-    })();
-    assert.equal(rows.length, 3);
+    const table = node('ui-table').id;
+    const sim = await simulate(CALLBACK_PATH, { friendlyNames: ['demo-conference', 'other-room'] });
+    const [demo, other] = sim.conferences.map((c) => c.sid);
+    const inDemo = (): string[] => space.participants(demo).map((p) => p.call_sid);
+    const rows = await rowsWhen(table, 'the three callers of demo-conference', (r) => sameSids(r, inDemo()));
     for (const row of rows) {
-      assert.match(row.caller, /^\+1\d{10}$/, 'the caller is a phone number (call details)');
+      assert.equal(row.caller, space.call(row.callSid)!.from, 'the caller by number (the join callback names it)');
       assert.equal(row.state, 'live');
-      assert.doesNotMatch(row.joined, /\+0000|GMT/, 'joined in local time, not RFC 2822');
+      assert.match(row.joined, /^\d{1,2}:\d{2}\s?[AP]M \S+$/, 'the time of day with its zone');
     }
+    const t0 = Date.now();
+    const join = await sim.act({ kind: 'join' });
+    await rowsWhen(table, 'the caller who joined', (r) => sameSids(r, inDemo()));
+    const [first, second] = inDemo();
+    await sim.act({ kind: 'mute', callSid: first });
+    await rowsWhen(table, '"muted"', (r) => r.find((x) => x.callSid === first)?.state === 'muted');
+    await sim.act({ kind: 'speech-start', callSid: second });
+    await rowsWhen(table, '"speaking"', (r) => r.find((x) => x.callSid === second)?.state === 'speaking');
+    await sim.act({ kind: 'leave', callSid: join.callSid! });
+    await rowsWhen(table, 'the caller who left gone', (r) => sameSids(r, inDemo()) && !r.some((x) => x.callSid === join.callSid));
+    assert.deepEqual(listRequests(demo, t0), [], 'no participant listing: the roster follows the events');
+    assert.ok(space.participants(other).length > 0);
+    assert.ok(!(await shown<{ payload: Row[] }>(table)).payload.some((r) => r.conferenceSid === other), 'only demo-conference');
 
-    const page = await fetch(nodeRed.url + DASHBOARD_PATH);
-    assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    // Ended through the API: its callbacks empty the table; the next caller starts a new demo-conference.
+    assert.equal((await fetch(`${space.url}/api/laml/2010-04-01/Accounts/${space.projectId}/Conferences/${demo}`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from(`${space.projectId}:${space.apiToken}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Status=completed',
+    })).status, 200);
+    await rowsWhen(table, 'an empty table', (r) => r.length === 0);
+    const next = await sim.act({ kind: 'join', friendlyName: 'demo-conference' });
+    assert.notEqual(next.conferenceSid, demo);
+    await rowsWhen(table, 'the new demo-conference', (r) => r.length === 1 && r[0].callSid === next.callSid && r[0].conferenceSid === next.conferenceSid);
   });
 
-  it('03: a burst of 20 callbacks for one conference causes one or two refreshes (coalesced)', async function () {
-    const deployedAt = Date.now();
-    await deploy([example('03')]);
-    // The first sweep (of the last conference seen: flow context outlives a deploy) is done.
-    await until('the first sweep', () => space.requests.some((r) => r.at >= deployedAt), 6000);
-    const conf = space.addConference();
-    space.addParticipants(conf, 2);
-    const t0 = Date.now();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => callback(callbackParams(conf, i % 2 ? 'participant-mute' : 'participant-unmute'))));
-    assert.deepEqual([...new Set(answers.map((r) => r.status))], [204]);
-    await delay(2500); // the coalescing window (1 s) has closed
-    const n = listRequests(conf, t0).length;
-    assert.ok(n >= 1 && n <= 2, `${n} refreshes for a burst of 20 callbacks`);
-  });
-
-  it('03: rejects a callback with a wrong signature (403) and makes no request for it', async function () {
-    await deploy([example('03')]);
-    const conf = space.addConference();
-    const t0 = Date.now();
-    const res = await callback(callbackParams(conf, 'participant-join'), 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-    assert.equal(res.status, 403);
-    await delay(2500);
-    assert.equal(listRequests(conf, t0).length, 0);
+  it('03: at deploy the sweep fills the table with a demo-conference in progress; a callback with a wrong signature is refused (403) and changes nothing', async function () {
+    const demo = space.addConference(undefined, { friendly_name: 'demo-conference' });
+    space.addParticipants(demo, 2);
+    try {
+      await deploy([example('03')]);
+      const table = node('ui-table').id;
+      const sids = space.participants(demo).map((p) => p.call_sid);
+      const rows = await rowsWhen(table, 'the sweep\'s rows', (r) => sameSids(r, sids));
+      await rowsWhen(table, 'the callers\' numbers (call details)', (r) => r.every((x) => /^\+1\d{10}$/.test(x.caller)));
+      const forged = callbackParams(demo, 'participant-join');
+      forged.FriendlyName = 'demo-conference';
+      const res = await callback(forged, 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      assert.equal(res.status, 403);
+      const signed = await callback({ ...forged, CallSid: sids[0], StatusCallbackEvent: 'participant-mute', Muted: 'true' });
+      assert.equal(signed.status, 204);
+      const after = await rowsWhen(table, 'the signed mute', (r) => r.find((x) => x.callSid === sids[0])?.state === 'muted');
+      assert.equal(after.length, rows.length, 'the forged join added no one');
+      assert.ok(!after.some((x) => x.callSid === forged.CallSid));
+    } finally {
+      space.endConference(demo);
+    }
   });
 
   it('04: reads page per message and the join rebuilds the whole list (2505 participants: 3 pages)', async function () {
@@ -617,33 +688,170 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     assert.equal(sidebar.messages.filter((m) => m.name === 'each page').length, 3);
   });
 
-  it('06: a click on mute, then on remove, changes the participant in the space and refreshes the table', async function () {
-    // The table's button click, as Dashboard 2.0 sends it (msg.payload the row, msg.column the key),
-    // comes from an inject node added for the test.
-    const ex = example('06');
-    const click = findNode(ex.nodes, 'function', 'action from the click');
-    const conf = space.addConference();
-    space.addParticipants(conf, 2);
-    const [first, second] = space.participants(conf);
-    const clicks: FlowNode[] = ['mute', 'remove'].map((column, i) => ({
-      id: `c11c${i}000000000000`, type: 'inject', z: (ex.nodes.find((n) => n.z) as FlowNode).z, name: `click ${column}`, x: 100, y: 600 + 40 * i,
-      props: [{ p: 'payload', v: JSON.stringify({ callSid: column === 'mute' ? first.call_sid : second.call_sid, caller: '+15550001', mute: 'mute', remove: 'remove' }), vt: 'json' }, { p: 'column', v: column, vt: 'str' }],
-      repeat: '', once: false, topic: '', wires: [[click.id]],
-    }));
-    await deploy([{ ...ex, nodes: [...ex.nodes, ...clicks] }]);
-    // the conference the console moderates: the sweep's flow context, set by a listing of it
-    const sweep = nodeRed.url + MODERATOR_PATH;
-    const params = { AccountSid: space.projectId, ConferenceSid: conf, FriendlyName: 'test', StatusCallbackEvent: 'participant-join', CallSid: first.call_sid };
-    const res = await fetch(sweep, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-SignalWire-Signature': computeSignature(sweep, params, signingKey) }, body: new URLSearchParams(params).toString() });
-    assert.equal(res.status, 204);
-    await until('the listing of the conference', () => listRequests(conf)[0], 5000);
-    await delay(300);
-    await inject('click mute');
-    await until('the participant muted in the space', () => space.participant(conf, first.call_sid)?.muted === true, 5000);
-    const t0 = Date.now();
-    await inject('click remove');
-    await until('the participant removed from the space', () => space.participant(conf, second.call_sid) === undefined, 5000);
-    await until('the refresh after the action', () => listRequests(conf, t0)[0], 5000);
+  describe('06, the moderator console', function () {
+    // What a browser sends (a table button's click, a choice in the picker, the recording button)
+    // comes in through http in nodes added for the test, wired where the widgets are.
+    const CLICK = '/test/moderator/click';
+    const CHOOSE = '/test/moderator/choose';
+    const RECORDING = '/test/moderator/recording';
+    const CONFIRMED = '/test/moderator/confirmed';
+    let table: string;
+    let picker: string;
+
+    async function deployConsole(): Promise<void> {
+      const ex = example('06');
+      const z = (ex.nodes.find((n) => n.z) as FlowNode).z as string;
+      const into = (type: string, name: string): string => findNode(ex.nodes, type, name).id;
+      const test = (n: number, url: string, rules: unknown[], to: string): FlowNode[] => [
+        { id: `7e57${n}00000000000a`, type: 'http in', z, name: url, url, method: 'post', upload: false, swaggerDoc: '', x: 100, y: 700 + 60 * n, wires: [[`7e57${n}00000000000b`, `7e57${n}00000000000c`]] },
+        { id: `7e57${n}00000000000b`, type: 'change', z, name: '', rules, action: '', property: '', from: '', to: '', reg: false, x: 300, y: 700 + 60 * n, wires: [[to]] },
+        { id: `7e57${n}00000000000c`, type: 'http response', z, name: '', statusCode: '204', headers: {}, x: 300, y: 720 + 60 * n, wires: [] },
+      ];
+      const nodes = [
+        ...ex.nodes,
+        ...test(1, CLICK, [{ t: 'set', p: 'column', pt: 'msg', to: 'payload.column', tot: 'msg' }, { t: 'set', p: 'payload', pt: 'msg', to: 'payload.row', tot: 'msg' }], into('function', 'action from the click')),
+        ...test(2, CHOOSE, [{ t: 'set', p: 'topic', pt: 'msg', to: 'choose', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: 'payload.sid', tot: 'msg' }], into('function', 'the chosen conference')),
+        ...test(3, RECORDING, [{ t: 'set', p: 'topic', pt: 'msg', to: 'recording', tot: 'str' }], into('change', "the chosen conference's recording")),
+        // "End it" in the confirmation: the question's message (what "the conference to end" set) comes back with payload confirm_clicked
+        ...test(4, CONFIRMED, [
+          { t: 'set', p: 'conferenceSid', pt: 'msg', to: 'payload.conferenceSid', tot: 'msg' },
+          { t: 'set', p: 'subject', pt: 'msg', to: 'payload.subject', tot: 'msg' },
+          { t: 'set', p: 'action', pt: 'msg', to: 'end', tot: 'str' },
+          { t: 'set', p: 'payload', pt: 'msg', to: 'confirm_clicked', tot: 'str' },
+        ], into('switch', 'confirmed?')),
+      ];
+      await deploy([{ ...ex, nodes }]);
+      table = node('ui-table').id;
+      picker = node('ui-dropdown').id;
+    }
+
+    /** The console deployed, a simulator's conference in it, chosen and shown. */
+    async function consoleShowing(opts: Partial<ConferenceSimulatorOptions> = {}): Promise<{ sim: ConferenceSimulator; demo: string; rows: Row[] }> {
+      await deployConsole();
+      const sim = await simulate(MODERATOR_PATH, opts);
+      const demo = sim.conferenceSid;
+      await choose(demo);
+      const rows = await rowsWhen(table, 'the rows', (r) => sameSids(r, space.participants(demo).map((p) => p.call_sid)));
+      return { sim, demo, rows };
+    }
+
+    async function send(url: string, body: unknown): Promise<void> {
+      const res = await fetch(nodeRed.url + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 204);
+    }
+    /** A click on a button of the table, as Dashboard 2.0 sends it: the row as shown, the column's key. */
+    const click = (row: Row, column: string): Promise<void> => send(CLICK, { row, column });
+    const choose = (sid: string): Promise<void> => send(CHOOSE, { sid });
+    const notified = async (what: RegExp): Promise<string> =>
+      until(`a notification ${String(what)}`, async () => {
+        const text = (await shown<{ payload?: string }>(node('ui-notification', 'result').id)).payload;
+        return typeof text === 'string' && what.test(text) ? text : undefined;
+      }, 5000);
+    const writes = (since: number): Array<[string, string, Record<string, string> | undefined]> =>
+      space.requests.filter((r) => r.at >= since && r.method !== 'GET').map((r) => [r.method, r.path.replace(/^.*\/Accounts\/[^/]+/, ''), r.form]);
+
+    it('the picker lists the live conferences with their head counts; choosing one shows its rows at once, with a button per row', async function () {
+      await deployConsole();
+      const sim = await simulate(MODERATOR_PATH, { friendlyNames: ['demo-conference', 'sales-standup'] });
+      const [demo, sales] = sim.conferences.map((c) => c.sid);
+      const options = await until('both conferences in the picker', async () => {
+        const o = (await shown<{ options?: Array<{ value: string; label: string }> }>(picker)).options;
+        return o?.some((x) => x.value === demo) && o.some((x) => x.value === sales) ? o : undefined;
+      });
+      assert.deepEqual(options.filter((o) => o.value === demo || o.value === sales).map((o) => o.label), ['demo-conference (3 on the call)', 'sales-standup (3 on the call)']);
+      for (const [sid, name] of [[sales, 'sales'], [demo, 'demo']] as const) {
+        await choose(sid);
+        const t0 = Date.now();
+        const rows = await rowsWhen(table, `the rows of ${name}`, (r) => sameSids(r, space.participants(sid).map((p) => p.call_sid)));
+        assert.deepEqual(listRequests(sid, t0), [], 'shown from the roster, no request');
+        const [host, other] = rows;
+        assert.deepEqual([host.mute, host.hold, host.coach, host.remove], ['mute', 'hold', '—', 'remove'], 'the first row coaches no one');
+        assert.deepEqual([other.mute, other.hold, other.coach, other.remove, other.coachTo], ['mute', 'hold', 'coach', 'remove', host.callSid]);
+      }
+    });
+
+    it("a click on mute shows 'muted' from update participant's answer, wired back into the roster, even when the mute's callback never comes; a second click unmutes", async function () {
+      const { sim, demo, rows } = await consoleShowing();
+      sim.planDelivery({ lost: true }); // the participant-mute the write is followed by
+      const t0 = Date.now();
+      await click(rows[1], 'mute');
+      const muted = await rowsWhen(table, '"muted" and an unmute button', (r) => r[1]?.state === 'muted' && r[1].mute === 'unmute');
+      assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}/Participants/${rows[1].callSid}`, { Muted: 'true' }]]);
+      assert.equal(sim.lostCallbacks, 1, 'the callback was lost: the answer made the change show');
+      await notified(new RegExp(`^\\${rows[1].caller} muted$`));
+      await click(muted[1], 'mute');
+      await rowsWhen(table, '"live" again', (r) => r[1]?.state === 'live' && r[1].mute === 'mute');
+      assert.equal(space.participant(demo, rows[1].callSid)!.muted, false);
+    });
+
+    it('coach: a row\'s participant is heard by the first one only (no callback tells it: the answer shows it); stop coaching; the first row\'s button (—) does nothing', async function () {
+      const { demo, rows: [host, , supervisor] } = await consoleShowing();
+      const t0 = Date.now();
+      await click(supervisor, 'coach');
+      const coaching = await rowsWhen(table, '"coaching"', (r) => r[2]?.state === 'coaching' && r[2].coach === 'stop coaching');
+      assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}/Participants/${supervisor.callSid}`, { Coaching: 'true', CallSidToCoach: host.callSid }]]);
+      assert.equal(space.participant(demo, supervisor.callSid)!.call_sid_to_coach, host.callSid);
+      await notified(new RegExp(`^\\${supervisor.caller} is coaching \\${host.caller}: heard by them only$`));
+      const t1 = Date.now();
+      await click(coaching[2], 'coach');
+      await rowsWhen(table, '"live" again', (r) => r[2]?.state === 'live' && r[2].coach === 'coach');
+      assert.deepEqual(writes(t1), [['POST', `/Conferences/${demo}/Participants/${supervisor.callSid}`, { Coaching: 'false' }]]);
+      const t2 = Date.now();
+      await click(host, 'coach');
+      await click(host, 'hold'); // after it: when hold is sent, the coach click has been dealt with
+      await until('the hold', () => writes(t2).length > 0);
+      assert.deepEqual(writes(t2), [['POST', `/Conferences/${demo}/Participants/${host.callSid}`, { Hold: 'true' }]]);
+    });
+
+    it('remove: the row goes at once; a second remove says the participant had already left', async function () {
+      const { sim, rows } = await consoleShowing();
+      sim.planDelivery({ lost: true }); // its participant-leave
+      await click(rows[2], 'remove');
+      await rowsWhen(table, 'the row gone', (r) => r.length === 2 && !r.some((x) => x.callSid === rows[2].callSid));
+      await notified(new RegExp(`^\\${rows[2].caller} removed$`));
+      await click(rows[2], 'remove');
+      await notified(/^remove failed for \+1\d{10}: SignalWire 404: the participant had already left the conference \(or was never in it\)$/);
+    });
+
+    it("the recording: in progress (the roster's state from its callback); the button pauses the current recording, the answer shows paused and Resume; a second click resumes", async function () {
+      const { sim, demo } = await consoleShowing({ record: true });
+      const recording = sim.recordingSid(demo)!;
+      const text = node('ui-text', 'recording').id;
+      const button = node('ui-button', 'pause / resume recording').id;
+      const showsRecording = async (status: string, label: string): Promise<boolean> =>
+        (await shown<{ payload?: string }>(text)).payload === status && ((await widgetState(button)).label as string | undefined) === label;
+      await until('"in progress" and "Pause recording"', () => showsRecording('in progress', 'Pause recording'));
+      const t0 = Date.now();
+      await send(RECORDING, {});
+      await notified(/^the recording of demo-conference paused$/);
+      await until('"paused" and "Resume recording"', () => showsRecording('paused', 'Resume recording'));
+      assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}/Recordings/${recording}`, { Status: 'paused', PauseBehavior: 'silence' }]]);
+      assert.equal(space.recording(demo, recording)!.status, 'paused');
+      const t1 = Date.now();
+      await send(RECORDING, {});
+      await notified(/^the recording of demo-conference resumed$/);
+      await until('"in progress" and "Pause recording" again', () => showsRecording('in progress', 'Pause recording'));
+      assert.deepEqual(writes(t1), [['POST', `/Conferences/${demo}/Recordings/${recording}`, { Status: 'in-progress' }]]);
+    });
+
+
+    it('End conference, confirmed: the conference ends, and the sweep the console asks for drops it even when its conference-end callback is lost; it stays ended', async function () {
+      const { sim, demo, rows } = await consoleShowing({ friendlyNames: ['demo-conference', 'sales-standup'] });
+      const sales = sim.conferences[1].sid;
+      sim.planDelivery(...rows.map(() => ({})), { lost: true }); // the leaves, then conference-end: lost
+      const t0 = Date.now();
+      await send(CONFIRMED, { conferenceSid: demo, subject: 'demo-conference' });
+      await notified(/^demo-conference ended$/);
+      assert.deepEqual(writes(t0), [['POST', `/Conferences/${demo}`, { Status: 'completed' }]]);
+      await rowsWhen(table, 'an empty table', (r) => r.length === 0);
+      const options = await until('the picker without demo-conference', async () => {
+        const o = (await shown<{ options?: Array<{ value: string }> }>(picker)).options;
+        return o && !o.some((x) => x.value === demo) ? o : undefined;
+      });
+      assert.ok(options.some((o) => o.value === sales));
+      assert.equal(sim.lostCallbacks, 1);
+      assert.ok(space.requests.some((r) => r.at >= t0 && r.method === 'GET' && /\/Conferences$/.test(r.path)), 'a sweep listed the conferences');
+    });
   });
 
   it('07: finds the in-progress conference by its name and lists its participants', async function () {

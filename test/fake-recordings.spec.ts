@@ -179,7 +179,7 @@ describe('FakeSpace recordings', () => {
 
   it('is a model a test drives: the status the service sets, each change told with the status before, recordings completed when the conference ends and kept', async () => {
     const changes: Array<[string, RecordingStatus, RecordingStatus]> = [];
-    space.onRecordingChange = (rec, previous) => changes.push([rec.sid, previous, rec.status]);
+    space.onRecordingChange((rec, previous) => changes.push([rec.sid, previous, rec.status]));
     const a = space.startRecording(conf);
     const b = space.startRecording(conf);
     await call('POST', path(`/${a.sid}`), { Status: 'paused' });

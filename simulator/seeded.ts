@@ -1,0 +1,11 @@
+// A deterministic stand-in for Math.random (mulberry32), for a ConferenceSimulator's `random`:
+// the same seed gives the same callers, numbers and changes on every run.
+export function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
