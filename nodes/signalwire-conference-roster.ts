@@ -162,6 +162,10 @@ export = function (RED: NodeAPI): void {
         case 'recordings':
           for (const r of input.recordings) roster.recording(r);
           break;
+        case 'conference':
+          if (input.status === 'completed') roster.endConference(input.conferenceSid);
+          else roster.found(input.conferenceSid, input.status, roster.mark());
+          break;
         case 'ignored':
           break;
       }

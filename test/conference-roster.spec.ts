@@ -23,6 +23,7 @@ import {
   spaceConfig,
   listRecordingsNode,
   spaceNode,
+  updateConferenceNode,
   updateRecordingNode,
   waitUntil,
   type FlowNode,
@@ -629,6 +630,23 @@ describe('signalwire-conference-roster node', function () {
       assert.deepEqual(requestsSince(before), []);
     });
 
+    it("the update conference node's answer wired back: a conference it ended leaves at once (its last message, [] and completed), with no sweep or request of the roster's own", async () => {
+      const conf = space.addConference('conf-end');
+      space.addParticipant(conf, { call_sid: 'p1' });
+      const other = space.addConference('conf-stays');
+      const end: FlowNode = { id: 'end', ...at, type: 'signalwire-update-conference', space: 'space', action: 'end', wires: [['n1']] };
+      await load(rosterFlow(space, { callDetails: false, reconcile: 0 }, [end]), credentials(space), [spaceNode, rosterNode, updateConferenceNode]);
+      await rowsWhen(conf, (r) => r.length === 1);
+      const before = space.requests.length;
+      helper.getNode('end').receive({ conferenceSid: conf });
+      const last = await rowsWhen(conf, (r) => r.length === 0);
+      assert.equal(last.conference.status, 'completed');
+      assert.deepEqual((await until('list', (m) => !m.payload.some((c: any) => c.sid === conf))).payload.map((c: any) => c.sid), [other]);
+      await delay(30);
+      assert.deepEqual(requestsSince(before), [`POST /Conferences/${conf}`], 'the update conference request alone');
+      assert.deepEqual(completions().filter((c) => c.error), []);
+    });
+
     it('each message ends exactly once; what it says nothing with is ignored quietly; anything else is a clear error and changes nothing', async () => {
       const conf = space.addConference('conf-in');
       const n1 = await start({ callDetails: false, reconcile: 0 });
@@ -661,7 +679,7 @@ describe('signalwire-conference-roster node', function () {
       assert.deepEqual(errors.slice(0, 6), [null, null, null, null, null, null]);
       assert.match(
         errors[6]!,
-        /^The conference roster takes an event of the conference events node \(a conference or recording status callback\), a participant object \(with call_sid and conference_sid\) or a recording object \(with sid, conference_sid, status and a uri under \/Recordings\/\), or an array of either, a removed participant \(\{ removed: true, conferenceSid, callSid \}\), a deleted recording \(msg\.payload null with msg\.recordingSid\), or msg\.topic "refresh"; got msg\.payload "hello"$/,
+        /^The conference roster takes an event of the conference events node \(a conference or recording status callback\), a participant object \(with call_sid and conference_sid\) or a recording object \(with sid, conference_sid, status and a uri under \/Recordings\/\), or an array of either, a removed participant \(\{ removed: true, conferenceSid, callSid \}\), a deleted recording \(msg\.payload null with msg\.recordingSid\), a conference object \(with sid, status and a uri of \/Conferences\/\{Sid\}\), or msg\.topic "refresh"; got msg\.payload "hello"$/,
       );
       assert.match(errors[7]!, /^The conference roster takes/);
       assert.match(errors[8]!, /^The conference roster takes .* got msg\.payload an array$/);

@@ -173,9 +173,9 @@ describe('moderator console example (Dashboard 2.0 in chromium)', function () {
     await waitFor('the row to go', async () => showing(numbersIn(demo)), 10_000);
   });
 
-  it('End conference asks first, naming it; ended (its conference-end callback lost), it leaves the picker after the sweep the console asks for, stays ended, and the next caller starts a new demo-conference', async function () {
+  it("End conference asks first, naming it; ended (its conference-end callback lost), it leaves the picker on update conference's answer, stays ended, and the next caller starts a new demo-conference", async function () {
     // The callbacks that follow the end: a participant-leave each, then conference-end, lost:
-    // the roster learns the end from the sweep the console asks for.
+    // the roster learns the end from update conference's answer, wired back into it.
     sim.planDelivery(...h.space.participants(demo).map(() => ({})), { lost: true });
     await dash.getByRole('button', { name: /End conference/ }).click();
     const confirm = dash.locator('.nrdb-ui-notification', { hasText: 'End demo-conference for everyone?' });

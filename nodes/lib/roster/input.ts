@@ -17,7 +17,8 @@ export type RosterInput =
   | { kind: 'event'; event: RosterEvent }
   | { kind: 'participants'; participants: ParticipantFacts[] }
   | { kind: 'removed'; conferenceSid: string; callSid: string }
-  | { kind: 'recordings'; recordings: RecordingFacts[] };
+  | { kind: 'recordings'; recordings: RecordingFacts[] }
+  | { kind: 'conference'; conferenceSid: string; status: 'init' | 'in-progress' | 'completed' };
 
 const EVENTS: ReadonlySet<string> = new Set(CONFERENCE_EVENTS);
 
@@ -36,7 +37,9 @@ const RECORDING_ENDED = new Set(['completed', 'absent', 'failed', 'stopped', 'pr
  * `recording-<status>`, `recordingSid`); a participant object (`call_sid` and `conference_sid`)
  * or a recording object (`sid`, `conference_sid`, `status` and a `uri` under `/Recordings/`), or
  * an array of either; the update participant node's `{ removed: true, conferenceSid, callSid }`;
- * the update recording node's answer to a delete (`msg.payload` null, `msg.recordingSid`).
+ * the update recording node's answer to a delete (`msg.payload` null, `msg.recordingSid`); a
+ * conference object (the update or get conference node's answer: `sid`, `status`, a `uri` of
+ * `/Conferences/{Sid}`), so an ended conference leaves the roster as soon as the API says so.
  * Conference events the roster has no use for, and recording statuses that say neither on nor
  * ended, are `ignored`. Anything else throws a bad-input error, and nothing of the message is
  * applied.
@@ -60,6 +63,7 @@ export function readInput(msg: Msg): RosterInput {
   if (typeof payload.event === 'string' && 'conferenceSid' in payload) return readEvent(payload, payload.event);
   // Before the participant test: a conference recording has a call_sid too (null).
   if (isRecordingObject(payload)) return recordings([recordingObjectFacts(payload)]);
+  if (isConferenceObject(payload)) return conferenceObject(payload);
   if ('call_sid' in payload && 'conference_sid' in payload) {
     const facts = participantFacts(payload);
     if (facts) return { kind: 'participants', participants: [facts] };
@@ -69,6 +73,18 @@ export function readInput(msg: Msg): RosterInput {
     return { kind: 'removed', conferenceSid: sid(payload.conferenceSid, 'conferenceSid'), callSid: sid(payload.callSid, 'callSid') };
   }
   throw unreadable(payload);
+}
+
+/** A conference object of the API: `sid`, `status`, and a `uri` that ends at `/Conferences/{Sid}` (a participant's or recording's goes on). */
+function isConferenceObject(p: Msg): boolean {
+  return typeof p.sid === 'string' && typeof p.status === 'string' && typeof p.uri === 'string' && /\/Conferences\/[^/]+?(\.json)?$/.test(p.uri) && !('conference_sid' in p);
+}
+
+/** A conference object's status, when it is one of the API's; any other is ignored. */
+function conferenceObject(p: Msg): RosterInput {
+  const conferenceSid = sid(p.sid, 'conferenceSid', 'msg.payload.sid');
+  const status = p.status;
+  return status === 'init' || status === 'in-progress' || status === 'completed' ? { kind: 'conference', conferenceSid, status } : { kind: 'ignored' };
 }
 
 /** A recording status callback from the conference events node: its status, when it says on or ended. */
