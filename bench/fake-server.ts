@@ -1,8 +1,8 @@
 // The fake SignalWire space in a process of its own, so that on a 2-core machine the server
 // and the client under test each get a core and the server's work is never billed to a client.
 // Controlled by the bench's parent process over IPC.
-import { FakeSpace } from '../simulator/fake-space';
-import { parseCallRoute, parseRoute } from '../simulator/fake-space';
+import { FakeSpace } from '../simulator/api/fake-space';
+import { parseCallRoute, parseRoute } from '../simulator/api/fake-space';
 import { dropCallbacks, postCallbacks, prepareCallbacks } from './lib/callbacks';
 import type { FakeCommand, RequestCounts } from './lib/ipc';
 import { rosterCommand } from './lib/roster-space';

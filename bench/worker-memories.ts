@@ -10,9 +10,9 @@
 // comparison and held to no target.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type * as CallDetailsModule from '../nodes/lib/call-details';
-import type * as ClientModule from '../nodes/lib/client';
-import type * as ReplayModule from '../nodes/lib/replay-memory';
+import type * as CallDetailsModule from '../nodes/lib/requests/call-details';
+import type * as ClientModule from '../nodes/lib/client/client';
+import type * as ReplayModule from '../nodes/lib/callbacks/replay-memory';
 import type * as RosterStateModule from '../nodes/lib/roster/state';
 import { workerConfig, workerMain } from './lib/ipc';
 import { forceGc } from './lib/memory';
@@ -156,7 +156,7 @@ function quietRoster(): RosterStateModule.Roster {
 // ------------------------------------------------------------------ the OLD structures
 // Copies of the code these memories replaced (commit 4f2dda9), for the comparison rows only.
 
-/** OLD: nodes/lib/replay-memory.ts before lru-cache. */
+/** OLD: nodes/lib/callbacks/replay-memory.ts before lru-cache. */
 class OldReplayMemory {
   private readonly seen = new Map<string, number>();
   private readonly ttlMs = 10 * 60_000;
@@ -184,7 +184,7 @@ class OldReplayMemory {
   }
 }
 
-/** OLD: the LruCache class of nodes/lib/call-details.ts before lru-cache. */
+/** OLD: the LruCache class of nodes/lib/requests/call-details.ts before lru-cache. */
 class OldLruCache<K, V> {
   private readonly map = new Map<K, V>();
 

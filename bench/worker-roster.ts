@@ -14,7 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type * as ClientModule from '../nodes/lib/client';
+import type * as ClientModule from '../nodes/lib/client/client';
 import type * as StateModule from '../nodes/lib/roster/state';
 import type * as SweepModule from '../nodes/lib/roster/sweep';
 import type { PostResult } from './lib/callbacks';

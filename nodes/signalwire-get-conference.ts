@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { resolveSid, typedSetting } from './lib/inputs';
-import { handleRequests } from './lib/request-node';
+import { resolveSid, typedSetting } from './lib/requests/inputs';
+import { handleRequests } from './lib/requests/request-node';
 
 interface GetConferenceDef extends NodeDef {
   space?: string;

@@ -1,10 +1,10 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { SignalWireError } from './lib/errors';
-import type { Msg } from './lib/inputs';
-import { dateFilters, filterValue, listSettings, sendListing, type ListNodeConfig } from './lib/listing';
-import { handleRequests } from './lib/request-node';
-import { checkConferenceStatus, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField } from './lib/rules';
-import type { ListQuery } from './lib/types';
+import type { SignalWireError } from './lib/shared/errors';
+import type { Msg } from './lib/requests/inputs';
+import { dateFilters, filterValue, listSettings, sendListing, type ListNodeConfig } from './lib/requests/listing';
+import { handleRequests } from './lib/requests/request-node';
+import { checkConferenceStatus, checkFriendlyName, CONFERENCE_DATE_FILTERS, type ConferenceDateField } from './lib/shared/rules';
+import type { ListQuery } from './lib/shared/types';
 
 type FilterConfig = { friendlyName?: string; status?: string } & Partial<Record<ConferenceDateField, string>>;
 

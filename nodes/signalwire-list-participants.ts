@@ -1,8 +1,8 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { callDetailsOn, callDetailsStep } from './lib/call-details';
-import { filterSetting, resolveFilter, resolveSid, typedSetting } from './lib/inputs';
-import { listSettings, sendListing, type ListNodeConfig } from './lib/listing';
-import { handleRequests } from './lib/request-node';
+import { callDetailsOn, callDetailsStep } from './lib/requests/call-details';
+import { filterSetting, resolveFilter, resolveSid, typedSetting } from './lib/requests/inputs';
+import { listSettings, sendListing, type ListNodeConfig } from './lib/requests/listing';
+import { handleRequests } from './lib/requests/request-node';
 
 interface ListParticipantsDef extends NodeDef, ListNodeConfig {
   space?: string;

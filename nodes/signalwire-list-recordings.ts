@@ -1,9 +1,9 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { SignalWireError } from './lib/errors';
-import { resolveSid, typedSetting } from './lib/inputs';
-import { dateFilters, listSettings, sendListing, type ListNodeConfig } from './lib/listing';
-import { handleRequests } from './lib/request-node';
-import { RECORDING_DATE_FILTERS, type RecordingDateField } from './lib/rules';
+import type { SignalWireError } from './lib/shared/errors';
+import { resolveSid, typedSetting } from './lib/requests/inputs';
+import { dateFilters, listSettings, sendListing, type ListNodeConfig } from './lib/requests/listing';
+import { handleRequests } from './lib/requests/request-node';
+import { RECORDING_DATE_FILTERS, type RecordingDateField } from './lib/shared/rules';
 
 interface ListRecordingsDef extends NodeDef, ListNodeConfig, Partial<Record<RecordingDateField, string>> {
   space?: string;

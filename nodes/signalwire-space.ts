@@ -1,11 +1,11 @@
 import type { NodeAPI, NodeDef } from 'node-red';
-import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callback-signature';
-import { SignalWireClient } from './lib/client';
-import { redactError, secretForms, toSignalWireError } from './lib/errors';
-import type { SpaceNode } from './lib/request-node';
-import { resolveCredentials, resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/space';
-import { registerTestConnection } from './lib/test-connection';
-import { useCatalogue } from './lib/texts';
+import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callbacks/signature';
+import { SignalWireClient } from './lib/client/client';
+import { redactError, secretForms, toSignalWireError } from './lib/shared/errors';
+import type { SpaceNode } from './lib/requests/request-node';
+import { resolveCredentials, resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/client/space';
+import { registerTestConnection } from './lib/client/test-connection';
+import { useCatalogue } from './lib/shared/texts';
 
 interface SpaceNodeDef extends NodeDef, SpaceConfig {}
 

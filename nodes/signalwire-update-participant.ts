@@ -1,8 +1,8 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { resolveSid, typedSetting } from './lib/inputs';
-import { handleRequests } from './lib/request-node';
-import { PARTICIPANT_ACTIONS } from './lib/rules';
-import { actionSetting, participantAction, participantWrite, sendParticipantWrite } from './lib/writes';
+import { resolveSid, typedSetting } from './lib/requests/inputs';
+import { handleRequests } from './lib/requests/request-node';
+import { PARTICIPANT_ACTIONS } from './lib/shared/rules';
+import { actionSetting, participantAction, participantWrite, sendParticipantWrite } from './lib/requests/writes';
 
 interface UpdateParticipantDef extends NodeDef {
   space?: string;

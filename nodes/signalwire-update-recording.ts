@@ -1,10 +1,10 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { problemError } from './lib/errors';
-import { resolveOptionalSid, resolveSid, typedSetting } from './lib/inputs';
-import { currentRecording, recordingWrite, sendRecordingWrite } from './lib/recordings/recording-writes';
-import { handleRequests } from './lib/request-node';
-import { checkPauseBehavior, RECORDING_ACTIONS } from './lib/rules';
-import { actionSetting } from './lib/writes';
+import { problemError } from './lib/shared/errors';
+import { resolveOptionalSid, resolveSid, typedSetting } from './lib/requests/inputs';
+import { currentRecording, recordingWrite, sendRecordingWrite } from './lib/requests/recording-writes';
+import { handleRequests } from './lib/requests/request-node';
+import { checkPauseBehavior, RECORDING_ACTIONS } from './lib/shared/rules';
+import { actionSetting } from './lib/requests/writes';
 
 interface UpdateRecordingDef extends NodeDef {
   space?: string;

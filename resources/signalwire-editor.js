@@ -58,7 +58,7 @@
         return v === undefined || v === null || String(v).trim() === "";
     }
 
-    // The validation rules are the runtime's own (nodes/lib/rules.ts, served beside this file
+    // The validation rules are the runtime's own (nodes/lib/shared/rules.ts, served beside this file
     // as signalwire-rules.js), and so are their messages: the runtime catalogue's
     // signalwire-space.errors.* and .fields.*, so a dialog and a deployed node cannot disagree.
     // Looked up when used, not when this script runs: the editor may run it before the rules

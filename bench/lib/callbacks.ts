@@ -1,14 +1,14 @@
 // Conference status callbacks for the events section, made and POSTed in the fake space's process
 // (so that the sender has a core of its own, as the fake space has for the other sections).
 // Each callback is a participant-join of a participant of a FakeSpace conference, with the
-// parameters the simulator sends (simulator/callback-params.ts), signed as SignalWire signs
-// (simulator/signature.ts computeSignature). Every callback is distinct (its own CallSid), so
+// parameters the simulator sends (simulator/conference/callback-params.ts), signed as SignalWire signs
+// (simulator/conference/signature.ts computeSignature). Every callback is distinct (its own CallSid), so
 // the events node's replay protection drops none of them.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { conferenceCallbackParams } from '../../simulator/callback-params';
-import type { FakeSpace } from '../../simulator/fake-space';
-import { computeSignature } from '../../simulator/signature';
+import { conferenceCallbackParams } from '../../simulator/conference/callback-params';
+import type { FakeSpace } from '../../simulator/api/fake-space';
+import { computeSignature } from '../../simulator/conference/signature';
 import { percentile } from './stats';
 
 export interface CallbackBatch {

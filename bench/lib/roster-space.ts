@@ -1,10 +1,10 @@
 // Section 7 (the conference roster, issue 13), in the fake space's process: a FakeSpace of its
 // own, so the roster's sweeps see only this section's conferences (the other sections leave
 // theirs in progress in the shared one, up to 100,000 participants), the conferences each case
-// needs, and their callbacks built by the simulator (simulator/callback-params.ts), signed and
+// needs, and their callbacks built by the simulator (simulator/conference/callback-params.ts), signed and
 // kept as a batch that post-callbacks sends like section 5's.
-import { conferenceCallbackParams, type StatusCallbackEvent } from '../../simulator/callback-params';
-import { FakeSpace, parseCallRoute, parseConferenceRoute, parseConferencesRoute, parseRoute } from '../../simulator/fake-space';
+import { conferenceCallbackParams, type StatusCallbackEvent } from '../../simulator/conference/callback-params';
+import { FakeSpace, parseCallRoute, parseConferenceRoute, parseConferencesRoute, parseRoute } from '../../simulator/api/fake-space';
 import { keepBatch, type PrepareCallbacks } from './callbacks';
 import type { FakeInfo } from './ipc';
 

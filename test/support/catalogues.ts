@@ -1,8 +1,8 @@
 // The runtime's i18n with this package's real catalogues, for tests. The test helper's RED._
 // returns keys unchanged; these tests read every text from locales/, as Node-RED does.
 import path from 'node:path';
-import { PACKAGE } from '../../nodes/lib/package-info';
-import { useCatalogue } from '../../nodes/lib/texts';
+import { PACKAGE } from '../../nodes/lib/shared/package-info';
+import { useCatalogue } from '../../nodes/lib/shared/texts';
 
 const nodeRed = require.resolve(process.env.NODE_RED_PATH ?? 'node-red');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import helper from 'node-red-node-test-helper';
-import { STATUS_INTERVAL_MS } from '../../nodes/lib/status';
+import { STATUS_INTERVAL_MS } from '../../nodes/lib/shared/status';
 import { withCatalogue } from './catalogues';
 import { FakeSpace } from '../../simulator';
 

@@ -1,8 +1,8 @@
 // Call details for the roster's rows, in the background: a participant first seen without a
 // number (found by a sweep, or named by a callback without From) gets its call looked up once,
 // through the space's shared call cache, and its row is sent again when the answer comes.
-import { callDetailsFor } from '../call-details';
-import type { SignalWireClient } from '../client';
+import { callDetailsFor } from '../requests/call-details';
+import type { SignalWireClient } from '../client/client';
 import type { CallFacts } from './state';
 
 interface Wanted {

@@ -1,11 +1,11 @@
 // What the roster node reads from a message, and from the API's answers during a sweep: every
 // value checked and bounded before it reaches the state.
-import { detail } from '../call-details';
-import { toIsoTimestamp } from '../callback-parsing';
-import { badInput, describeValue } from '../errors';
-import { CONFERENCE_EVENTS, isSafeSegment } from '../rules';
-import { text } from '../texts';
-import { CURRENT_RECORDING_STATUSES } from '../recordings/recording-writes';
+import { detail } from '../requests/call-details';
+import { toIsoTimestamp } from '../callbacks/parsing';
+import { badInput, describeValue } from '../shared/errors';
+import { CONFERENCE_EVENTS, isSafeSegment } from '../shared/rules';
+import { text } from '../shared/texts';
+import { CURRENT_RECORDING_STATUSES } from '../requests/recording-writes';
 import { type ListedConference, type ParticipantFacts, type RecordingFacts, type RosterEvent, type RosterEventKind } from './state';
 
 export type Msg = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // What the roster node sends: a conference's rows for a table, the conference itself, and the
 // list of live conferences; the state in words and the join time in the runtime's language.
-import type { Translate } from '../texts';
+import type { Translate } from '../shared/texts';
 import type { Conference, CurrentRecording, EndedConference, LiveStatus, Participant } from './state';
 
 /** One participant as a table shows it. */

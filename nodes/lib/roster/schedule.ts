@@ -3,7 +3,7 @@
 // one runs runs one more after it, however often it was asked; asked-for sweeps start at most
 // once per minimum gap.
 
-import { timers, type TimerOptions } from '../coalescer';
+import { timers, type TimerOptions } from '../shared/coalescer';
 
 export interface SweepScheduleOptions extends TimerOptions {
   /** Between the end of a sweep and the next, ms; 0: no periodic sweep. */

@@ -1,8 +1,8 @@
 // The settings of the conference roster node, checked by the shared rules (rules.ts).
-import { callDetailsOn } from '../call-details';
-import { problemError } from '../errors';
-import { checkTimeZone } from '../rules';
-import { numberSetting } from '../space';
+import { callDetailsOn } from '../requests/call-details';
+import { problemError } from '../shared/errors';
+import { checkTimeZone } from '../shared/rules';
+import { numberSetting } from '../client/space';
 
 /** The node's properties as saved by the editor. */
 export interface RosterConfig {

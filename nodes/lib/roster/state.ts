@@ -8,7 +8,7 @@
 // changed since its request was sent. A leave and a conference's end are remembered for a
 // while (bounded), so a late event never brings back someone who left, or an ended conference.
 import { LRUCache } from 'lru-cache';
-import type { CONFERENCE_EVENTS } from '../rules';
+import type { CONFERENCE_EVENTS } from '../shared/rules';
 
 /** Conferences followed at most; an event or a sweep naming one more is refused (a warning). */
 export const MAX_CONFERENCES = 1000;

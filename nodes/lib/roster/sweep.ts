@@ -3,10 +3,10 @@
 // progress and one listing of each one's participants (plus their further pages); a followed
 // conference the listing leaves out costs one GET of it more (ended, or waiting to start). The
 // conferences are read a few at a time (the space's in-flight limit), each against its own mark.
-import type { SignalWireClient } from '../client';
-import { badResponse, describeValue, SignalWireError } from '../errors';
-import { forEachConcurrently } from '../limiter';
-import { ALL_PAGES_PAGE_SIZE, listAll, type ListingLimits } from '../paging';
+import type { SignalWireClient } from '../client/client';
+import { badResponse, describeValue, SignalWireError } from '../shared/errors';
+import { forEachConcurrently } from '../client/limiter';
+import { ALL_PAGES_PAGE_SIZE, listAll, type ListingLimits } from '../requests/paging';
 import { listedConference, participantFacts } from './input';
 import { MAX_PARTICIPANTS, type ParticipantFacts, type Roster } from './state';
 
