@@ -2,14 +2,14 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { isFormContentType, param, paramsFromParsed, parseForm, rawParameters, toConferenceEvent, type ConferenceEvent } from './lib/callbacks/parsing';
 import { bodyLimit, mountRoute, readBody, requestUrl, type RouteRequest, type RouteResponse } from './lib/callbacks/route';
 import { callbackIdentity, checkSignature, type CallbackParams, type CallbackSpaceNode } from './lib/callbacks/signature';
-import { CallbackStatus, REFUSALS, WarningLimiter, type CheckMode, type Refusal } from './lib/callbacks/status';
+import { CallbackStatus, REFUSALS, type CheckMode, type Refusal } from './lib/callbacks/status';
 import { eventsSettings, type ConferenceEventsConfig, type EventsSettings } from './lib/callbacks/settings';
 import { Coalescer } from './lib/shared/coalescer';
 import { configError, quote, toSignalWireError, type SignalWireError } from './lib/shared/errors';
 import { toRecordingEvent, type RecordingEvent } from './lib/callbacks/recording-callbacks';
 import { ReplayMemory } from './lib/callbacks/replay-memory';
 import { spaceNodeOf } from './lib/client/space';
-import { memoized } from './lib/shared/status';
+import { memoized, WarningLimiter } from './lib/shared/status';
 import { text, useCatalogue, type Vars } from './lib/shared/texts';
 
 interface ConferenceEventsDef extends NodeDef, ConferenceEventsConfig {

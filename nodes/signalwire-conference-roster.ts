@@ -1,15 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { WarningLimiter } from './lib/callbacks/status';
+import { WarningLimiter } from './lib/shared/status';
 import { Coalescer } from './lib/shared/coalescer';
 import { configError, toSignalWireError, type SignalWireError } from './lib/shared/errors';
-import type { SpaceNode } from './lib/requests/request-node';
 import { DetailsLookups } from './lib/roster/details';
 import { readInput, type Msg, type RosterInput } from './lib/roster/input';
 import { conferenceInfo, endedInfo, overview, RowFormat, stateWords } from './lib/roster/rows';
 import { rosterSettings, type RosterConfig, type RosterSettings } from './lib/roster/settings';
 import { SweepSchedule } from './lib/roster/schedule';
-import { spaceNodeOf } from './lib/client/space';
+import { spaceNodeOf, type SpaceNode } from './lib/client/space';
 import { MAX_CONFERENCES, MAX_PARTICIPANTS, Roster, type EndedConference } from './lib/roster/state';
 import { sweep } from './lib/roster/sweep';
 import { CoalescedStatus, failureReason, memoized } from './lib/shared/status';

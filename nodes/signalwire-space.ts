@@ -2,7 +2,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callbacks/signature';
 import { SignalWireClient } from './lib/client/client';
 import { redactError, secretForms, toSignalWireError } from './lib/shared/errors';
-import type { SpaceNode } from './lib/requests/request-node';
+import type { SpaceNode } from './lib/client/space';
 import { resolveCredentials, resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/client/space';
 import { registerTestConnection } from './lib/client/test-connection';
 import { useCatalogue } from './lib/shared/texts';

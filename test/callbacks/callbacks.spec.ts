@@ -1,6 +1,6 @@
 // The pieces of the conference events node, one by one, as built in dist/: the signature check
-// (against the vendor SDK's own), callback parsing and typing, the replay memory, the coalescer,
-// the warning limiter and the rules of its settings.
+// (against the vendor SDK's own), callback parsing and typing, the replay memory,
+// and the rules of its settings.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
@@ -9,8 +9,6 @@ import sinon from 'sinon';
 import type * as ParsingModule from '../../nodes/lib/callbacks/parsing';
 import type * as RouteModule from '../../nodes/lib/callbacks/route';
 import type * as SignatureModule from '../../nodes/lib/callbacks/signature';
-import type * as StatusModule from '../../nodes/lib/callbacks/status';
-import type * as CoalescerModule from '../../nodes/lib/shared/coalescer';
 import type * as ReplayModule from '../../nodes/lib/callbacks/replay-memory';
 import type * as RulesModule from '../../nodes/lib/shared/rules';
 
@@ -19,8 +17,6 @@ import type * as RulesModule from '../../nodes/lib/shared/rules';
 const sig: typeof SignatureModule = require('../../dist/nodes/lib/callbacks/signature.js');
 const parsing: typeof ParsingModule = require('../../dist/nodes/lib/callbacks/parsing.js');
 const route: typeof RouteModule = require('../../dist/nodes/lib/callbacks/route.js');
-const cstatus: typeof StatusModule = require('../../dist/nodes/lib/callbacks/status.js');
-const { Coalescer }: typeof CoalescerModule = require('../../dist/nodes/lib/shared/coalescer.js');
 const { ReplayMemory }: typeof ReplayModule = require('../../dist/nodes/lib/callbacks/replay-memory.js');
 const rules: typeof RulesModule = require('../../dist/nodes/lib/shared/rules.js');
 // The vendor SDK: what SignalWire's own users validate with (its webhooks module, by file: the
@@ -269,15 +265,6 @@ describe('callback parsing', () => {
     assert.deepEqual(Object.keys(first), ['event', 'callSid', `long${'x'.repeat(100)}`]);
   });
 
-  it('reads RFC 2822 dates with any zone, without a weekday or seconds; refuses impossible dates', () => {
-    assert.equal(parsing.toIsoTimestamp('Tue, 14 Aug 2018 19:37:39 +0000'), '2018-08-14T19:37:39.000Z');
-    assert.equal(parsing.toIsoTimestamp('14 Aug 2018 21:37:39 +0200'), '2018-08-14T19:37:39.000Z');
-    assert.equal(parsing.toIsoTimestamp('Tue, 14 Aug 2018 14:37 -0500'), '2018-08-14T19:37:00.000Z');
-    assert.equal(parsing.toIsoTimestamp('Tue, 14 Aug 2018 19:37:39 GMT'), '2018-08-14T19:37:39.000Z');
-    assert.equal(parsing.toIsoTimestamp('2018-08-14T19:37:39Z'), '2018-08-14T19:37:39.000Z');
-    for (const bad of ['31 Feb 2018 10:00:00 +0000', '14 Aug 2018 25:00:00 +0000', '14 Foo 2018 10:00:00 +0000', '1534275459', '']) assert.equal(parsing.toIsoTimestamp(bad), null, bad);
-  });
-
   it('camel-cases names as they are written: CallStatus, URL, URLPath, EndConferenceOnExit', () => {
     assert.deepEqual(['CallStatus', 'URL', 'URLPath', 'EndConferenceOnExit', 'from'].map(parsing.camelCase), ['callStatus', 'url', 'urlPath', 'endConferenceOnExit', 'from']);
   });
@@ -353,107 +340,6 @@ describe('replay memory', () => {
         assert.ok(memory.size <= 10_000);
       }
     }
-  });
-});
-
-describe('coalescer', () => {
-  let clock: sinon.SinonFakeTimers;
-  beforeEach(() => {
-    clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  });
-  afterEach(() => clock.restore());
-
-  function recorder() {
-    const out: Array<{ key: string; value: number; count: number; at: number }> = [];
-    return { out, emit: (key: string, value: number, count: number) => out.push({ key, value, count, at: Date.now() }) };
-  }
-
-  it('passes the first value at once and the latest at the end of the window, with how many it stands for', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(1000, r.emit);
-    c.push('conf', 1);
-    assert.deepEqual(r.out, [{ key: 'conf', value: 1, count: 1, at: 0 }]);
-    clock.tick(100);
-    c.push('conf', 2);
-    c.push('conf', 3);
-    assert.equal(r.out.length, 1);
-    clock.tick(900);
-    assert.deepEqual(r.out[1], { key: 'conf', value: 3, count: 2, at: 1000 });
-    clock.tick(1000);
-    assert.equal(r.out.length, 2, 'nothing new: nothing sent, the window closes');
-    assert.equal(c.size, 0, 'an idle conference is forgotten');
-    c.push('conf', 4);
-    assert.deepEqual(r.out[2], { key: 'conf', value: 4, count: 1, at: 2000 });
-  });
-
-  it('turns a storm of 1,000 joins over ten seconds into about ten messages, the last one the last join', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(1000, r.emit);
-    for (let i = 1; i <= 1000; i++) {
-      c.push('conf', i);
-      clock.tick(10);
-    }
-    clock.tick(5000);
-    assert.ok(r.out.length >= 10 && r.out.length <= 12, `${r.out.length} messages`);
-    assert.equal(r.out[r.out.length - 1].value, 1000);
-    assert.equal(r.out.reduce((n, o) => n + o.count, 0), 1000, 'every join is counted once');
-    for (let i = 1; i < r.out.length; i++) assert.ok(r.out[i].at - r.out[i - 1].at >= 1000, 'at most one per window');
-  });
-
-  it('keeps conferences apart', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(1000, r.emit);
-    c.push('a', 1);
-    c.push('b', 2);
-    c.push('a', 3);
-    clock.tick(1000);
-    assert.deepEqual(r.out.map((o) => `${o.key}${o.value}`), ['a1', 'b2', 'a3']);
-  });
-
-  it('with a window of 0 passes every value at once and keeps no state', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(0, r.emit);
-    for (let i = 0; i < 5; i++) c.push('conf', i);
-    assert.deepEqual(r.out.map((o) => o.value), [0, 1, 2, 3, 4]);
-    assert.equal(c.size, 0);
-  });
-
-  it('holds at most maxKeys open windows: more conferences are passed on at once, never lost', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(1000, r.emit, { maxKeys: 2 });
-    c.push('a', 1);
-    c.push('b', 2);
-    c.push('c', 3);
-    c.push('c', 4);
-    assert.equal(c.size, 2);
-    assert.deepEqual(r.out.map((o) => `${o.key}${o.value}`), ['a1', 'b2', 'c3', 'c4']);
-  });
-
-  it('sends nothing after close, and leaves no timer behind', () => {
-    const r = recorder();
-    const c = new Coalescer<number>(1000, r.emit);
-    c.push('a', 1);
-    c.push('a', 2);
-    c.close();
-    assert.equal(clock.countTimers(), 0);
-    clock.tick(5000);
-    c.push('a', 3);
-    assert.deepEqual(r.out.map((o) => o.value), [1]);
-  });
-});
-
-describe('warning limiter', () => {
-  it('lets one warning a minute through and counts the ones it held back', () => {
-    let now = 0;
-    const w = new cstatus.WarningLimiter(60_000, () => now);
-    assert.deepEqual(w.take(), { log: true, suppressed: 0 });
-    for (let i = 0; i < 100; i++) {
-      now += 500;
-      assert.deepEqual(w.take(), { log: false });
-    }
-    now = 60_000;
-    assert.deepEqual(w.take(), { log: true, suppressed: 100 });
-    assert.deepEqual(w.take(), { log: false });
   });
 });
 

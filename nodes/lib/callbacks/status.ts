@@ -1,8 +1,8 @@
-// What the conference events node shows and logs: counts of events and refusals, the reason of
-// the last refusal, and at most one warning a minute whatever a caller sends.
+// What the conference events node shows: counts of events and refusals, and the reason of the
+// last refusal (its warnings go through the shared WarningLimiter: at most one a minute).
 import type { Node, NodeStatus } from 'node-red';
 import { CoalescedStatus } from '../shared/status';
-import { text, type Translate } from '../shared/texts';
+import type { Translate } from '../shared/texts';
 
 /** Why a request was refused. */
 export type Refusal = 'method' | 'type' | 'size' | 'body' | 'no-key' | 'no-project' | 'no-signature' | 'signature' | 'account';
@@ -84,44 +84,5 @@ export class CallbackStatus {
 
   private update(): void {
     this.display.show(this.made);
-  }
-}
-
-const WARNING_INTERVAL_MS = 60_000;
-
-/**
- * At most one warning per interval: the first at once; the ones in between are counted and the
- * next warning says how many there were.
- */
-export class WarningLimiter {
-  private lastAt = Number.NEGATIVE_INFINITY;
-  private suppressed = 0;
-
-  constructor(
-    private readonly intervalMs = WARNING_INTERVAL_MS,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
-
-  /** Whether to log now, and how many warnings were held back since the last one logged. */
-  take(): { log: false } | { log: true; suppressed: number } {
-    const now = this.now();
-    if (now - this.lastAt < this.intervalMs) {
-      this.suppressed++;
-      return { log: false };
-    }
-    this.lastAt = now;
-    const suppressed = this.suppressed;
-    this.suppressed = 0;
-    return { log: true, suppressed };
-  }
-
-  /**
-   * Logs `line` as the node's warning when one is due, saying how many were held back since;
-   * the line is only written when it is logged, so a flood costs no texts.
-   */
-  warn(node: Node, line: () => string): void {
-    const w = this.take();
-    if (!w.log) return;
-    node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
   }
 }

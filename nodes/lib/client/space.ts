@@ -1,9 +1,16 @@
 import type { Node, NodeAPI } from 'node-red';
-import { configError, problemError } from '../shared/errors';
+import { configError, problemError, type SignalWireError } from '../shared/errors';
 import { checkNumber, checkSpace, isSafeSegment, type ApiEndpoint, type NumberField } from '../shared/rules';
 import type { SpaceSettings } from '../shared/types';
+import type { SignalWireClient } from './client';
 
 export { DEFAULT_API_ROOT, isLoopbackHost } from '../shared/rules';
+
+/** What the config node `signalwire-space` offers the nodes that use it: its client, or why it has none. */
+export interface SpaceNode extends Node {
+  client?: SignalWireClient;
+  configError?: SignalWireError;
+}
 
 /** The space config node a node's `space` property names; null when it names none, or one that is not deployed. */
 export function spaceNodeOf<T extends Node>(RED: NodeAPI, id: unknown): T | null {

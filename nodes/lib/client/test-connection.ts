@@ -1,7 +1,7 @@
 import type { NodeAPI } from 'node-red';
 import { SignalWireClient } from './client';
 import { SignalWireError, toSignalWireError } from '../shared/errors';
-import type { SpaceNode } from '../requests/request-node';
+import type { SpaceNode } from './space';
 import { parseSpace, resolveSpaceSettings } from './space';
 import type { ApiEndpoint, SpaceSettings } from '../shared/types';
 

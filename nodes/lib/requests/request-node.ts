@@ -3,15 +3,9 @@ import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import type { SignalWireClient } from '../client/client';
 import { configError, describeOnMsg, isAbort, type SignalWireError, toSignalWireError } from '../shared/errors';
 import type { Msg } from './inputs';
-import { spaceNodeOf } from '../client/space';
+import { spaceNodeOf, type SpaceNode } from '../client/space';
 import { memoized, StatusReporter } from '../shared/status';
 import { text, useCatalogue, type Translate } from '../shared/texts';
-
-/** What the config node `signalwire-space` offers the nodes that use it. */
-export interface SpaceNode extends Node {
-  client?: SignalWireClient;
-  configError?: SignalWireError;
-}
 
 export interface RequestContext {
   client: SignalWireClient;

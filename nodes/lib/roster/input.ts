@@ -1,7 +1,7 @@
 // What the roster node reads from a message, and from the API's answers during a sweep: every
 // value checked and bounded before it reaches the state.
 import { detail } from '../requests/call-details';
-import { toIsoTimestamp } from '../callbacks/parsing';
+import { toIsoTimestamp } from '../shared/timestamps';
 import { badInput, describeValue } from '../shared/errors';
 import { CONFERENCE_EVENTS, isSafeSegment } from '../shared/rules';
 import { text } from '../shared/texts';

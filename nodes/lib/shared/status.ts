@@ -1,6 +1,6 @@
 import type { Node, NodeStatus } from 'node-red';
 import type { SignalWireError } from './errors';
-import type { Translate } from './texts';
+import { text, type Translate } from './texts';
 
 /**
  * Status texts come from the runtime catalogue (see texts.ts). A busy node asks for the same
@@ -132,5 +132,44 @@ export class StatusReporter {
 
   reason(error: SignalWireError): string {
     return failureReason(this.t, error);
+  }
+}
+
+const WARNING_INTERVAL_MS = 60_000;
+
+/**
+ * At most one warning per interval: the first at once; the ones in between are counted and the
+ * next warning says how many there were.
+ */
+export class WarningLimiter {
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+
+  constructor(
+    private readonly intervalMs = WARNING_INTERVAL_MS,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Whether to log now, and how many warnings were held back since the last one logged. */
+  take(): { log: false } | { log: true; suppressed: number } {
+    const now = this.now();
+    if (now - this.lastAt < this.intervalMs) {
+      this.suppressed++;
+      return { log: false };
+    }
+    this.lastAt = now;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    return { log: true, suppressed };
+  }
+
+  /**
+   * Logs `line` as the node's warning when one is due, saying how many were held back since;
+   * the line is only written when it is logged, so a flood costs no texts.
+   */
+  warn(node: Node, line: () => string): void {
+    const w = this.take();
+    if (!w.log) return;
+    node.warn(w.suppressed > 0 ? `${line()} ${text('log.suppressed', { count: w.suppressed })}` : line());
   }
 }
