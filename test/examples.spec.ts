@@ -275,13 +275,17 @@ describe('examples/', function () {
     assert.ok(findNode(nodes, 'signalwire-list-participants'));
   });
 
-  it('08 pauses with skip and resumes the current recording from two injects, and catches "no recording in progress" (404)', function () {
+  it('08 pauses with skip and resumes the current recording from two injects, catches "no recording in progress" (404), and lists what was recorded', function () {
     const nodes = example('08').nodes;
     const update = findNode(nodes, 'signalwire-update-recording');
     assert.equal(update.action, 'msg');
     assert.equal(update.pauseBehavior, 'skip');
     assert.equal(update.recordingSidType, 'msg', 'no fixed recording: the current one');
-    const injects = nodes.filter((n) => n.type === 'inject');
+    const list = findNode(nodes, 'signalwire-list-recordings');
+    assert.deepEqual([list.conferenceSid, list.conferenceSidType, list.mode], ['conferenceSid', 'msg', 'all']);
+    assert.deepEqual(findNode(nodes, 'inject', 'what was recorded').wires, [[list.id]]);
+    assert.deepEqual(list.wires, [[findNode(nodes, 'debug', 'recordings').id]]);
+    const injects = nodes.filter((n) => n.type === 'inject' && n.name !== 'what was recorded');
     assert.deepEqual(injects.map((i) => (i.props as Array<Record<string, string>>).find((p) => p.p === 'action')?.v), ['pause', 'resume']);
     for (const i of injects) {
       assert.deepEqual((i.props as unknown[])[0], { p: 'conferenceSid', v: 'SIGNALWIRE_CONFERENCE_SID', vt: 'env' });
@@ -884,6 +888,10 @@ describe('examples/ deployed on a real Node-RED, against a fake SignalWire space
     await inject('card number taken: resume');
     assert.equal((JSON.parse((await sidebar.waitFor('recording')).msg) as { status: string }).status, 'in-progress');
     assert.equal(space.recording(conferenceSid, recording.sid)?.status, 'in-progress');
+    sidebar.clear();
+    await inject('what was recorded');
+    const listed = JSON.parse((await sidebar.waitFor('recordings')).msg) as Array<{ sid: string; status: string }>;
+    assert.deepEqual(listed.map((r) => [r.sid, r.status]), [[recording.sid, 'in-progress']]);
     assert.equal(sidebar.messages.filter((m) => m.name === 'other error').length, 0);
     space.setRecordingStatus(conferenceSid, recording.sid, 'completed');
   });
