@@ -144,14 +144,22 @@ function check(what: string, ok: boolean, detail?: string): void {
   checks.push({ what, ok, detail });
   if (!ok) progress(`check failed: ${what}${detail ? ` (${detail})` : ''}`);
 }
-async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+/**
+ * Runs one section when --only names it (`key`): its results go into `results` (the JSON file)
+ * and its report is printed. A section that fails to run is a failed check, not the end.
+ */
+async function section<T>(key: string, name: string, run: () => Promise<T>, report: (r: T) => void, results: Record<string, unknown>): Promise<void> {
+  if (!ONLY.has(key)) return;
+  let r: T;
   try {
-    return await fn();
+    r = await run();
   } catch (err) {
     check(`${name} ran`, false, (err as Error).message.split('\n').slice(0, 12).join('\n'));
     print(`\n${name}: FAILED TO RUN\n${(err as Error).message.split('\n').slice(0, 30).join('\n')}`);
-    return undefined;
+    return;
   }
+  results[key] = r;
+  report(r);
 }
 
 const LABEL: Record<Contender, string> = {
@@ -860,55 +868,13 @@ async function main(): Promise<number> {
     print(`fake space: its own process on ${info.url}; each case: its own process (Node-RED embedded with RED.init/RED.start)`);
     print(`load average at start (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(' / ')}`);
 
-    if (ONLY.has('get')) {
-      const r = await section('get participant', () => runGet(fake, info));
-      if (r) {
-        results.get = r;
-        reportGet(r);
-      }
-    }
-    if (ONLY.has('list')) {
-      const r = await section('listing', () => runList(fake, info));
-      if (r) {
-        results.list = r;
-        reportList(r);
-      }
-    }
-    if (ONLY.has('burst')) {
-      const r = await section('burst', () => runBurst(fake, info));
-      if (r) {
-        results.burst = r;
-        reportBurst(r);
-      }
-    }
-    if (ONLY.has('cold')) {
-      const r = await section('cold start', () => runCold(pkgDir));
-      if (r) {
-        results.cold = r;
-        reportCold(r);
-      }
-    }
-    if (ONLY.has('events')) {
-      const r = await section('conference events', () => runEvents(fake, info));
-      if (r) {
-        results.events = r;
-        reportEvents(r);
-      }
-    }
-    if (ONLY.has('memory')) {
-      const r = await section('bounded memories', () => runMemories(fake));
-      if (r) {
-        results.memory = r;
-        reportMemories(r);
-      }
-    }
-    if (ONLY.has('roster')) {
-      const r = await section('conference roster', () => runRoster(fake));
-      if (r) {
-        results.roster = r;
-        reportRoster(r);
-      }
-    }
+    await section('get', 'get participant', () => runGet(fake, info), reportGet, results);
+    await section('list', 'listing', () => runList(fake, info), reportList, results);
+    await section('burst', 'burst', () => runBurst(fake, info), reportBurst, results);
+    await section('cold', 'cold start', () => runCold(pkgDir), reportCold, results);
+    await section('events', 'conference events', () => runEvents(fake, info), reportEvents, results);
+    await section('memory', 'bounded memories', () => runMemories(fake), reportMemories, results);
+    await section('roster', 'conference roster', () => runRoster(fake), reportRoster, results);
   } finally {
     await fake.stop();
     if (!PACKAGE_DIR) removeSnapshot(pkgDir);

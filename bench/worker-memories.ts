@@ -66,7 +66,7 @@ export const MEMORIES = {
     label: 'replay memory (events node), 10,000 for 10 min',
     bound: 10_000,
     make() {
-      const { ReplayMemory } = lib<typeof ReplayModule>('replay-memory.js');
+      const { ReplayMemory } = lib<typeof ReplayModule>('callbacks/replay-memory.js');
       const m = new ReplayMemory();
       return { touch: (id: string) => void m.repeated(id), size: () => m.size };
     },
@@ -75,8 +75,8 @@ export const MEMORIES = {
     label: 'call-details cache (per space), 10,000 LRU',
     bound: 10_000,
     make() {
-      const { callDetailsCache } = lib<typeof CallDetailsModule>('call-details.js');
-      const { SignalWireClient } = lib<typeof ClientModule>('client.js');
+      const { callDetailsCache } = lib<typeof CallDetailsModule>('requests/call-details.js');
+      const { SignalWireClient } = lib<typeof ClientModule>('client/client.js');
       // The cache belongs to a client; this one makes no request.
       const client = new SignalWireClient({
         endpoint: { origin: 'http://127.0.0.1:9', apiRoot: '/api/laml/2010-04-01' },

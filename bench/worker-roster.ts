@@ -318,7 +318,7 @@ function lib<T>(file: string): T {
 async function sweeps(cfg: RosterSweepConfig): Promise<SweepMeasurement[]> {
   const { Roster } = lib<typeof StateModule>('roster/state.js');
   const { sweep } = lib<typeof SweepModule>('roster/sweep.js');
-  const { SignalWireClient } = lib<typeof ClientModule>('client.js');
+  const { SignalWireClient } = lib<typeof ClientModule>('client/client.js');
   const info = await roster<FakeInfo>({ action: 'start' });
   await roster({ action: 'prepare', kind: 'sweep', conferences: cfg.conferences, participants: cfg.participants, signingKey: '', signedUrls: [] });
   const quiet: StateModule.RosterListener = { rows() {}, overview() {}, ended() {}, sweep() {}, details() {}, refused() {} };

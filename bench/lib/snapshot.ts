@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './ipc';
 
-const FILES = ['signalwire-space.js', 'signalwire-list-participants.js', 'signalwire-get-participant.js', 'lib/client.js'];
+const FILES = ['signalwire-space.js', 'signalwire-list-participants.js', 'signalwire-get-participant.js', 'lib/client/client.js'];
 
 function complete(dist: string): boolean {
   return FILES.every((f) => fs.existsSync(path.join(dist, 'nodes', f)));

@@ -29,10 +29,9 @@ import {
   openNodeDialog,
   openSidebarTab,
   paletteEntry,
-  saveFailureScreenshot,
   screenshotPath,
-  startHarness,
   typeInto,
+  useEditor,
   waitFor,
 } from './lib';
 
@@ -46,18 +45,9 @@ describe('editor (Node-RED 4 in chromium)', function () {
   let getId = '';
   let rosterId = '';
 
-  before(async function () {
-    h = await startHarness({ participants: 3, viewport: { width: 1600, height: 960 } });
-    page = h.page;
-    await openEditor(page, h.nodeRed.url);
-  });
-
-  afterEach(async function () {
-    await saveFailureScreenshot(this, page);
-  });
-
-  after(async function () {
-    await h?.stop();
+  useEditor({ participants: 3, viewport: { width: 1600, height: 960 } }, (started) => {
+    h = started;
+    page = started.page;
   });
 
   it('palette: filtering shows each flow node (not the config node), and both drag onto the workspace', async function () {

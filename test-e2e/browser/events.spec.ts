@@ -2,7 +2,7 @@
 // (fields, validation by the shared rules) and its help (Outputs / Details), in headless chromium.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { type Harness, dragFromPalette, filterPalette, hasInputError, nodeById, nodeIds, openEditor, openNodeDialog, openSidebarTab, saveFailureScreenshot, screenshotPath, startHarness, typeInto, waitFor } from './lib';
+import { dragFromPalette, filterPalette, hasInputError, nodeById, nodeIds, openNodeDialog, openSidebarTab, screenshotPath, typeInto, useEditor, waitFor } from './lib';
 
 declare const RED: any; // the editor's global, inside page.evaluate
 
@@ -10,22 +10,11 @@ const TYPE = 'signalwire-conference-events';
 
 describe('conference events node in the editor (chromium)', function () {
   this.timeout(120_000);
-  let h: Harness;
   let page: Page;
   let id = '';
 
-  before(async function () {
-    h = await startHarness({ participants: 0 });
-    page = h.page;
-    await openEditor(page, h.nodeRed.url);
-  });
-
-  afterEach(async function () {
-    await saveFailureScreenshot(this, page);
-  });
-
-  after(async function () {
-    await h?.stop();
+  useEditor({ participants: 0 }, (started) => {
+    page = started.page;
   });
 
   it('drags from the palette as an input node with two outputs', async function () {

@@ -397,3 +397,24 @@ export function exampleFiles(): { file: string; name: string; flows: any[] }[] {
     .sort()
     .map((file) => ({ file, name: file.replace(/\.json$/, ''), flows: JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as any[] }));
 }
+
+/**
+ * The hooks of a describe block that works in the editor: a harness with the editor open before
+ * its tests (handed to `started`), a screenshot of each failed test, the harness stopped after.
+ */
+export function useEditor(opts: HarnessOptions, started: (h: Harness) => void): void {
+  let h: Harness | undefined;
+  before(async function () {
+    h = await startHarness(opts);
+    started(h);
+    await openEditor(h.page, h.nodeRed.url);
+  });
+
+  afterEach(async function () {
+    await saveFailureScreenshot(this, h?.page);
+  });
+
+  after(async function () {
+    await h?.stop();
+  });
+}

@@ -20,10 +20,9 @@ import {
   openSidebarTab,
   paletteEntry,
   removeDir,
-  saveFailureScreenshot,
-  startHarness,
   typeInto,
   waitFor,
+  useEditor,
 } from './lib';
 
 declare const RED: any; // the editor's global, inside page.evaluate
@@ -59,18 +58,9 @@ describe('recordings and coaching in the editor (chromium)', function () {
   let page: Page;
   const ids: Record<string, string> = {};
 
-  before(async function () {
-    h = await startHarness({ participants: 0 });
-    page = h.page;
-    await openEditor(page, h.nodeRed.url);
-  });
-
-  afterEach(async function () {
-    await saveFailureScreenshot(this, page);
-  });
-
-  after(async function () {
-    await h?.stop();
+  useEditor({ participants: 0 }, (started) => {
+    h = started;
+    page = started.page;
   });
 
   it('list recordings and update recording drag from the palette, each with its icon, label and one input and output', async function () {

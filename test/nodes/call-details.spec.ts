@@ -242,7 +242,7 @@ describe('list participants with call details (callDetails)', function () {
   });
 });
 
-describe('call details library (nodes/lib/call-details)', function () {
+describe('call details library (nodes/lib/requests/call-details.ts)', function () {
   let h: Harness;
   let client: InstanceType<typeof SignalWireClient>;
 
