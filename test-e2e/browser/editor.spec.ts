@@ -3,13 +3,9 @@
 // The tests run in order on one editor session, as a person would: drag the nodes in, configure
 // them, read their help, then import the examples and deploy.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { FakeSpace } from '../../simulator';
 import {
-  type Harness,
   clickInject,
   closeNotifications,
   deploy,
@@ -17,15 +13,13 @@ import {
   dragFromPalette,
   exampleFiles,
   filterPalette,
+  type Harness,
   hasInputError,
   importExample,
-  launchBrowser,
-  removeDir,
   MODULE,
   NODE_TYPES,
   nodeById,
   nodeIds,
-  openEditor,
   openNodeDialog,
   openSidebarTab,
   paletteEntry,
@@ -33,6 +27,7 @@ import {
   typeInto,
   useEditor,
   waitFor,
+  withGermanEditor,
 } from './lib';
 
 declare const RED: any; // the editor's global, inside page.evaluate
@@ -517,14 +512,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
   });
 
   it('German browser: the dialog and the help come from locales/de, with no raw message keys', async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-browser-de-'));
-    const de = await launchBrowser(dir, { locale: 'de-DE' });
-    try {
-      const p = de.pages()[0] ?? (await de.newPage());
-      p.setDefaultTimeout(15_000);
-      const errors: string[] = [];
-      p.on('pageerror', (err) => errors.push(err.stack ?? String(err)));
-      await openEditor(p, h.nodeRed.url);
+    await withGermanEditor(h.nodeRed.url, async (p, errors) => {
       await p.evaluate((id) => RED.workspaces.show(RED.nodes.node(id).z), listId);
       assert.match(await paletteEntry(p, 'signalwire-list-participants').innerText(), /Teilnehmer/);
       assert.deepEqual(await badPaletteLabels(p), [], 'every German palette label on its lines, whole words');
@@ -585,10 +573,7 @@ describe('editor (Node-RED 4 in chromium)', function () {
         assert.match(await help.innerText(), /Abgleich/);
       }
       assert.deepEqual(errors, []);
-    } finally {
-      await de.close();
-      removeDir(dir);
-    }
+    });
   });
 
   it('the editor page logged no JavaScript errors', function () {

@@ -418,3 +418,23 @@ export function useEditor(opts: HarnessOptions, started: (h: Harness) => void): 
     await h?.stop();
   });
 }
+
+/**
+ * Runs `body` in an editor opened by a browser of its own in German (de-DE), then closes it; the
+ * page's JavaScript errors are handed to `body` to assert on.
+ */
+export async function withGermanEditor(url: string, body: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-browser-de-'));
+  const de = await launchBrowser(dir, { locale: 'de-DE' });
+  try {
+    const page = de.pages()[0] ?? (await de.newPage());
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.stack ?? String(err)));
+    await openEditor(page, url);
+    await body(page, errors);
+  } finally {
+    await de.close();
+    removeDir(dir);
+  }
+}

@@ -3,26 +3,21 @@
 // help in English and German; update participant's coach/uncoach and its "call to coach" field,
 // back-filled for a flow saved before it existed; the events node's recording topics.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  type Harness,
-  MODULE,
   dragFromPalette,
   filterPalette,
+  type Harness,
   hasInputError,
-  launchBrowser,
+  MODULE,
   nodeById,
   nodeIds,
-  openEditor,
   openSidebarTab,
   paletteEntry,
-  removeDir,
   typeInto,
-  waitFor,
   useEditor,
+  waitFor,
+  withGermanEditor,
 } from './lib';
 
 declare const RED: any; // the editor's global, inside page.evaluate
@@ -226,14 +221,7 @@ describe('recordings and coaching in the editor (chromium)', function () {
   });
 
   it('German browser: the new dialogs and help come from locales/de, with no raw message keys', async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-browser-rec-de-'));
-    const de = await launchBrowser(dir, { locale: 'de-DE' });
-    try {
-      const p = de.pages()[0] ?? (await de.newPage());
-      p.setDefaultTimeout(15_000);
-      const errors: string[] = [];
-      p.on('pageerror', (err) => errors.push(err.stack ?? String(err)));
-      await openEditor(p, h.nodeRed.url);
+    await withGermanEditor(h.nodeRed.url, async (p, errors) => {
       assert.match(await paletteEntry(p, UPDATE).innerText(), /Aufnahme\s+ändern/);
       assert.match(await paletteEntry(p, LIST).innerText(), /Aufnahmen\s+auflisten/);
       // This session has its own workspace: the nodes are put there as a flow file would.
@@ -260,10 +248,7 @@ describe('recordings and coaching in the editor (chromium)', function () {
         assert.doesNotMatch(text, /signalwire-[a-z-]+\.(label|tip|errors)\./);
       }
       assert.deepEqual(errors, []);
-    } finally {
-      await de.close();
-      removeDir(dir);
-    }
+    });
   });
 
   it('the editor page logged no JavaScript errors', function () {
