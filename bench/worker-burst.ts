@@ -39,13 +39,14 @@ async function main(): Promise<BurstRun[]> {
   // kind once per process, so these are all of the worker's, warm-up included).
   const warnings: string[] = [];
   process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
+  // Max queued as large as the burst: its default (1,000) would refuse the rest of the burst.
   const nr = await startNodeRed({
     ...onFakeSpace(cfg.fake, [
       { id: 'src', type: 'bench-source', wires: [['list']] },
       { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode: 'all', wires: [['sink']] },
       { id: 'sink', type: 'bench-sink', wires: [] },
       ...CATCH_FAILURES,
-    ], { space: { maxInFlight: cfg.maxInFlight } }),
+    ], { space: { maxInFlight: cfg.maxInFlight, maxQueue: cfg.messages } }),
   });
   const send = nr.source('src');
   const limiter = nr.RED.nodes.getNode('space').client.limiter as { running: number };

@@ -50,7 +50,8 @@ async function packageLister(cfg: ListConfig, mode: 'all' | 'pages'): Promise<{ 
   const nr = await startNodeRed({
     ...onFakeSpace(cfg.fake, [
       { id: 'src', type: 'bench-source', wires: [['list']] },
-      { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode, wires: [['sink']] },
+      // Max items as large as the conference: its default (10,000) would stop the 100,000 case.
+      { id: 'list', type: 'signalwire-list-participants', space: 'space', conferenceSid: 'conferenceSid', conferenceSidType: 'msg', mode, maxItems: cfg.participants, wires: [['sink']] },
       { id: 'sink', type: 'bench-sink', wires: [] },
       ...CATCH_FAILURES,
     ]),
