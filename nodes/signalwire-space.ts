@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { resolveCallbackAuth, type CallbackSpaceNode } from './lib/callbacks/signature';
-import { SignalWireClient } from './lib/client/client';
+import { clientClass } from './lib/client/load';
 import { redactError, secretForms, toSignalWireError } from './lib/shared/errors';
 import type { SpaceNode } from './lib/client/space';
 import { resolveCredentials, resolveSpaceSettings, type SpaceConfig, type SpaceCredentials } from './lib/client/space';
@@ -19,6 +19,7 @@ export = function (RED: NodeAPI): void {
     // SIGNALWIRE_SIGNING_KEY), the key held so that it can sign but never be read or logged.
     (this as SpaceNode & CallbackSpaceNode).callbackAuth = resolveCallbackAuth(credentials);
     try {
+      const SignalWireClient = clientClass();
       this.client = new SignalWireClient(resolveSpaceSettings(config, credentials), (line) => this.debug(line));
     } catch (err) {
       // Reported by every node that uses this space, on each message, so Catch nodes see it.

@@ -1,5 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import { SignalWireClient } from './client';
+import { clientClass } from './load';
 import { SignalWireError, toSignalWireError } from '../shared/errors';
 import type { SpaceNode } from './space';
 import { parseSpace, resolveSpaceSettings } from './space';
@@ -86,6 +86,7 @@ export function settingsToTest(body: TestRequest, deployed: SpaceSettings | unde
 
 /** Tests the credentials against the space; the answer names the origin and the values taken from the environment. */
 export async function testConnection(settings: SpaceSettings, fromEnv: EnvField[] = []): Promise<TestAnswer> {
+  const SignalWireClient = clientClass();
   const client = new SignalWireClient({ ...settings, retries: 0, maxInFlight: 1, timeoutMs: Math.min(settings.timeoutMs, 10_000) });
   const reached = { space: settings.endpoint.origin, fromEnv: [...fromEnv] };
   try {
