@@ -259,17 +259,17 @@ function reportGet(ms: GetMeasurement[]): void {
       // weighs most; the other scenarios' figures are printed below the table.
       if (s.latencyMs === 0 && s.concurrency === 1) {
         const vsFloor = ratio('package', 'minimal');
-        target('1', `throughput >= 0.95x the minimal node (${label})`, fmtRatio(vsFloor), vsFloor >= 0.95);
+        target('1', `throughput >= 0.95x the minimal node (${label})`, fmtRatio(vsFloor, 0.95), vsFloor >= 0.95);
       }
       // At 20 ms every client waits on the server (throughput = concurrency / 20 ms), so no
       // client can be 1.5x another: the SDK and http request targets are judged at 0 ms.
       if (s.latencyMs === 0 && ran.includes('sdk')) {
         const vsSdk = ratio('package', 'sdk');
-        target('1', `throughput >= 1.5x SDK function node (${label})`, fmtRatio(vsSdk), vsSdk >= 1.5);
+        target('1', `throughput >= 1.5x SDK function node (${label})`, fmtRatio(vsSdk, 1.5), vsSdk >= 1.5);
       }
       if (s.latencyMs === 0 && ran.includes('http')) {
         const vsHttp = ratio('package', 'http');
-        target('1', `throughput >= 1.3x http request node (${label})`, fmtRatio(vsHttp), vsHttp >= 1.3);
+        target('1', `throughput >= 1.3x http request node (${label})`, fmtRatio(vsHttp, 1.3), vsHttp >= 1.3);
       }
     }
   }
@@ -344,7 +344,7 @@ function reportList(cases: ListCase[]): void {
     }
     if (!SMOKE && c.contender === 'package-all') {
       const r = wall(c) / wall(bare);
-      target('2', `wall time <= 1.2x bare loop (${fmt(c.n)}, mode all)`, fmtRatio(r), r <= 1.2);
+      target('2', `wall time <= 1.2x bare loop (${fmt(c.n)}, mode all)`, fmtRatio(r, 1.2), r <= 1.2);
     }
   }
   print(
@@ -482,7 +482,7 @@ function reportCold(r: ColdResult): void {
     ),
   );
   check('cold start: both measured', p > 0 && s > 0 && median(r.pkgClient) > 0);
-  if (!SMOKE) target('4', 'cold start <= 0.5x the SDK require', fmtRatio(p / s), p / s <= 0.5);
+  if (!SMOKE) target('4', 'cold start <= 0.5x the SDK require', fmtRatio(p / s, 0.5), p / s <= 0.5);
 }
 
 // ------------------------------------------------------------------ section 5: conference events (issue 9)
@@ -578,7 +578,7 @@ function reportEvents(r: EventsResults): void {
     check(`events c${s.concurrency}: every callback answered 204 and delivered, by every contender`, ok);
     if (!SMOKE) {
       const v = ratio('events', 'old03');
-      target('5', `callbacks/s >= 1.5x old example 03 front half (concurrency ${s.concurrency})`, fmtRatio(v), v >= 1.5);
+      target('5', `callbacks/s >= 1.5x old example 03 front half (concurrency ${s.concurrency})`, fmtRatio(v, 1.5), v >= 1.5);
     }
   }
   print(table(['conc.', 'callbacks', 'contender', 'callbacks/s', 'answer p50 ms', 'answer p99 ms', 'CPU µs/callback', 'sender CPU µs', 'events node ÷ it'], rows));
@@ -709,7 +709,7 @@ function reportMemories(results: MemoryResult[]): void {
     rows.push([memory.label, ...ms.map(fmtMs), fmtRatio(flat), fmtRatio(widest), fmtRatio(wall[wall.length - 1] / wall[0]), fmt(filling, 2), fmt(fullUs, 2), fmt(r.heldAtEnd)]);
     check(`memory ${r.memory}: ${fmt(m.total)} identities timed in ${steps} steps, ${fmt(full)} held at the end`, r.runs.length === m.reps && r.runs.every((run) => run.length === steps && run.every((x) => x >= 0)) && r.heldAtEnd === full);
     if (!SMOKE && !('old' in memory && memory.old)) {
-      target('6', `${r.memory}: CPU ms per ${fmt(m.step)} flat within 1.5x from the first to the last`, fmtRatio(flat), flat <= 1.5);
+      target('6', `${r.memory}: CPU ms per ${fmt(m.step)} flat within 1.5x from the first to the last`, fmtRatio(flat, 1.5), flat <= 1.5);
     }
   }
   print(table(['memory', ...Array.from({ length: steps }, (_, i) => `to ${label(i)}`), 'last ÷ first', 'max ÷ min', 'wall: last ÷ first', 'µs each filling', 'µs each full', 'held'], rows));

@@ -32,8 +32,11 @@ export function fmtMB(bytes: number): string {
   return Number.isFinite(bytes) ? fmt(bytes / MB, 1) : '-';
 }
 
-export function fmtRatio(r: number): string {
-  return Number.isFinite(r) ? `${r.toFixed(2)}x` : '-';
+/** A ratio with two decimals, or three where two would round it onto a target's line (0.946 is not 0.95). */
+export function fmtRatio(r: number, line?: number): string {
+  if (!Number.isFinite(r)) return '-';
+  const two = r.toFixed(2);
+  return line !== undefined && Number(two) === line && r !== line ? `${r.toFixed(3)}x` : `${two}x`;
 }
 
 const NUMERIC = /^[-+]?[\d,.]*(x| ms| MB)?$|^-$|^$|^PASS$|^FAIL$/;
