@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setMaxListeners } from 'node:events';
 import { SignalWireError } from '../../nodes/lib/shared/errors';
 import { forEachConcurrently, Limiter } from '../../nodes/lib/client/limiter';
 import { timerWatch, waitUntil } from '../support/harness';
@@ -118,6 +119,74 @@ describe('in-flight limiter', () => {
     } finally {
       timers.stop();
     }
+  });
+
+  it('keeps the others in arrival order when waiters leave from the front, the middle and the end', async () => {
+    const limiter = new Limiter(1);
+    const hold = await limiter.acquire();
+    const leavers = new Map([0, 3, 4, 7].map((i) => [i, new AbortController()]));
+    const started: number[] = [];
+    const waits = Array.from({ length: 8 }, (_, i) =>
+      limiter.acquire(leavers.get(i)?.signal).then(
+        (release) => {
+          started.push(i);
+          release();
+        },
+        () => undefined,
+      ),
+    );
+    for (const i of [3, 0, 7, 4]) leavers.get(i)!.abort();
+    await Promise.resolve();
+    assert.equal(limiter.queued, 4);
+    hold();
+    await Promise.all(waits);
+    assert.deepEqual(started, [1, 2, 5, 6]);
+    assert.equal(limiter.queued, 0);
+    // Empty again after everyone left: a new waiter is first in line, then runs at once.
+    const again = await limiter.acquire();
+    assert.equal(limiter.running, 1);
+    again();
+  });
+
+  it('stays right across 200,000 waiters through a full queue: oldest out first, the count exact, leavers never started', async function () {
+    this.timeout(30_000);
+    const bound = 1000;
+    const limiter = new Limiter(1, bound);
+    let hold = await limiter.acquire();
+    let expected = 0;
+    let wrongOrder = 0;
+    let startedLeavers = 0;
+    const node = new AbortController(); // one signal shared by every waiter, as a node's
+    setMaxListeners(0, node.signal);
+    for (let i = 0; i < 200_000; i++) {
+      // Every fifth waiter has its own signal, aborted at once: it leaves from the middle.
+      const own = i % 5 === 4 ? new AbortController() : undefined;
+      void limiter.acquire(own?.signal ?? node.signal).then(
+        (release) => {
+          if (own) startedLeavers++;
+          else if (i !== expected) wrongOrder++;
+          expected = i + 1 + (i % 5 === 3 ? 1 : 0);
+          release();
+        },
+        () => undefined,
+      );
+      own?.abort();
+      if (limiter.queued === bound) {
+        // Full: let the queue run down to half, one slot at a time.
+        while (limiter.queued > bound / 2) {
+          hold();
+          hold = await limiter.acquire();
+        }
+      }
+    }
+    assert.equal(wrongOrder, 0);
+    assert.equal(startedLeavers, 0);
+    assert.ok(limiter.queued <= bound);
+    node.abort();
+    await Promise.resolve();
+    assert.equal(limiter.queued, 0);
+    hold();
+    assert.equal(limiter.running, 0);
   });
 
   it('counts a slot once however often its release is called', async () => {
