@@ -18,7 +18,7 @@ interface Waiter {
  * The waiters in arrival order, linked through themselves: joining, taking the first and leaving
  * from anywhere (a deadline, a closed node) cost the same however many wait. An array cost
  * O(n) for each of the last two: with 100,000 queued (the most *Max queued* allows), a node's
- * close that let them all go blocked the event loop for 39 s on this project's machine.
+ * close that let them all go blocked the event loop for 40 to 60 s on this project's machine.
  */
 class WaitQueue {
   private first: Waiter | undefined;
