@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { ApiWrite, CALL_KEYS, FakeCall, FakeSpace, FakeParticipant, MORE_INFO, PARTICIPANT_KEYS, SPACE_NUMBER, formatNumber } from '../../simulator';
+import type { PageMeta } from '../../nodes/lib/shared/types';
 import { waitUntil } from '../support/harness';
 
 const RFC2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 const LIST_KEYS = ['uri', 'first_page_uri', 'next_page_uri', 'previous_page_uri', 'page', 'page_size', 'participants'];
 
-interface ListPage {
-  uri: string;
-  first_page_uri: string;
-  next_page_uri: string | null;
-  previous_page_uri: string | null;
-  page: number;
-  page_size: number;
+interface ListPage extends PageMeta {
   participants: FakeParticipant[];
 }
 
