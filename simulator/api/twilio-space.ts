@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { ConferenceRecords, RECORDING_FILTER_NAMES } from './fake-space';
 import { type ApiRequest, LoopbackServer, sendBody, sendEmpty } from './loopback-server';
 import { RecordingLife, RecordingUpdateError, type RecordingStatus } from './recordings';
+import type { FakeParticipant } from './participants';
 import { rfc2822 } from './rfc2822';
 
 export const TWILIO_ROOT = '/2010-04-01';
@@ -46,22 +47,11 @@ export interface TwilioConference {
   uri: string;
 }
 
-export interface TwilioParticipant {
-  account_sid: string;
-  call_sid: string;
-  call_sid_to_coach: string | null;
-  coaching: boolean;
-  conference_sid: string;
-  date_created: string;
-  date_updated: string;
-  end_conference_on_exit: boolean;
-  hold: boolean;
+/** Twilio's participant: SignalWire's fields, Twilio's call statuses, and its label and queue time. */
+export interface TwilioParticipant extends Omit<FakeParticipant, 'status'> {
   label: string | null;
-  muted: boolean;
   queue_time: string | null;
-  start_conference_on_enter: boolean;
   status: 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
-  uri: string;
 }
 
 /** A conference recording as Twilio's spec writes it (api.v2010.account.conference.conference_recording), in its order. */
