@@ -84,6 +84,37 @@ describe('the client on the wire (nodes/lib/client/client.ts)', () => {
     }
   });
 
+  it('sends these headers and no others: a read, a form write and a delete, each with its body', async () => {
+    const requests: { method?: string; names: string[]; contentType?: string; body: string }[] = [];
+    const space = await localServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        requests.push({ method: req.method, names: Object.keys(req.headers).sort(), contentType: req.headers['content-type'], body });
+        if (req.method === 'DELETE') {
+          res.writeHead(204).end();
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ call_sid: 'CA1' }));
+      });
+    });
+    try {
+      const client = clientFor(space.origin);
+      await client.getParticipant('CF1', 'CA1');
+      await client.postForm(client.participantPath('CF1', 'CA1'), { Muted: 'true' }, () => false);
+      await client.delete(client.recordingPath('CF1', 'RE1'), () => false);
+      const common = ['accept', 'accept-encoding', 'authorization', 'connection', 'host', 'user-agent'];
+      assert.deepEqual(requests, [
+        { method: 'GET', names: common, contentType: undefined, body: '' },
+        { method: 'POST', names: [...common, 'content-length', 'content-type'].sort(), contentType: 'application/x-www-form-urlencoded', body: 'Muted=true' },
+        { method: 'DELETE', names: common, contentType: undefined, body: '' },
+      ]);
+    } finally {
+      await space.close();
+    }
+  });
+
   it('goes straight to the space when no proxy variable is set', async () => {
     const space = await recordingServer();
     try {
