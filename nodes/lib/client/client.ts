@@ -105,6 +105,8 @@ class Attempt {
 }
 
 type AttemptConfig = InternalAxiosRequestConfig & { signalwireAttempt?: Attempt };
+/** A request as this client gives it to axios: its Attempt rides in the config to the adapter. */
+type RequestConfig = AxiosRequestConfig & { signalwireAttempt: Attempt };
 
 /**
  * The attempts on the wire: each ends at its deadline, all on one timer per client, and a
@@ -306,7 +308,7 @@ export class SignalWireClient {
   /** A GET whose answer `read` turns into the result. Plain promises, not async functions: one promise less per layer on every request. */
   private get<T>(path: string, params: object | undefined, signal: AbortSignal | undefined, about: Subject | undefined, read: (body: string) => T): Promise<T> {
     // request(), not get(): axios's method aliases merge the config once more before request() does.
-    const config: AxiosRequestConfig & { signalwireAttempt: Attempt } = { method: 'get', url: path, signalwireAttempt: this.newAttempt(signal) };
+    const config: RequestConfig = { method: 'get', url: path, signalwireAttempt: this.newAttempt(signal) };
     if (params) config.params = params;
     return this.http.request<string>(config).then(
       (res) => read(res.data),
@@ -334,14 +336,15 @@ export class SignalWireClient {
 
   private async write(method: 'post' | 'delete', path: string, data: string | undefined, retryCondition: (error: AxiosError) => boolean, signal?: AbortSignal, about?: Subject): Promise<string> {
     try {
-      const res = await this.http.request<string>({
+      const config: RequestConfig = {
         method,
         url: path,
         data,
         signalwireAttempt: this.newAttempt(signal),
         headers: data === undefined ? undefined : { 'Content-Type': 'application/x-www-form-urlencoded' },
         'axios-retry': { retryCondition },
-      } as AxiosRequestConfig);
+      };
+      const res = await this.http.request<string>(config);
       return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
       throw this.failure(err, signal, about);
